@@ -1,0 +1,74 @@
+"""sscoutcomes: longitudinal outcome measures for systemic sclerosis.
+
+Scoring, responder definitions and change from baseline for the modified Rodnan skin
+score, HAQ-DI, lung function, HRCT, echocardiography and composite indices, with the same
+formula behind a one-patient object face and a whole-cohort DataFrame face.
+
+Examples
+--------
+>>> import sscoutcomes as ssc
+>>> ssc.SkinScore.from_total(18).total
+18
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+# --- change and responders --------------------------------------------------------------
+from .analysis.change import absolute_change, percent_change
+from .analysis.responders import RESPONDER_DEFINITIONS, ResponderDefinition, Response
+
+# --- errors -----------------------------------------------------------------------------
+from .errors import (
+    IncompleteAssessmentError,
+    OutOfRangeError,
+    SchemaError,
+    SSCOutcomesError,
+    SSCOutcomesWarning,
+    UnitError,
+)
+
+# --- skin -------------------------------------------------------------------------------
+from .measures.skin import (
+    SKIN_SITES,
+    CutaneousSubset,
+    SkinCourse,
+    SkinScore,
+    cutaneous_subset,
+    mrss_change_definition,
+    mrss_course,
+    mrss_total,
+    score_mrss,
+    skin_subset,
+)
+
+try:
+    __version__ = version("sscoutcomes")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "RESPONDER_DEFINITIONS",
+    "SKIN_SITES",
+    "CutaneousSubset",
+    "IncompleteAssessmentError",
+    "OutOfRangeError",
+    "ResponderDefinition",
+    "Response",
+    "SSCOutcomesError",
+    "SSCOutcomesWarning",
+    "SchemaError",
+    "SkinCourse",
+    "SkinScore",
+    "UnitError",
+    "__version__",
+    "absolute_change",
+    "cutaneous_subset",
+    "mrss_change_definition",
+    "mrss_course",
+    "mrss_total",
+    "percent_change",
+    "score_mrss",
+    "skin_subset",
+]

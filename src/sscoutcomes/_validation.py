@@ -1,0 +1,418 @@
+"""Validation helpers shared by every measure: scalar checks for the attrs objects and
+lazy, collect-everything checks for the visits frames.
+
+Private module: the public face is the error hierarchy in :mod:`sscoutcomes.errors` and the
+column table in :mod:`sscoutcomes.cohort.schema`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SchemaError, SSCOutcomesError
+
+__all__ = [
+    "ColumnSpec",
+    "FailureCollector",
+    "bool_column",
+    "check_number",
+    "check_unknown_prefixed",
+    "float_column",
+    "in_range",
+    "labelled_categorical",
+    "optional_in_range",
+    "read_numeric_columns",
+    "series_to_float",
+]
+
+FloatArray = npt.NDArray[np.float64]
+DType = Literal["float", "int", "bool", "str", "category"]
+
+
+def _fmt(x: float) -> str:
+    """Format a bound compactly: ``3`` not ``3.0``."""
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _range_text(lo: float, hi: float, unit: str) -> str:
+    text = f"{_fmt(lo)}..{_fmt(hi)}"
+    return f"{text} {unit}" if unit else text
+
+
+def check_number(
+    label: str,
+    value: object,
+    lo: float,
+    hi: float,
+    *,
+    integer: bool = False,
+    unit: str = "",
+    hint: str | None = None,
+) -> float:
+    """Check one scalar and return it as a number.
+
+    Raises :class:`OutOfRangeError` naming ``label``, the value and the range when the value is
+    not a real number (booleans and strings included), is NaN, is not an integer where one is
+    required, or lies outside ``lo..hi`` (inclusive).
+    """
+    suffix = f" ({hint})" if hint else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise OutOfRangeError(
+            f"{label} = {value!r} is not a number; expected {_range_text(lo, hi, unit)}{suffix}"
+        )
+    x = float(value)
+    if math.isnan(x):
+        raise OutOfRangeError(
+            f"{label} = nan is not a number; leave it out (None) when it was not measured"
+        )
+    if integer and not x.is_integer():
+        raise OutOfRangeError(
+            f"{label} = {value!r} is not an integer; expected a whole number in "
+            f"{_range_text(lo, hi, unit)}{suffix}"
+        )
+    if not lo <= x <= hi:
+        raise OutOfRangeError(f"{label} = {value!r} is outside {_range_text(lo, hi, unit)}{suffix}")
+    return x
+
+
+def in_range(
+    lo: float,
+    hi: float,
+    *,
+    integer: bool = False,
+    unit: str = "",
+    label: str | None = None,
+    hint: str | None = None,
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator wrapping :func:`check_number`; ``label`` defaults to the field name."""
+
+    def validator(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_number(label or attribute.name, value, lo, hi, integer=integer, unit=unit, hint=hint)
+
+    return validator
+
+
+def optional_in_range(
+    lo: float,
+    hi: float,
+    *,
+    integer: bool = False,
+    unit: str = "",
+    label: str | None = None,
+    hint: str | None = None,
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Like :func:`in_range` but ``None`` (not measured) passes."""
+    inner = in_range(lo, hi, integer=integer, unit=unit, label=label, hint=hint)
+
+    def validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            inner(inst, attribute, value)
+
+    return validator
+
+
+@attrs.frozen(kw_only=True)
+class ColumnSpec:
+    """One canonical column of the visits (or patients) frame.
+
+    Attributes
+    ----------
+    name : str
+        Column name.
+    dtype : {"float", "int", "bool", "str", "category"}
+        Logical type. ``int`` columns may hold missing values (read as float NaN).
+    description : str
+        What the column holds.
+    unit : str
+        Unit, empty when dimensionless.
+    lo, hi : float or None
+        Inclusive valid range for numeric columns.
+    integer : bool
+        Whether numeric values must be whole numbers.
+    categories : tuple of str
+        Allowed values of a ``category`` column.
+    hint : str or None
+        Extra advice added to range errors (e.g. a likely unit mistake).
+    """
+
+    name: str
+    dtype: DType
+    description: str
+    unit: str = ""
+    lo: float | None = None
+    hi: float | None = None
+    integer: bool = False
+    categories: tuple[str, ...] = ()
+    hint: str | None = None
+
+    @property
+    def range_text(self) -> str:
+        """The valid range as text (``0..3``), or the categories, or empty."""
+        if self.lo is not None and self.hi is not None:
+            return _range_text(self.lo, self.hi, self.unit)
+        if self.categories:
+            return ", ".join(self.categories)
+        return ""
+
+
+class FailureCollector:
+    """Collects failing cells of a frame and raises them together as one error."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._parts: list[pd.DataFrame] = []
+        self._schema = False
+        self._messages: list[str] = []
+
+    def add(
+        self,
+        mask: npt.NDArray[np.bool_],
+        column: str,
+        values: Sequence[object] | npt.NDArray[Any] | pd.Series[Any],
+        reason: str,
+        *,
+        schema: bool = False,
+    ) -> None:
+        """Record the rows where ``mask`` is true as failures of ``column``."""
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        self._schema = self._schema or schema
+        frame = self._frame
+        vals = np.asarray(values, dtype=object)[idx]
+        part = pd.DataFrame(
+            {
+                "row": frame.index[idx].to_numpy(dtype=object),
+                "patient_id": (
+                    frame["patient_id"].to_numpy(dtype=object)[idx]
+                    if "patient_id" in frame.columns
+                    else np.full(idx.size, None, dtype=object)
+                ),
+                "day": (
+                    frame["day"].to_numpy(dtype=object)[idx]
+                    if "day" in frame.columns
+                    else np.full(idx.size, None, dtype=object)
+                ),
+                "column": column,
+                "value": vals,
+                "reason": reason,
+            },
+            columns=list(FAILURE_CASE_COLUMNS),
+        )
+        self._parts.append(part)
+
+    def add_message(self, message: str, *, schema: bool = True) -> None:
+        """Record a failure that is not tied to cells (e.g. a missing column)."""
+        self._schema = self._schema or schema
+        self._messages.append(message)
+
+    @property
+    def failed(self) -> bool:
+        """Whether anything was recorded."""
+        return bool(self._parts or self._messages)
+
+    def raise_if_failed(self, what: str = "visits frame") -> None:
+        """Raise one :class:`SchemaError` (or :class:`OutOfRangeError` when every failure is a
+        range failure) listing every recorded failure."""
+        if not self.failed:
+            return
+        cases = (
+            pd.concat(self._parts, ignore_index=True)
+            if self._parts
+            else pd.DataFrame({c: [] for c in FAILURE_CASE_COLUMNS})
+        )
+        lines = list(self._messages)
+        for row in cases.head(20).itertuples(index=False):
+            where = f"row {row.row!r}"
+            if row.patient_id is not None:
+                where += f" (patient {row.patient_id!r}, day {row.day!r})"
+            lines.append(f"{where}: {row.column} = {row.value!r} {row.reason}")
+        if len(cases) > 20:
+            lines.append(f"... and {len(cases) - 20} more (see .failure_cases)")
+        n = len(cases) + len(self._messages)
+        message = f"{n} problem(s) in the {what}:\n  " + "\n  ".join(lines)
+        cls: type[SSCOutcomesError] = SchemaError if self._schema else OutOfRangeError
+        raise cls(message, failure_cases=cases)
+
+
+def series_to_float(series: pd.Series[Any]) -> FloatArray:
+    """A numeric or boolean column as a float64 array with NaN for missing values."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        series = series.astype("float64")
+    return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+
+
+def labelled_categorical(codes: npt.ArrayLike, labels: Sequence[str]) -> pd.Categorical:
+    """A categorical from integer codes 0..k-1 into ``labels`` (the label order is kept)."""
+    c = np.asarray(codes).astype(np.int64)
+    return pd.Categorical.from_codes(c, categories=pd.Index(list(labels), dtype=object))
+
+
+def _as_numeric(series: pd.Series[Any]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Return the column as float64 (NaN = missing) and a mask of non-numeric entries."""
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        return series_to_float(series), np.zeros(len(series), dtype=np.bool_)
+    coerced = pd.to_numeric(series, errors="coerce")
+    values = np.asarray(coerced.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    bad: npt.NDArray[np.bool_] = np.isnan(values) & series.notna().to_numpy(dtype=np.bool_)
+    # Empty strings count as missing, not as garbage.
+    if bad.any():
+        text = series.astype("string").str.strip()
+        bad &= (text != "").to_numpy(dtype=bool, na_value=False)
+    return values, bad
+
+
+def float_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector) -> FloatArray:
+    """Read one numeric column as float64 (NaN = missing), recording every failing cell."""
+    series = frame[spec.name]
+    values, not_numeric = _as_numeric(series)
+    if not_numeric.any():
+        collector.add(
+            not_numeric, spec.name, series.to_numpy(dtype=object), "is not a number", schema=True
+        )
+    finite = ~np.isnan(values)
+    if spec.lo is not None and spec.hi is not None:
+        lo, hi = spec.lo, spec.hi
+        with np.errstate(invalid="ignore"):
+            if not (np.all(values[finite] >= lo) and np.all(values[finite] <= hi)):
+                outside = finite & ((values < lo) | (values > hi))
+                reason = f"is outside {spec.range_text}"
+                if spec.hint:
+                    reason += f" ({spec.hint})"
+                collector.add(outside, spec.name, values, reason)
+    if spec.integer:
+        with np.errstate(invalid="ignore"):
+            fractional = finite & (values != np.round(values))
+        if fractional.any():
+            collector.add(fractional, spec.name, values, f"is not an integer ({spec.range_text})")
+    return values
+
+
+def bool_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector) -> FloatArray:
+    """Read a yes/no column as float64 1.0 / 0.0 / NaN (missing), recording bad cells.
+
+    Accepted: booleans, 0/1, and the strings true/false, yes/no, y/n, 1/0 (any case).
+    """
+    series = frame[spec.name]
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series_to_float(series)
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series_to_float(series)
+        bad = ~np.isnan(values) & (values != 0.0) & (values != 1.0)
+        collector.add(bad, spec.name, values, "is not a yes/no value (0/1, true/false)")
+        return np.where(bad, np.nan, values)
+    mapping = {
+        "true": 1.0,
+        "false": 0.0,
+        "yes": 1.0,
+        "no": 0.0,
+        "y": 1.0,
+        "n": 0.0,
+        "1": 1.0,
+        "0": 0.0,
+        "1.0": 1.0,
+        "0.0": 0.0,
+        "": np.nan,
+    }
+    text = series.astype("string").str.strip().str.lower()
+    mapped = text.map(mapping, na_action="ignore")
+    values = np.asarray(
+        pd.to_numeric(mapped, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan),
+        dtype=np.float64,
+    )
+    bad = (
+        np.isnan(values)
+        & text.notna().to_numpy()
+        & (text != "").to_numpy(dtype=bool, na_value=False)
+    )
+    collector.add(
+        bad,
+        spec.name,
+        series.to_numpy(dtype=object),
+        "is not a yes/no value (true/false, yes/no, 1/0)",
+        schema=True,
+    )
+    return values
+
+
+def read_numeric_columns(
+    frame: pd.DataFrame,
+    specs: Iterable[ColumnSpec],
+    *,
+    what: str = "visits frame",
+) -> dict[str, FloatArray]:
+    """Read every present column of ``specs`` as float64 and raise once for all bad cells."""
+    collector = FailureCollector(frame)
+    out: dict[str, FloatArray] = {}
+    for spec in specs:
+        if spec.name not in frame.columns:
+            continue
+        if spec.dtype == "bool":
+            out[spec.name] = bool_column(frame, spec, collector)
+        else:
+            out[spec.name] = float_column(frame, spec, collector)
+    collector.raise_if_failed(what)
+    return out
+
+
+def check_unknown_prefixed(
+    frame: pd.DataFrame | Iterable[str],
+    prefix: str,
+    known: Iterable[str],
+    *,
+    what: str = "visits frame",
+) -> None:
+    """Raise :class:`SchemaError` for columns that start with ``prefix`` but are not ``known``
+    (a misspelled site or item), suggesting the closest known name."""
+    columns = frame.columns if isinstance(frame, pd.DataFrame) else list(frame)
+    known_set = set(known)
+    unknown = [
+        c for c in columns if isinstance(c, str) and c.startswith(prefix) and c not in known_set
+    ]
+    if not unknown:
+        return
+    parts = []
+    for col in unknown:
+        close = difflib.get_close_matches(col, sorted(known_set), n=1)
+        parts.append(f"{col!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise SchemaError(
+        f"unknown column(s) in the {what}: {', '.join(parts)}; "
+        f"columns starting with {prefix!r} must be one of the canonical names"
+    )
+
+
+def require_all_or_none(
+    frame: pd.DataFrame, names: Sequence[str], group: str, *, what: str = "visits frame"
+) -> bool:
+    """Return whether all ``names`` are columns; raise when only some are (a partial set)."""
+    present = [n for n in names if n in frame.columns]
+    if not present:
+        return False
+    if len(present) < len(names):
+        missing = [n for n in names if n not in frame.columns]
+        raise SchemaError(
+            f"the {what} has {len(present)} of the {len(names)} {group} columns; "
+            f"missing: {', '.join(missing)}"
+        )
+    return True
+
+
+def mapping_get(values: Mapping[str, Any], key: str) -> Any:
+    """Fetch ``key`` from a mapping of inputs with a clear error when absent."""
+    try:
+        return values[key]
+    except KeyError:
+        raise SchemaError(
+            f"missing input {key!r}; got {', '.join(sorted(map(str, values))) or 'nothing'}"
+        ) from None

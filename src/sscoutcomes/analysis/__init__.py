@@ -1,0 +1,1 @@
+"""What changed: schedules, baselines, change from baseline, responders, summaries, survival."""

@@ -1,0 +1,1 @@
+"""Who and when: visits, patients, cohorts and the canonical column schema."""

@@ -1,0 +1,1 @@
+"""Composite indices built from the measures (CRISS, activity, severity, classification)."""
