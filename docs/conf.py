@@ -6,7 +6,7 @@ import sscoutcomes
 
 project = "sscoutcomes"
 author = "sscoutcomes developers"
-copyright = "2026, sscoutcomes developers"  # noqa: A001
+copyright = "2026, sscoutcomes developers"
 release = sscoutcomes.__version__
 version = release
 
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import sscoutcomes as ssc
 """
+suppress_warnings = ["ref.python", "duplicate_declaration.py"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path: list[str] = []
-suppress_warnings = ["ref.python", "duplicate_declaration.py"]

@@ -5,14 +5,14 @@ One formula, one place: :func:`mrss_total` is the only place the total is comput
 
 References
 ----------
-.. [1] Clements P, Lachenbruch P, Siebold J, et al. Inter and intraobserver variability of
-   total skin thickness score (modified Rodnan TSS) in systemic sclerosis. J Rheumatol
-   1995;22:1281-5. PMID 7562759.
-.. [2] Khanna D, Furst DE, Clements PJ, et al. Standardization of the modified Rodnan skin
-   score for use in clinical trials of systemic sclerosis. J Scleroderma Relat Disord
-   2017;2:11-18. doi:10.5301/jsrd.5000231.
-.. [3] LeRoy EC, Black C, Fleischmajer R, et al. Scleroderma (systemic sclerosis):
-   classification, subsets and pathogenesis. J Rheumatol 1988;15:202-5. PMID 3361530.
+- Clements P, Lachenbruch P, Siebold J, et al. Inter and intraobserver variability of
+  total skin thickness score (modified Rodnan TSS) in systemic sclerosis. J Rheumatol
+  1995;22:1281-5. PMID 7562759.
+- Khanna D, Furst DE, Clements PJ, et al. Standardization of the modified Rodnan skin
+  score for use in clinical trials of systemic sclerosis. J Scleroderma Relat Disord
+  2017;2:11-18. doi:10.5301/jsrd.5000231.
+- LeRoy EC, Black C, Fleischmajer R, et al. Scleroderma (systemic sclerosis):
+  classification, subsets and pathogenesis. J Rheumatol 1988;15:202-5. PMID 3361530.
 """
 
 from __future__ import annotations
