@@ -1,0 +1,64 @@
+"""Tests for the fictional data generator and the bundled demo files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sscoutcomes as ssc
+from sscoutcomes.datasets import MEASURE_GROUPS, load_demo_frames, simulate_frames
+from sscoutcomes.datasets._demo import DEMO_PATIENTS, make_demo_frames
+
+
+def test_same_seed_same_cohort() -> None:
+    a = simulate_frames(20, 2, seed=7)
+    b = simulate_frames(20, 2, seed=7)
+    pd.testing.assert_frame_equal(a[0], b[0])
+    pd.testing.assert_frame_equal(a[1], b[1])
+    c = simulate_frames(20, 2, seed=8)
+    assert not a[1]["day"].equals(c[1]["day"])
+
+
+def test_visits_are_unique_sorted_and_before_death_or_last_contact() -> None:
+    patients, visits = simulate_frames(200, 5, seed=3)
+    assert not visits.duplicated(["patient_id", "day"]).any()
+    key = visits["patient_id"].astype(str) + visits["day"].map("{:+08d}".format)
+    assert (
+        key.is_monotonic_increasing
+        or (visits.groupby("patient_id")["day"].diff().dropna() > 0).all()
+    )
+    end = patients.set_index("patient_id")
+    stop = end["death_day"].fillna(end["last_contact_day"]).astype(float)
+    assert (visits["day"].to_numpy() <= stop.loc[visits["patient_id"]].to_numpy()).all()
+
+
+def test_scores_are_in_range() -> None:
+    _, visits = simulate_frames(300, 5, seed=11)
+    mrss = ssc.score_mrss(visits)
+    assert mrss.dropna().between(0, 51).all()
+    assert mrss.notna().mean() > 0.9
+
+
+def test_measure_selection_and_errors() -> None:
+    _, skin_only = simulate_frames(5, 1, seed=0, measures=["skin"])
+    assert "haq_dress" not in skin_only.columns
+    assert "mrss_face" in skin_only.columns
+    with pytest.raises(ssc.SchemaError, match="unknown measure group"):
+        simulate_frames(5, 1, measures=["kidney"])
+    with pytest.raises(ssc.OutOfRangeError, match="n_patients"):
+        simulate_frames(0)
+    assert set(MEASURE_GROUPS) >= {"skin", "haq", "lung", "heart"}
+
+
+def test_bundled_demo_equals_its_recipe() -> None:
+    patients, visits = load_demo_frames()
+    fresh_patients, fresh_visits = make_demo_frames()
+    assert len(patients) == DEMO_PATIENTS == 41
+    assert list(visits.columns) == list(fresh_visits.columns)
+    np.testing.assert_allclose(
+        visits.select_dtypes("number").to_numpy(dtype=float),
+        fresh_visits[visits.select_dtypes("number").columns].to_numpy(dtype=float),
+        equal_nan=True,
+    )
+    assert patients["patient_id"].tolist() == fresh_patients["patient_id"].astype(str).tolist()
