@@ -35,6 +35,7 @@ from .._validation import (
     check_unknown_prefixed,
     float_column,
     labelled_categorical,
+    numeric_block,
     optional_in_range,
     require_all_or_none,
 )
@@ -496,11 +497,7 @@ def _read_skin(visits: pd.DataFrame) -> tuple[FloatArray | None, FloatArray | No
             f"({', '.join(_SITE_COLUMNS[:2])}, ...) and/or the total 'mrss'"
         )
     collector = FailureCollector(visits)
-    sites = (
-        np.column_stack([float_column(visits, spec, collector) for spec in _SITE_SPECS])
-        if has_sites
-        else None
-    )
+    sites = numeric_block(visits, _SITE_SPECS, collector) if has_sites else None
     total = float_column(visits, _TOTAL_SPEC, collector) if has_total else None
     if sites is not None and total is not None:
         from_sites = _sum_sites(sites)
