@@ -30,6 +30,7 @@ __all__ = [
     "in_range",
     "labelled_categorical",
     "numeric_block",
+    "numeric_columns",
     "optional_in_range",
     "read_numeric_columns",
     "series_to_float",
@@ -275,22 +276,25 @@ def _as_numeric(series: pd.Series[Any]) -> tuple[FloatArray, npt.NDArray[np.bool
 
 
 def _check_values(
-    values: FloatArray, spec: ColumnSpec, collector: FailureCollector | None, column: str
+    values: FloatArray,
+    spec: ColumnSpec,
+    collector: FailureCollector | None,
+    column: str,
+    scratch: FloatArray | None = None,
 ) -> bool:
     """Record out-of-range and non-integer cells of a 1-D ``values`` (NaN = missing); with
-    ``collector=None`` (any shape) only say whether something fails.
+    ``collector=None`` only say whether something fails. Returns whether something failed.
 
-    The common all-valid case costs two or three reductions; masks are only built when a
-    reduction shows a failure.
+    The common all-valid case costs a few whole-array reductions and, for integer columns,
+    two passes into ``scratch`` (a reusable buffer of the same size, to avoid allocating);
+    masks are only built when a reduction shows a failure.
     """
     if values.size == 0:
         return False
     failed = False
     if spec.lo is not None and spec.hi is not None:
         lo, hi = spec.lo, spec.hi
-        vmin = np.fmin.reduce(values, axis=None)
-        vmax = np.fmax.reduce(values, axis=None)
-        if vmin < lo or vmax > hi:
+        if np.fmin.reduce(values, axis=None) < lo or np.fmax.reduce(values, axis=None) > hi:
             failed = True
             if collector is None:
                 return True
@@ -301,52 +305,57 @@ def _check_values(
                 reason += f" ({spec.hint})"
             collector.add(outside, column, values, reason)
     if spec.integer:
-        worst = np.fmax.reduce(np.abs(values - np.round(values)), axis=None)
-        if worst > 0:
+        buf = scratch if scratch is not None and scratch.shape == values.shape else None
+        frac = np.rint(values, out=buf)
+        np.subtract(values, frac, out=frac)
+        if np.fmax.reduce(frac, axis=None) > 0 or np.fmin.reduce(frac, axis=None) < 0:
+            failed = True
             if collector is None:
                 return True
-            failed = True
             with np.errstate(invalid="ignore"):
                 fractional = ~np.isnan(values) & (values != np.round(values))
             collector.add(fractional, column, values, f"is not an integer ({spec.range_text})")
     return failed
 
 
-def float_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector) -> FloatArray:
-    """Read one numeric column as float64 (NaN = missing), recording every failing cell."""
+def float_column(
+    frame: pd.DataFrame,
+    spec: ColumnSpec,
+    collector: FailureCollector,
+    scratch: FloatArray | None = None,
+) -> FloatArray:
+    """Read one numeric column as float64 (NaN = missing), recording every failing cell.
+
+    Float64 columns are returned without copying (treat the result as read-only).
+    """
     series = frame[spec.name]
     values, not_numeric = _as_numeric(series)
     if not_numeric.any():
         collector.add(
             not_numeric, spec.name, series.to_numpy(dtype=object), "is not a number", schema=True
         )
-    _check_values(values, spec, collector, spec.name)
+    _check_values(values, spec, collector, spec.name, scratch)
     return values
+
+
+def numeric_columns(
+    frame: pd.DataFrame, specs: Sequence[ColumnSpec], collector: FailureCollector
+) -> list[FloatArray]:
+    """Read several numeric columns (e.g. the 17 mRSS sites, the 20 HAQ items) as float64
+    arrays, validating them with one shared scratch buffer and recording every failing cell.
+    """
+    scratch = np.empty(len(frame), dtype=np.float64)
+    return [float_column(frame, spec, collector, scratch) for spec in specs]
 
 
 def numeric_block(
     frame: pd.DataFrame, specs: Sequence[ColumnSpec], collector: FailureCollector
 ) -> FloatArray:
-    """Read several numeric columns with the same range as one ``(n, k)`` float64 array.
-
-    Fast path for wide instruments (17 mRSS sites, 20 HAQ items): when every column is
-    numeric the block is read in one call and checked with whole-array reductions; only when
-    something fails (or a column holds text) does it fall back to per-column checks that
-    record every failing cell.
-    """
-    names = [spec.name for spec in specs]
-    dtypes = frame.dtypes[names] if names else pd.Series(dtype=object)
-    all_numeric = all(
-        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt) for dt in dtypes
-    )
-    same_rule = len({(s.lo, s.hi, s.integer) for s in specs}) <= 1
-    if all_numeric and same_rule and names:
-        block = np.asarray(
-            frame[names].to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64
-        )
-        if not _check_values(block, specs[0], None, names[0]):
-            return block
-    return np.column_stack([float_column(frame, spec, collector) for spec in specs])
+    """Like :func:`numeric_columns` but as one ``(n, k)`` array."""
+    columns = numeric_columns(frame, specs, collector)
+    if not columns:
+        return np.empty((len(frame), 0), dtype=np.float64)
+    return np.column_stack(columns)
 
 
 def bool_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector) -> FloatArray:

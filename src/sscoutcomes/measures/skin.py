@@ -18,7 +18,7 @@ References
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -35,7 +35,7 @@ from .._validation import (
     check_unknown_prefixed,
     float_column,
     labelled_categorical,
-    numeric_block,
+    numeric_columns,
     optional_in_range,
     require_all_or_none,
 )
@@ -143,10 +143,23 @@ def _check_site_array(a: FloatArray) -> None:
         raise OutOfRangeError(f"mrss site {site!r} = {shown} {what} 0..{SITE_MAX}")
 
 
-def _sum_sites(a: FloatArray) -> FloatArray:
-    """The formula: sum of the 17 site grades; NaN when any site is missing (no pro-rating)."""
-    out: FloatArray = a.sum(axis=-1)
-    return out
+def _sum_sites(sites: Sequence[Any]) -> Any:
+    """The formula: the sum of the 17 site grades; NaN when any site is missing (no
+    pro-rating).
+
+    ``sites`` holds the 17 grades in :data:`SKIN_SITES` order, each a float (one
+    assessment) or a 1-D array (one value per visit). Arrays are added in place into one
+    output, so the frame face costs about what reading the grades costs.
+    """
+    total = sites[0] + 0.0  # a new float or a new array: never the caller's
+    for grade in sites[1:]:
+        total += grade
+    return total
+
+
+def _columns(a: FloatArray) -> list[FloatArray]:
+    """The 17 site columns of a (..., 17) array, as views."""
+    return [a[..., i] for i in range(a.shape[-1])]
 
 
 def mrss_total(sites: npt.ArrayLike) -> FloatArray | float:
@@ -187,7 +200,7 @@ def mrss_total(sites: npt.ArrayLike) -> FloatArray | float:
             f"mrss_total needs {len(SKIN_SITES)} site grades in the last axis; got shape {a.shape}"
         )
     _check_site_array(a)
-    out = _sum_sites(a)
+    out = np.asarray(_sum_sites(_columns(a)), dtype=np.float64)
     return float(out) if out.ndim == 0 else out
 
 
@@ -412,19 +425,19 @@ class SkinScore:
         """Site grades by name; ``None`` where not assessed (always for total-only scores)."""
         return {s: getattr(self, s) for s in SKIN_SITES}
 
+    def _site_values(self) -> list[float]:
+        return [np.nan if (v := getattr(self, s)) is None else float(v) for s in SKIN_SITES]
+
     def _site_array(self) -> FloatArray:
-        return np.array(
-            [np.nan if (v := getattr(self, s)) is None else v for s in SKIN_SITES],
-            dtype=np.float64,
-        )
+        return np.array(self._site_values(), dtype=np.float64)
 
     @property
     def total(self) -> int | None:
         """Total mRSS (0-51), or ``None`` when a site is missing (no pro-rating)."""
         if self.recorded_total is not None:
             return self.recorded_total
-        t = float(_sum_sites(self._site_array()))
-        return None if np.isnan(t) else int(t)
+        t = float(_sum_sites(self._site_values()))
+        return None if t != t else int(t)  # NaN != NaN: a site is missing
 
     @property
     def subset(self) -> CutaneousSubset:
@@ -486,8 +499,10 @@ class SkinScore:
 # --------------------------------------------------------------------------------------
 # frame face
 # --------------------------------------------------------------------------------------
-def _read_skin(visits: pd.DataFrame) -> tuple[FloatArray | None, FloatArray | None]:
-    """Validated (n, 17) site array and total array, each None when absent."""
+def _read_skin(
+    visits: pd.DataFrame,
+) -> tuple[list[FloatArray] | None, FloatArray | None]:
+    """Validated 17 site columns and the total column, each None when absent."""
     check_unknown_prefixed(visits, "mrss_", _SITE_COLUMNS)
     has_sites = require_all_or_none(visits, _SITE_COLUMNS, "mRSS site")
     has_total = "mrss" in visits.columns
@@ -497,7 +512,7 @@ def _read_skin(visits: pd.DataFrame) -> tuple[FloatArray | None, FloatArray | No
             f"({', '.join(_SITE_COLUMNS[:2])}, ...) and/or the total 'mrss'"
         )
     collector = FailureCollector(visits)
-    sites = numeric_block(visits, _SITE_SPECS, collector) if has_sites else None
+    sites = numeric_columns(visits, _SITE_SPECS, collector) if has_sites else None
     total = float_column(visits, _TOTAL_SPEC, collector) if has_total else None
     if sites is not None and total is not None:
         from_sites = _sum_sites(sites)
@@ -553,7 +568,9 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     if sites is not None:
         result = _sum_sites(sites)
         if total is not None:
-            result = np.where(np.isnan(result), total, result)
+            missing = np.isnan(result)
+            if missing.any():
+                result[missing] = total[missing]
     else:
         assert total is not None  # noqa: S101  (guaranteed by _read_skin)
         result = total
@@ -574,7 +591,11 @@ def skin_subset(visits: pd.DataFrame) -> pd.Series[str]:
     ['diffuse']
     """
     sites, _ = _read_skin(visits)
-    codes = np.zeros(len(visits), dtype=np.int8) if sites is None else _subset_codes(sites)
+    codes = (
+        np.zeros(len(visits), dtype=np.int8)
+        if sites is None
+        else _subset_codes(np.column_stack(sites))
+    )
     cat = labelled_categorical(codes, [s.value for s in _SUBSET_BY_CODE])
     return pd.Series(cat, index=visits.index, name="subset")
 

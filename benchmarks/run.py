@@ -1,0 +1,193 @@
+"""Benchmarks: the library's frame face against a plain numpy reference, a per-row loop over
+the object face and the obvious pandas code, in one run on the same simulated data.
+
+Not part of the test suite. Run::
+
+    python benchmarks/run.py                 # 10^5 and 10^6 visit rows
+    python benchmarks/run.py --rows 10000000 # one size
+    python benchmarks/run.py --json results.json
+
+For each case and size it reports rows/s of (a) the library, (b) the numpy reference doing
+the same arithmetic on the same arrays (the practical limit), (c) the per-row object loop
+(timed on a sample and extrapolated), (d) pandas; the ratios a/b and c/a; and the peak
+memory the library allocated while scoring (tracemalloc, which numpy reports to) relative
+to the input frame's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cases import CASES, Case
+
+import sscoutcomes
+from sscoutcomes.datasets import simulate_frames
+
+VISITS_PER_PATIENT = 8.0  # what simulate_frames makes on average over 5 years
+
+
+@dataclass
+class Row:
+    case: str
+    rows: int
+    library_s: float
+    numpy_s: float
+    loop_s: float | None
+    pandas_s: float | None
+    ratio_library_numpy: float
+    ratio_loop_library: float | None
+    peak_mb: float
+    input_mb: float
+    peak_over_input: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> float:
+    """Best wall time of ``repeat`` calls (after one warm-up call)."""
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def peak_memory(fn: Callable[[], object]) -> float:
+    """Peak bytes allocated (tracked by tracemalloc) while ``fn`` runs."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return float(peak)
+
+
+def run_case(case: Case, visits: pd.DataFrame, repeat: int, loop_sample: int) -> Row:
+    inputs = case.columns(visits)
+    frame = visits[inputs]
+    input_bytes = float(frame.memory_usage(deep=True, index=False).sum())
+    library = best_time(lambda: case.library(frame), repeat)
+    arrays = case.arrays(frame)
+    reference = best_time(lambda: case.reference(arrays), repeat)
+    pandas_s = best_time(lambda: case.pandas(frame), repeat) if case.pandas else None
+    loop_s = None
+    if case.loop is not None:
+        sample = frame.iloc[: min(loop_sample, len(frame))]
+        per_row = best_time(lambda: case.loop(sample), 1) / max(len(sample), 1)
+        loop_s = per_row * len(frame)
+    peak = peak_memory(lambda: case.library(frame))
+    return Row(
+        case=case.name,
+        rows=len(frame),
+        library_s=library,
+        numpy_s=reference,
+        loop_s=loop_s,
+        pandas_s=pandas_s,
+        ratio_library_numpy=library / reference,
+        ratio_loop_library=None if loop_s is None else loop_s / library,
+        peak_mb=peak / 2**20,
+        input_mb=input_bytes / 2**20,
+        peak_over_input=peak / input_bytes,
+    )
+
+
+def object_timings(repeat: int = 5) -> dict[str, float]:
+    """Microseconds per object for the object-face targets."""
+    from cases import OBJECT_CASES
+
+    out = {}
+    for name, (fn, n) in OBJECT_CASES.items():
+        out[name] = best_time(lambda fn=fn, n=n: [fn() for _ in range(n)], repeat) / n * 1e6
+    return out
+
+
+def fmt_rate(rows: int, seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{rows / seconds / 1e6:8.2f}M"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--rows", type=int, action="append", help="visit rows (repeatable); default 1e5 and 1e6"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed repeats (best is kept)")
+    parser.add_argument("--loop-sample", type=int, default=2000, help="rows timed in loops")
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    parser.add_argument("--cases", nargs="*", help="only these cases")
+    args = parser.parse_args(argv)
+    sizes = args.rows or [100_000, 1_000_000]
+    cases = [c for c in CASES if not args.cases or c.name in args.cases]
+    groups = sorted({g for c in cases for g in c.groups})
+
+    rows: list[Row] = []
+    header = (
+        f"{'case':<28}{'rows':>10}{'library':>11}{'numpy':>11}{'loop':>11}{'pandas':>11}"
+        f"{'a/b':>7}{'c/a':>9}{'peak/in':>9}"
+    )
+    print(
+        f"sscoutcomes {sscoutcomes.__version__}, numpy {np.__version__}, "
+        f"pandas {pd.__version__}, Python {platform.python_version()}"
+    )
+    print(
+        "rows/s (M = millions); a = library frame face, b = numpy reference, "
+        "c = per-row object loop, d = pandas"
+    )
+    print(header)
+    for size in sizes:
+        n_patients = max(1, round(size / VISITS_PER_PATIENT))
+        _, visits = simulate_frames(n_patients, 5, seed=1, measures=groups, missing_rate=0.01)
+        for case in cases:
+            r = run_case(case, visits, args.repeat, args.loop_sample)
+            rows.append(r)
+            loop_ratio = "-" if r.ratio_loop_library is None else f"{r.ratio_loop_library:8.0f}x"
+            print(
+                f"{r.case:<28}{r.rows:>10}{fmt_rate(r.rows, r.library_s):>11}"
+                f"{fmt_rate(r.rows, r.numpy_s):>11}{fmt_rate(r.rows, r.loop_s):>11}"
+                f"{fmt_rate(r.rows, r.pandas_s):>11}{r.ratio_library_numpy:>6.2f}x"
+                f"{loop_ratio:>9}{r.peak_over_input:>8.2f}x"
+            )
+        del visits
+        gc.collect()
+    objects = object_timings()
+    for name, us in objects.items():
+        print(f"object face: {name:<40} {us:7.2f} us per object")
+    if args.json:
+        payload = {
+            "versions": {
+                "sscoutcomes": sscoutcomes.__version__,
+                "numpy": np.__version__,
+                "pandas": pd.__version__,
+                "python": platform.python_version(),
+            },
+            "machine": platform.machine(),
+            "results": [asdict(r) for r in rows],
+            "object_us": objects,
+        }
+        args.json.write_text(json.dumps(payload, indent=2))
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
