@@ -405,3 +405,29 @@ def test_public_namespace() -> None:
     for name in ssc.__all__:
         assert hasattr(ssc, name), name
     assert len(set(ssc.__all__)) == len(ssc.__all__)
+
+
+invalid_grades = (
+    st.integers(min_value=4, max_value=10**6)
+    | st.integers(max_value=-1, min_value=-(10**6))
+    | st.floats(min_value=-100, max_value=100, allow_nan=False).filter(lambda x: not x.is_integer())
+)
+
+
+@given(st.sampled_from(SKIN_SITES), invalid_grades)
+def test_any_invalid_grade_raises_naming_the_site(site: str, value: float) -> None:
+    with pytest.raises(OutOfRangeError, match=f"mrss site '{site}'"):
+        SkinScore(**{site: value})  # type: ignore[arg-type]
+
+
+@given(st.sampled_from(SKIN_SITES), invalid_grades, st.integers(min_value=0, max_value=4))
+def test_frame_names_the_bad_column_and_row(site: str, value: float, row: int) -> None:
+    frame = sites_frame([ZERO] * 5)
+    frame.loc[row, f"mrss_{site}"] = value
+    with pytest.raises(OutOfRangeError) as info:
+        score_mrss(frame)
+    cases = info.value.failure_cases
+    assert cases is not None
+    # A cell can fail twice (-0.5 is out of range and not whole); it is the only cell.
+    assert set(cases["column"]) == {f"mrss_{site}"}
+    assert set(cases["row"]) == {row}
