@@ -6,9 +6,9 @@ the 0-10 range.
 
 References
 ----------
-.. [1] Khanna D, Berrocal VJ, Giannini EH, et al. The American College of Rheumatology
-   Provisional Composite Response Index for Clinical Trials in Early Diffuse Cutaneous
-   Systemic Sclerosis. Arthritis Rheumatol 2016;68:299-311. doi:10.1002/art.39501.
+- Khanna D, Berrocal VJ, Giannini EH, et al. The American College of Rheumatology
+  Provisional Composite Response Index for Clinical Trials in Early Diffuse Cutaneous
+  Systemic Sclerosis. Arthritis Rheumatol 2016;68:299-311. doi:10.1002/art.39501.
 """
 
 from __future__ import annotations

@@ -13,19 +13,19 @@ SHAQ line is mapped to 0-3.
 
 References
 ----------
-.. [1] Fries JF, Spitz P, Kraines RG, Holman HR. Measurement of patient outcome in
-   arthritis. Arthritis Rheum 1980;23:137-45.
-.. [2] Bruce B, Fries JF. The Stanford Health Assessment Questionnaire: dimensions and
-   practical applications. Health Qual Life Outcomes 2003;1:20.
-   doi:10.1186/1477-7525-1-20.
-.. [3] Steen VD, Medsger TA Jr. The value of the Health Assessment Questionnaire and special
-   patient-generated scales to demonstrate change in systemic sclerosis patients over time.
-   Arthritis Rheum 1997;40:1984-91. PMID 9365087.
-.. [4] Khanna D, Furst DE, Hays RD, et al. Minimally important difference in diffuse systemic
-   sclerosis: results from the D-penicillamine study. Ann Rheum Dis 2006;65:1325-9.
-   doi:10.1136/ard.2005.050187.
-.. [5] Khanna D, et al. J Rheumatol 2008;35:466-8. PMID 18085737 (HAQ-DI with and without
-   aids/devices in SSc: 1.33 vs 1.16).
+- Fries JF, Spitz P, Kraines RG, Holman HR. Measurement of patient outcome in
+  arthritis. Arthritis Rheum 1980;23:137-45.
+- Bruce B, Fries JF. The Stanford Health Assessment Questionnaire: dimensions and
+  practical applications. Health Qual Life Outcomes 2003;1:20.
+  doi:10.1186/1477-7525-1-20.
+- Steen VD, Medsger TA Jr. The value of the Health Assessment Questionnaire and special
+  patient-generated scales to demonstrate change in systemic sclerosis patients over time.
+  Arthritis Rheum 1997;40:1984-91. PMID 9365087.
+- Khanna D, Furst DE, Hays RD, et al. Minimally important difference in diffuse systemic
+  sclerosis: results from the D-penicillamine study. Ann Rheum Dis 2006;65:1325-9.
+  doi:10.1136/ard.2005.050187.
+- Khanna D, et al. J Rheumatol 2008;35:466-8. PMID 18085737 (HAQ-DI with and without
+  aids/devices in SSc: 1.33 vs 1.16).
 """
 
 from __future__ import annotations
