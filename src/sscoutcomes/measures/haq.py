@@ -1,0 +1,1350 @@
+"""Health Assessment Questionnaire disability index (HAQ-DI) and the Scleroderma-HAQ visual
+analogue scales (SHAQ).
+
+The HAQ-DI is scored item by item from the 20 questions of the Stanford HAQ in 8 categories
+(each 0-3), raised for aids/devices and help from another person as the Stanford scoring rules
+say, and averaged over the answered categories. The scleroderma VAS of Steen & Medsger (1997)
+are reported beside it, each mapped to 0-3.
+
+One formula, one place: :func:`_score_arrays` is the only place category scores and the index
+are computed; :class:`HAQ` (one questionnaire), :func:`haq_disability_index` (arrays) and
+:func:`score_haq` (a visits frame) all call it. :func:`shaq_vas_score` is the only place a
+SHAQ line is mapped to 0-3.
+
+References
+----------
+- Fries JF, Spitz P, Kraines RG, Holman HR. Measurement of patient outcome in
+  arthritis. Arthritis Rheum 1980;23:137-45.
+- Bruce B, Fries JF. The Stanford Health Assessment Questionnaire: dimensions and
+  practical applications. Health Qual Life Outcomes 2003;1:20.
+  doi:10.1186/1477-7525-1-20.
+- Steen VD, Medsger TA Jr. The value of the Health Assessment Questionnaire and special
+  patient-generated scales to demonstrate change in systemic sclerosis patients over time.
+  Arthritis Rheum 1997;40:1984-91. PMID 9365087.
+- Khanna D, Furst DE, Hays RD, et al. Minimally important difference in diffuse systemic
+  sclerosis: results from the D-penicillamine study. Ann Rheum Dis 2006;65:1325-9.
+  doi:10.1136/ard.2005.050187.
+- Khanna D, et al. J Rheumatol 2008;35:466-8. PMID 18085737 (HAQ-DI with and without
+  aids/devices in SSc: 1.33 vs 1.16).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .._change import absolute_change
+from .._response import ResponderDefinition, response_codes
+from .._validation import (
+    ColumnSpec,
+    FailureCollector,
+    bool_column,
+    check_number,
+    check_unknown_prefixed,
+    float_column,
+    labelled_categorical,
+    optional_in_range,
+)
+from ..errors import OutOfRangeError, SchemaError
+
+__all__ = [
+    "HAQ",
+    "HAQ_AIDS",
+    "HAQ_CATEGORIES",
+    "HAQ_COLUMNS",
+    "HAQ_DI_IMPROVEMENT_MCID",
+    "HAQ_DI_IMPROVEMENT_MCID_LOW",
+    "HAQ_ITEMS",
+    "HAQ_ITEM_QUESTIONS",
+    "HAQ_OUTPUT_COLUMNS",
+    "HAQ_RESPONDER_DEFINITIONS",
+    "HAQ_VARIANTS",
+    "SHAQ",
+    "SHAQ_COLUMNS",
+    "SHAQ_SCALES",
+    "haq_category_scores",
+    "haq_di_change_definition",
+    "haq_disability_index",
+    "score_haq",
+    "score_shaq",
+    "shaq_vas_score",
+]
+
+FloatArray = npt.NDArray[np.float64]
+HAQVariant = Literal["with_aids_and_help", "without_aids_and_help", "without_aids"]
+UnadjustedVariant = Literal["without_aids_and_help", "without_aids"]
+
+# --------------------------------------------------------------------------------------
+# the instrument (Fries 1980; Bruce & Fries 2003)
+# --------------------------------------------------------------------------------------
+#: The 8 HAQ disability categories, in questionnaire order.
+HAQ_CATEGORIES: Final[tuple[str, ...]] = (
+    "dressing",
+    "arising",
+    "eating",
+    "walking",
+    "hygiene",
+    "reach",
+    "grip",
+    "activities",
+)
+
+#: The 20 items (column ``haq_<item>``) and the category each belongs to.
+HAQ_ITEMS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "dress": "dressing",
+        "shampoo": "dressing",
+        "stand": "arising",
+        "bed": "arising",
+        "cut_meat": "eating",
+        "lift_cup": "eating",
+        "open_carton": "eating",
+        "walk": "walking",
+        "climb_steps": "walking",
+        "wash_body": "hygiene",
+        "bath": "hygiene",
+        "toilet": "hygiene",
+        "reach_object": "reach",
+        "bend_down": "reach",
+        "car_doors": "grip",
+        "open_jars": "grip",
+        "faucets": "grip",
+        "errands": "activities",
+        "car_in_out": "activities",
+        "chores": "activities",
+    }
+)
+
+#: The question behind each item ("Are you able to ...").
+HAQ_ITEM_QUESTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "dress": "dress yourself, including tying shoelaces and doing buttons",
+        "shampoo": "shampoo your hair",
+        "stand": "stand up from a straight chair",
+        "bed": "get in and out of bed",
+        "cut_meat": "cut your meat",
+        "lift_cup": "lift a full cup or glass to your mouth",
+        "open_carton": "open a new milk carton",
+        "walk": "walk outdoors on flat ground",
+        "climb_steps": "climb up five steps",
+        "wash_body": "wash and dry your body",
+        "bath": "take a tub bath",
+        "toilet": "get on and off the toilet",
+        "reach_object": "reach and get down a 5-pound object from just above your head",
+        "bend_down": "bend down to pick up clothing from the floor",
+        "car_doors": "open car doors",
+        "open_jars": "open jars which have been previously opened",
+        "faucets": "turn faucets on and off",
+        "errands": "run errands and shop",
+        "car_in_out": "get in and out of a car",
+        "chores": "do chores such as vacuuming or yardwork",
+    }
+)
+
+#: Aids and devices (column ``haq_aid_<aid>``) and the category each one raises, as in the
+#: Stanford scoring rules (Bruce & Fries 2003). The bathtub seat counts for hygiene here; the
+#: CLINHAQ scoring sheet (Wolfe) leaves it out.
+HAQ_AIDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "cane": "walking",
+        "walker": "walking",
+        "crutches": "walking",
+        "wheelchair": "walking",
+        "dressing_devices": "dressing",
+        "special_utensils": "eating",
+        "special_chair": "arising",
+        "raised_toilet_seat": "hygiene",
+        "bathtub_seat": "hygiene",
+        "bathtub_bar": "hygiene",
+        "long_handled_bathroom": "hygiene",
+        "long_handled_reach": "reach",
+        "jar_opener": "grip",
+    }
+)
+
+#: The scoring variants and what each one counts. ``with_aids_and_help`` is the standard
+#: HAQ-DI; the others are "unadjusted" (Stanford's alternative disability index).
+HAQ_VARIANTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "with_aids_and_help": "HAQ-DI with aids/devices and help (standard Stanford scoring)",
+        "without_aids_and_help": "HAQ-DI without aids/devices and without help (unadjusted)",
+        "without_aids": "HAQ-DI without aids/devices, help from another person counted",
+    }
+)
+
+ITEM_MAX: Final = 3
+#: Category scores of 0 or 1 are raised to this when an aid or help is used.
+AID_FLOOR: Final = 2
+#: Default minimum number of answered categories (Stanford convention: 6 of 8).
+MIN_CATEGORIES_DEFAULT: Final = 6
+#: A recorded ``haq_di`` may differ from the item-based index by this much (rounding to two
+#: decimals) before the two are reported as disagreeing.
+INDEX_TOLERANCE: Final = 0.005 + 1e-9
+
+_ITEM_NAMES: Final[tuple[str, ...]] = tuple(HAQ_ITEMS)
+_AID_NAMES: Final[tuple[str, ...]] = tuple(HAQ_AIDS)
+_ITEM_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_{i}" for i in _ITEM_NAMES)
+_AID_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_aid_{a}" for a in _AID_NAMES)
+_HELP_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_help_{c}" for c in HAQ_CATEGORIES)
+_CATEGORY_ITEM_IDX: Final[tuple[npt.NDArray[np.intp], ...]] = tuple(
+    np.array([k for k, i in enumerate(_ITEM_NAMES) if HAQ_ITEMS[i] == c], dtype=np.intp)
+    for c in HAQ_CATEGORIES
+)
+#: (13, 8) incidence matrix: aid -> category.
+_AID_TO_CATEGORY: Final[FloatArray] = np.array(
+    [[1.0 if HAQ_AIDS[a] == c else 0.0 for c in HAQ_CATEGORIES] for a in _AID_NAMES]
+)
+
+#: Canonical visits-frame columns of the HAQ (collected by ``cohort.schema``).
+HAQ_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
+    *(
+        ColumnSpec(
+            name=f"haq_{i}",
+            dtype="int",
+            description=(
+                f"HAQ item ({HAQ_ITEMS[i]}): able to {HAQ_ITEM_QUESTIONS[i]}? "
+                "(0 without any difficulty - 3 unable to do)"
+            ),
+            lo=0,
+            hi=ITEM_MAX,
+            integer=True,
+        )
+        for i in _ITEM_NAMES
+    ),
+    *(
+        ColumnSpec(
+            name=f"haq_aid_{a}",
+            dtype="bool",
+            description=f"HAQ aid/device used: {a.replace('_', ' ')} (raises {HAQ_AIDS[a]})",
+        )
+        for a in _AID_NAMES
+    ),
+    *(
+        ColumnSpec(
+            name=f"haq_help_{c}",
+            dtype="bool",
+            description=f"HAQ: usually needs help from another person with {c}",
+        )
+        for c in HAQ_CATEGORIES
+    ),
+    ColumnSpec(
+        name="haq_di",
+        dtype="float",
+        description=(
+            "HAQ disability index (with aids/devices and help); for data sets recording only "
+            "the index"
+        ),
+        lo=0,
+        hi=ITEM_MAX,
+    ),
+)
+_ITEM_SPECS: Final = HAQ_COLUMNS[: len(_ITEM_NAMES)]
+_AID_SPECS: Final = HAQ_COLUMNS[len(_ITEM_NAMES) : len(_ITEM_NAMES) + len(_AID_NAMES)]
+_HELP_SPECS: Final = HAQ_COLUMNS[len(_ITEM_NAMES) + len(_AID_NAMES) : -1]
+_INDEX_SPEC: Final = HAQ_COLUMNS[-1]
+
+#: Columns of the frame returned by :func:`score_haq`.
+HAQ_OUTPUT_COLUMNS: Final[tuple[str, ...]] = (
+    "haq_di",
+    "haq_di_unadjusted",
+    *(f"haq_cat_{c}" for c in HAQ_CATEGORIES),
+    "haq_n_categories",
+    "haq_di_source",
+)
+
+
+# --------------------------------------------------------------------------------------
+# kernel
+# --------------------------------------------------------------------------------------
+def _check_variant(variant: object, allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    if variant not in allowed:
+        raise SchemaError(
+            f"HAQ variant = {variant!r} is not one of {', '.join(map(repr, allowed))}"
+        )
+
+
+def _check_min_categories(min_categories: object) -> int:
+    return int(check_number("min_categories", min_categories, 1, len(HAQ_CATEGORIES), integer=True))
+
+
+def _check_items_array(a: FloatArray) -> None:
+    """Raise OutOfRangeError naming the first failing item of a (..., 20) array."""
+    finite = ~np.isnan(a)
+    with np.errstate(invalid="ignore"):
+        bad = finite & ((a < 0) | (a > ITEM_MAX) | (a != np.round(a)))
+    if bad.any():
+        pos = np.argwhere(bad)[0]
+        value = float(a[tuple(pos)])
+        shown = int(value) if value.is_integer() else value
+        what = "is outside" if value.is_integer() else "is not an integer in"
+        item = _ITEM_NAMES[int(pos[-1])]
+        raise OutOfRangeError(f"haq item {item!r} = {shown} {what} 0..{ITEM_MAX}")
+
+
+def _check_flags_array(a: FloatArray, names: tuple[str, ...], what: str) -> None:
+    """Raise OutOfRangeError naming the first flag that is not 0/1/NaN."""
+    bad = ~np.isnan(a) & (a != 0.0) & (a != 1.0)
+    if bad.any():
+        pos = np.argwhere(bad)[0]
+        raise OutOfRangeError(
+            f"haq {what} {names[int(pos[-1])]!r} = {float(a[tuple(pos)]):g} is not a yes/no "
+            "value (0/1, True/False)"
+        )
+
+
+def _as_array(
+    values: npt.ArrayLike | None, width: int, what: str, shape: tuple[int, ...]
+) -> FloatArray:
+    if values is None:
+        return np.zeros((*shape, width), dtype=np.float64)
+    a = np.asarray(values, dtype=np.float64)
+    if a.shape[-1:] != (width,):
+        raise SchemaError(f"HAQ {what} need {width} values in the last axis; got shape {a.shape}")
+    return a
+
+
+def _score_arrays(
+    items: FloatArray,
+    aids: FloatArray,
+    help_: FloatArray,
+    *,
+    variant: HAQVariant,
+    min_categories: int,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The formula. Returns category scores (..., 8), the index (...) and the number of
+    answered categories (...).
+
+    Category score = highest answered item (NaN when no item of the category is answered);
+    under ``with_aids_and_help`` an aid for the category or help from another person raises
+    0 or 1 to 2 (``without_aids`` counts help only; ``without_aids_and_help`` neither); the
+    index is the mean of the answered categories when at least ``min_categories`` are
+    answered, else NaN. Aid and help flags that are missing (NaN) count as not used.
+    """
+    shape = items.shape[:-1]
+    raw = np.full((*shape, len(HAQ_CATEGORIES)), np.nan, dtype=np.float64)
+    for k, idx in enumerate(_CATEGORY_ITEM_IDX):
+        raw[..., k] = np.fmax.reduce(items[..., idx], axis=-1)
+    flags = np.zeros(raw.shape, dtype=bool)
+    if variant == "with_aids_and_help":
+        flags |= (np.nan_to_num(aids, nan=0.0) @ _AID_TO_CATEGORY) > 0
+    if variant in ("with_aids_and_help", "without_aids"):
+        flags |= np.nan_to_num(help_, nan=0.0) > 0
+    with np.errstate(invalid="ignore"):
+        categories = np.where(flags & (raw < AID_FLOOR), float(AID_FLOOR), raw)
+    answered = (~np.isnan(categories)).sum(axis=-1).astype(np.float64)
+    total = np.nansum(categories, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(answered >= min_categories, total / np.maximum(answered, 1.0), np.nan)
+    return categories, np.asarray(index, dtype=np.float64), answered
+
+
+def _prepare(
+    items: npt.ArrayLike,
+    aids: npt.ArrayLike | None,
+    help_: npt.ArrayLike | None,
+    variant: str,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    _check_variant(variant, HAQ_VARIANTS)
+    it = np.asarray(items, dtype=np.float64)
+    if it.shape[-1:] != (len(_ITEM_NAMES),):
+        raise SchemaError(
+            f"HAQ items need {len(_ITEM_NAMES)} values in the last axis (in the order of "
+            f"HAQ_ITEMS); got shape {it.shape}"
+        )
+    shape = it.shape[:-1]
+    ai = _as_array(aids, len(_AID_NAMES), "aids", shape)
+    he = _as_array(help_, len(HAQ_CATEGORIES), "help flags", shape)
+    _check_items_array(it)
+    _check_flags_array(ai, _AID_NAMES, "aid")
+    _check_flags_array(he, HAQ_CATEGORIES, "help")
+    lead = np.broadcast_shapes(shape, ai.shape[:-1], he.shape[:-1])
+    return (
+        np.broadcast_to(it, (*lead, it.shape[-1])),
+        np.broadcast_to(ai, (*lead, ai.shape[-1])),
+        np.broadcast_to(he, (*lead, he.shape[-1])),
+    )
+
+
+def haq_category_scores(
+    items: npt.ArrayLike,
+    aids: npt.ArrayLike | None = None,
+    help: npt.ArrayLike | None = None,
+    *,
+    variant: HAQVariant = "with_aids_and_help",
+) -> FloatArray:
+    """The 8 HAQ category scores from the 20 item scores, aids and help.
+
+    Parameters
+    ----------
+    items : array_like, shape (..., 20)
+        Item scores 0-3 in the order of :data:`HAQ_ITEMS`; NaN = not answered.
+    aids : array_like, shape (..., 13), optional
+        Aid/device flags (1 used, 0 or NaN not used) in the order of :data:`HAQ_AIDS`.
+    help : array_like, shape (..., 8), optional
+        Help-from-another-person flags in the order of :data:`HAQ_CATEGORIES`.
+    variant : {"with_aids_and_help", "without_aids_and_help", "without_aids"}
+        Which adjustments count (see :data:`HAQ_VARIANTS`).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 8)
+        Highest item score per category, raised from 0 or 1 to 2 by an aid for that category
+        or by help; NaN where no item of the category is answered.
+
+    Raises
+    ------
+    OutOfRangeError
+        An item outside 0..3 or not whole, or a flag that is not 0/1; names the item or aid.
+
+    Notes
+    -----
+    Bruce B, Fries JF. Health Qual Life Outcomes 2003;1:20, doi:10.1186/1477-7525-1-20.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.haq import HAQ_AIDS, HAQ_ITEMS, haq_category_scores
+    >>> items = [1] + [0] * 19
+    >>> haq_category_scores(items).tolist()
+    [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    >>> cane = [1.0 if a == "cane" else 0.0 for a in HAQ_AIDS]
+    >>> haq_category_scores(items, cane).tolist()
+    [1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    it, ai, he = _prepare(items, aids, help, variant)
+    cats, _, _ = _score_arrays(it, ai, he, variant=variant, min_categories=1)
+    return cats
+
+
+def haq_disability_index(
+    items: npt.ArrayLike,
+    aids: npt.ArrayLike | None = None,
+    help: npt.ArrayLike | None = None,
+    *,
+    variant: HAQVariant = "with_aids_and_help",
+    min_categories: int = MIN_CATEGORIES_DEFAULT,
+) -> FloatArray | float:
+    r"""HAQ disability index from item scores, aids and help (vectorized).
+
+    Parameters
+    ----------
+    items, aids, help : array_like
+        As in :func:`haq_category_scores`.
+    variant : {"with_aids_and_help", "without_aids_and_help", "without_aids"}
+        ``with_aids_and_help`` is the standard HAQ-DI; the others are the unadjusted
+        ("alternative") index.
+    min_categories : int
+        Minimum number of answered categories (1-8; Stanford convention 6).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`\text{HAQ-DI} = \frac{1}{|A|}\sum_{c \in A} s_c` over the set :math:`A` of
+        answered categories, in 0..3; NaN when :math:`|A| <` ``min_categories`` (never 0).
+
+    Raises
+    ------
+    OutOfRangeError
+        A bad item or flag (named), or ``min_categories`` outside 1..8.
+
+    Notes
+    -----
+    Bruce B, Fries JF. Health Qual Life Outcomes 2003;1:20, doi:10.1186/1477-7525-1-20.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.haq import haq_disability_index
+    >>> haq_disability_index([2] * 10 + [1] * 10)  # categories 2,2,2,2,2,1,1,1
+    1.625
+    >>> haq_disability_index([1] * 7 + [float("nan")] * 13)  # 3 categories answered
+    nan
+    """
+    mc = _check_min_categories(min_categories)
+    it, ai, he = _prepare(items, aids, help, variant)
+    _, index, _ = _score_arrays(it, ai, he, variant=variant, min_categories=mc)
+    return float(index) if index.ndim == 0 else index
+
+
+# --------------------------------------------------------------------------------------
+# object face
+# --------------------------------------------------------------------------------------
+def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> None:
+    unknown = [g for g in given if g not in known]
+    if not unknown:
+        return
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(str(name), known, n=1)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise SchemaError(f"unknown HAQ {what}(s): {', '.join(parts)}; known: {', '.join(known)}")
+
+
+def _is_missing(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
+
+def _convert_items(values: Mapping[str, Any] | None) -> Mapping[str, int | None]:
+    values = {} if values is None else values
+    if not isinstance(values, Mapping):
+        raise SchemaError(f"HAQ items must be a mapping of item name to 0-3; got {values!r}")
+    _unknown_names(values, _ITEM_NAMES, "item")
+    out: dict[str, int | None] = {}
+    for name in _ITEM_NAMES:
+        v = values.get(name)
+        out[name] = (
+            None
+            if v is None or v is pd.NA
+            else int(check_number(f"haq item {name!r}", v, 0, ITEM_MAX, integer=True))
+        )
+    return MappingProxyType(out)
+
+
+def _flag(v: object, label: str) -> bool | None:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, numbers.Real) and float(v) in (0.0, 1.0):
+        return bool(float(v))
+    raise OutOfRangeError(f"{label} = {v!r} is not a yes/no value (True/False)")
+
+
+def _convert_flags(
+    values: Mapping[str, Any] | Iterable[str] | None, known: tuple[str, ...], what: str
+) -> Mapping[str, bool | None]:
+    if values is None:
+        values = {}
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, Mapping):
+        names = list(values)
+        _unknown_names(names, known, what)
+        values = dict.fromkeys(names, True)
+    _unknown_names(values, known, what)
+    return MappingProxyType({k: _flag(values.get(k), f"haq {what} {k!r}") for k in known})
+
+
+def _convert_aids(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
+    return _convert_flags(values, _AID_NAMES, "aid")
+
+
+def _convert_help(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
+    return _convert_flags(values, HAQ_CATEGORIES, "help category")
+
+
+def _validate_unadjusted(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    _check_variant(value, ("without_aids_and_help", "without_aids"))
+
+
+def _validate_min_categories(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    _check_min_categories(value)
+
+
+def _answered_repr(values: Mapping[str, object]) -> str:
+    """Show only the answered entries of an items/aids/help mapping."""
+    return repr({k: v for k, v in values.items() if v is not None})
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class HAQ:
+    """One HAQ disability questionnaire, scored item by item.
+
+    Parameters
+    ----------
+    items : mapping of str to int or None
+        Item scores 0 (without any difficulty), 1 (with some), 2 (with much), 3 (unable to
+        do), keyed by the names of :data:`HAQ_ITEMS`; an item left out was not answered.
+    aids : mapping of str to bool, or iterable of str
+        Aids/devices used, keyed by the names of :data:`HAQ_AIDS` (or just the names of the
+        aids used).
+    help : mapping of str to bool, or iterable of str
+        Categories (:data:`HAQ_CATEGORIES`) for which the patient usually needs help from
+        another person.
+    min_categories : int
+        Answered categories needed for an index (default 6 of 8, the Stanford convention;
+        some tools use 7 or 8).
+    unadjusted_variant : {"without_aids_and_help", "without_aids"}
+        What :attr:`disability_index_unadjusted` leaves out: aids and help (default) or aids
+        only. The sources do not settle whether the "alternative" index ignores help too.
+    recorded_index : float or None
+        Only for index-only data; use :meth:`from_index`.
+
+    Raises
+    ------
+    OutOfRangeError
+        An item outside 0..3 or not whole, an aid/help flag that is not yes/no; the message
+        names the item or aid.
+    SchemaError
+        An unknown item, aid or category name (with a suggestion).
+
+    Notes
+    -----
+    Category score = highest item of the category; an aid/device for the category or help
+    from another person raises 0 or 1 to 2 (2 and 3 stay). HAQ-DI = mean of the answered
+    categories, defined when at least ``min_categories`` are answered. A category with no
+    answered item is missing even when an aid or help is ticked. Bruce B, Fries JF. Health
+    Qual Life Outcomes 2003;1:20, doi:10.1186/1477-7525-1-20.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.haq import HAQ, HAQ_ITEMS
+    >>> items = dict.fromkeys(HAQ_ITEMS, 0) | {"dress": 1, "walk": 1, "open_jars": 2}
+    >>> haq = HAQ(items=items, aids=["cane"], help=["dressing"])
+    >>> haq.category_scores["walking"], haq.category_scores["dressing"]
+    (2, 2)
+    >>> haq.disability_index, haq.disability_index_unadjusted
+    (0.75, 0.5)
+    >>> HAQ(items={"dress": 4})
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.OutOfRangeError: haq item 'dress' = 4 is outside 0..3
+    """
+
+    items: Mapping[str, int | None] = attrs.field(
+        factory=dict, converter=_convert_items, hash=False, repr=_answered_repr
+    )
+    aids: Mapping[str, bool | None] = attrs.field(
+        factory=dict, converter=_convert_aids, hash=False, repr=_answered_repr
+    )
+    help: Mapping[str, bool | None] = attrs.field(
+        factory=dict, converter=_convert_help, hash=False, repr=_answered_repr
+    )
+    min_categories: int = attrs.field(
+        default=MIN_CATEGORIES_DEFAULT, validator=_validate_min_categories
+    )
+    unadjusted_variant: UnadjustedVariant = attrs.field(
+        default="without_aids_and_help", validator=_validate_unadjusted
+    )
+    recorded_index: float | None = attrs.field(
+        default=None, validator=optional_in_range(0, ITEM_MAX, label="haq_di")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.recorded_index is not None and self._has_answers():
+            raise SchemaError(
+                "HAQ takes either items/aids/help or recorded_index (use HAQ.from_index for "
+                "index-only data), not both"
+            )
+
+    def _has_answers(self) -> bool:
+        return any(
+            v is not None for v in (*self.items.values(), *self.aids.values(), *self.help.values())
+        )
+
+    @classmethod
+    def from_index(cls, index: float) -> HAQ:
+        """An index-only HAQ, for data sets that record only the HAQ-DI (0-3).
+
+        Its item-level answers (:attr:`category_scores`, :attr:`disability_index_unadjusted`)
+        are unknown (``None``), never 0.
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.haq import HAQ
+        >>> h = HAQ.from_index(1.25)
+        >>> h.disability_index, h.disability_index_unadjusted, h.category_scores["grip"]
+        (1.25, None, None)
+        """
+        x = check_number("haq_di", index, 0, ITEM_MAX)
+        return cls(recorded_index=x)
+
+    @property
+    def is_index_only(self) -> bool:
+        """Whether only the index was recorded."""
+        return self.recorded_index is not None
+
+    @property
+    def variant(self) -> str:
+        """Name of the variant behind :attr:`disability_index` (``"with_aids_and_help"``)."""
+        return "with_aids_and_help"
+
+    def _arrays(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        def arr(values: Iterable[float | bool | None]) -> FloatArray:
+            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+        return arr(self.items.values()), arr(self.aids.values()), arr(self.help.values())
+
+    def _score(self, variant: HAQVariant) -> tuple[FloatArray, float, int]:
+        items, aids, help_ = self._arrays()
+        cats, index, n = _score_arrays(
+            items, aids, help_, variant=variant, min_categories=self.min_categories
+        )
+        return cats, float(index), int(n)
+
+    def _categories(self, variant: HAQVariant) -> dict[str, int | None]:
+        cats, _, _ = self._score(variant)
+        return {
+            c: None if np.isnan(v) else int(v) for c, v in zip(HAQ_CATEGORIES, cats, strict=True)
+        }
+
+    @property
+    def category_scores(self) -> dict[str, int | None]:
+        """Category scores 0-3 with aids and help (standard scoring); ``None`` where no item
+        of the category is answered (always for index-only data)."""
+        return self._categories("with_aids_and_help")
+
+    @property
+    def category_scores_unadjusted(self) -> dict[str, int | None]:
+        """Category scores under :attr:`unadjusted_variant`."""
+        return self._categories(self.unadjusted_variant)
+
+    @property
+    def n_categories(self) -> int | None:
+        """Number of answered categories (``None`` for index-only data)."""
+        if self.is_index_only:
+            return None
+        return self._score("with_aids_and_help")[2]
+
+    @property
+    def disability_index(self) -> float | None:
+        """Standard HAQ-DI (with aids/devices and help), 0-3; ``None`` when fewer than
+        :attr:`min_categories` categories are answered."""
+        if self.recorded_index is not None:
+            return self.recorded_index
+        return _none_if_nan(self._score("with_aids_and_help")[1])
+
+    @property
+    def disability_index_unadjusted(self) -> float | None:
+        """HAQ-DI without aids/devices (and, by default, without help): see
+        :attr:`unadjusted_variant`. ``None`` for index-only data."""
+        if self.is_index_only:
+            return None
+        return _none_if_nan(self._score(self.unadjusted_variant)[1])
+
+    def change_from(self, baseline: HAQ, *, unadjusted: bool = False) -> float | None:
+        """Absolute change of the HAQ-DI from ``baseline`` (negative = improvement).
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.haq import HAQ
+        >>> HAQ.from_index(0.875).change_from(HAQ.from_index(1.25))
+        -0.375
+        """
+        if unadjusted:
+            b, f = baseline.disability_index_unadjusted, self.disability_index_unadjusted
+        else:
+            b, f = baseline.disability_index, self.disability_index
+        if b is None or f is None:
+            return None
+        return float(absolute_change(b, f))
+
+    def to_record(self) -> dict[str, float | int | bool | None]:
+        """The canonical visits-frame columns (items, aids, help and ``haq_di``).
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.haq import HAQ
+        >>> rec = HAQ.from_index(1.5).to_record()
+        >>> rec["haq_di"], rec["haq_dress"]
+        (1.5, None)
+        """
+        record: dict[str, float | int | bool | None] = {
+            f"haq_{k}": v for k, v in self.items.items()
+        }
+        record.update({f"haq_aid_{k}": v for k, v in self.aids.items()})
+        record.update({f"haq_help_{k}": v for k, v in self.help.items()})
+        record["haq_di"] = self.disability_index
+        return record
+
+    @classmethod
+    def from_record(
+        cls,
+        record: Mapping[str, Any],
+        *,
+        min_categories: int = MIN_CATEGORIES_DEFAULT,
+        unadjusted_variant: UnadjustedVariant = "without_aids_and_help",
+    ) -> HAQ | None:
+        """Rebuild from canonical columns; ``None`` when the record has no HAQ data.
+
+        Missing values may be ``None`` or NaN. Items win over a recorded ``haq_di``, which
+        must then agree with the item-based index (to rounding, 0.005).
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.haq import HAQ
+        >>> HAQ.from_record({"haq_di": 0.625}).disability_index
+        0.625
+        >>> HAQ.from_record({"mrss": 12}) is None
+        True
+        """
+
+        def clean(v: Any) -> Any:
+            if _is_missing(v):
+                return None
+            if isinstance(v, (float, np.floating)) and float(v).is_integer():
+                return int(v)
+            if isinstance(v, np.integer):
+                return int(v)
+            return v
+
+        items = {i: clean(record.get(f"haq_{i}")) for i in _ITEM_NAMES}
+        aids = {a: clean(record.get(f"haq_aid_{a}")) for a in _AID_NAMES}
+        help_ = {c: clean(record.get(f"haq_help_{c}")) for c in HAQ_CATEGORIES}
+        recorded = clean(record.get("haq_di"))
+        if any(v is not None for v in (*items.values(), *aids.values(), *help_.values())):
+            haq = cls(
+                items=items,
+                aids=aids,
+                help=help_,
+                min_categories=min_categories,
+                unadjusted_variant=unadjusted_variant,
+            )
+            computed = haq.disability_index
+            if recorded is not None:
+                check_number("haq_di", recorded, 0, ITEM_MAX)
+                if computed is not None and abs(computed - float(recorded)) > INDEX_TOLERANCE:
+                    raise SchemaError(
+                        f"haq_di = {recorded} disagrees with the HAQ-DI from its items "
+                        f"({computed:g}); drop one of them"
+                    )
+            return haq
+        if recorded is not None:
+            return cls.from_index(recorded)
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# frame face
+# --------------------------------------------------------------------------------------
+_HAQ_INPUT_SET: Final[frozenset[str]] = frozenset(spec.name for spec in HAQ_COLUMNS)
+_HAQ_KNOWN: Final[tuple[str, ...]] = (
+    *(spec.name for spec in HAQ_COLUMNS),
+    *HAQ_OUTPUT_COLUMNS,
+)
+
+
+def _read_haq(
+    visits: pd.DataFrame,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
+    """Validated (n, 20) items, (n, 13) aids, (n, 8) help and the recorded index (or None)."""
+    check_unknown_prefixed(visits, "haq_", _HAQ_KNOWN)
+    columns = set(visits.columns)
+    n = len(visits)
+    collector = FailureCollector(visits)
+
+    def block(specs: tuple[ColumnSpec, ...], flags: bool) -> FloatArray:
+        out = np.full((n, len(specs)), np.nan, dtype=np.float64)
+        for k, spec in enumerate(specs):
+            if spec.name in columns:
+                read = bool_column if flags else float_column
+                out[:, k] = read(visits, spec, collector)
+        return out
+
+    items = block(_ITEM_SPECS, False)
+    aids = block(_AID_SPECS, True)
+    help_ = block(_HELP_SPECS, True)
+    index = float_column(visits, _INDEX_SPEC, collector) if "haq_di" in columns else None
+    has_answers = bool(columns & {s.name for s in (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS)})
+    if not has_answers and index is None:
+        raise SchemaError(
+            "the visits frame has no HAQ columns: give the item columns "
+            f"({', '.join(_ITEM_COLUMNS[:2])}, ...) with the aid/help columns, and/or 'haq_di'"
+        )
+    collector.raise_if_failed()
+    return items, aids, help_, index
+
+
+def score_haq(
+    visits: pd.DataFrame,
+    *,
+    min_categories: int = MIN_CATEGORIES_DEFAULT,
+    unadjusted_variant: UnadjustedVariant = "without_aids_and_help",
+) -> pd.DataFrame:
+    """HAQ-DI, unadjusted HAQ-DI and the 8 category scores for every row of a visits frame.
+
+    Reads the item columns ``haq_<item>``, the aid columns ``haq_aid_<aid>`` and the help
+    columns ``haq_help_<category>`` (any subset: a missing item column is an unanswered
+    item, a missing or empty aid/help cell counts as not used), and ``haq_di`` for rows that
+    record only the index. The input is not modified.
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        One row per visit with canonical columns.
+    min_categories : int
+        Answered categories needed for an index (default 6 of 8).
+    unadjusted_variant : {"without_aids_and_help", "without_aids"}
+        What ``haq_di_unadjusted`` leaves out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``visits.index`` with columns ``haq_di`` (standard, with aids/devices and
+        help), ``haq_di_unadjusted``, ``haq_cat_<category>`` (standard category scores),
+        ``haq_n_categories`` (answered categories; NaN for index-only rows) and
+        ``haq_di_source`` (``"items"``, ``"recorded index"`` or missing). The variants used
+        are stored in ``result.attrs["haq_variants"]``. Scores that the rules cannot compute
+        are NaN, never 0.
+
+    Raises
+    ------
+    SchemaError
+        No HAQ columns, a misspelled ``haq_`` column, text that is not a number or yes/no, or
+        a recorded ``haq_di`` that disagrees with its items.
+    OutOfRangeError
+        Items outside 0..3 or not whole, an index outside 0..3; every failing cell is listed
+        in ``failure_cases``.
+
+    Notes
+    -----
+    Same formula as :class:`HAQ` and :func:`haq_disability_index` (Bruce & Fries 2003,
+    doi:10.1186/1477-7525-1-20).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.measures.haq import HAQ_ITEMS, score_haq
+    >>> row = {f"haq_{i}": 1 for i in HAQ_ITEMS} | {"haq_aid_cane": True}
+    >>> out = score_haq(pd.DataFrame([row, {"haq_di": 0.5}]))
+    >>> out["haq_di"].tolist(), out["haq_di_unadjusted"].tolist()
+    ([1.125, 0.5], [1.0, nan])
+    """
+    mc = _check_min_categories(min_categories)
+    _check_variant(unadjusted_variant, ("without_aids_and_help", "without_aids"))
+    items, aids, help_, recorded = _read_haq(visits)
+    cats, index, answered = _score_arrays(
+        items, aids, help_, variant="with_aids_and_help", min_categories=mc
+    )
+    _, unadjusted, _ = _score_arrays(
+        items, aids, help_, variant=unadjusted_variant, min_categories=mc
+    )
+    source = np.where(np.isnan(index), -1, 0)
+    if recorded is not None:
+        with np.errstate(invalid="ignore"):
+            clash = (
+                ~np.isnan(index)
+                & ~np.isnan(recorded)
+                & (np.abs(index - recorded) > INDEX_TOLERANCE)
+            )
+        if clash.any():
+            collector = FailureCollector(visits)
+            collector.add(
+                clash,
+                "haq_di",
+                recorded,
+                "disagrees with the HAQ-DI computed from the items (drop one of them)",
+                schema=True,
+            )
+            collector.raise_if_failed()
+        use_recorded = np.isnan(index) & ~np.isnan(recorded)
+        index = np.where(use_recorded, recorded, index)
+        source = np.where(use_recorded, 1, source)
+        answered = np.where(use_recorded & (answered == 0), np.nan, answered)
+    out = pd.DataFrame(
+        {
+            "haq_di": index,
+            "haq_di_unadjusted": unadjusted,
+            **{f"haq_cat_{c}": cats[:, k] for k, c in enumerate(HAQ_CATEGORIES)},
+            "haq_n_categories": answered,
+        },
+        index=visits.index,
+        dtype="float64",
+    )
+    out["haq_di_source"] = pd.Series(
+        labelled_categorical(source, ("items", "recorded index")), index=visits.index
+    )
+    out.attrs["haq_variants"] = {
+        "haq_di": HAQ_VARIANTS["with_aids_and_help"],
+        "haq_di_unadjusted": HAQ_VARIANTS[unadjusted_variant],
+        "min_categories": mc,
+    }
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# responder definitions (Khanna 2006)
+# --------------------------------------------------------------------------------------
+_KHANNA_2006: Final = (
+    "Khanna D, Furst DE, Hays RD, et al. Minimally important difference in diffuse systemic "
+    "sclerosis: results from the D-penicillamine study. Ann Rheum Dis 2006;65:1325-9. "
+    "doi:10.1136/ard.2005.050187"
+)
+#: Tolerance for comparing a change with its threshold (HAQ-DI changes are short decimals).
+_CHANGE_EPS: Final = 1e-9
+
+
+def haq_di_change_definition(
+    *,
+    name: str,
+    direction: Literal["improvement", "worsening"],
+    min_points: float,
+    measure: Literal["haq_di", "haq_di_unadjusted"] = "haq_di",
+    reference: str,
+    description: str | None = None,
+    provisional: bool = False,
+    target_day: int | None = None,
+    window_days: int | None = None,
+) -> ResponderDefinition:
+    """Build a HAQ-DI improvement or worsening rule from a threshold in points.
+
+    A patient responds when the HAQ-DI moves by at least ``min_points`` in ``direction``
+    (improvement = decrease). A missing baseline or follow-up is not evaluable, never a
+    non-response.
+
+    Parameters
+    ----------
+    name : str
+        Name naming the variant, e.g. ``"haq_di_improvement_0.14"``.
+    direction : {"improvement", "worsening"}
+    min_points : float
+        Threshold on the absolute change (0 < ``min_points`` <= 3).
+    measure : {"haq_di", "haq_di_unadjusted"}
+        Which index the rule reads.
+    reference, description : str
+        Primary reference (with DOI) and the rule in words.
+    provisional : bool
+        Mark a rule the sources do not settle.
+    target_day, window_days : int, optional
+        The follow-up time the rule was published for.
+
+    Returns
+    -------
+    ResponderDefinition
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.haq import haq_di_change_definition
+    >>> rule = haq_di_change_definition(name="haq_di_improvement_0.25",
+    ...                                 direction="improvement", min_points=0.25,
+    ...                                 reference="user-defined")
+    >>> rule.evaluate(1.5, 1.25).value, rule.evaluate(1.5, 1.375).value
+    ('responder', 'non-responder')
+    """
+    if direction not in ("improvement", "worsening"):
+        raise SchemaError(f"direction = {direction!r} is not 'improvement' or 'worsening'")
+    if measure not in ("haq_di", "haq_di_unadjusted"):
+        raise SchemaError(f"measure = {measure!r} is not 'haq_di' or 'haq_di_unadjusted'")
+    threshold = check_number("min_points", min_points, 0, ITEM_MAX)
+    if threshold == 0:
+        raise OutOfRangeError("min_points = 0 is not a change; give a threshold in (0, 3]")
+    sign = -1.0 if direction == "improvement" else 1.0
+
+    def rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> npt.NDArray[np.int8]:
+        base, follow = np.broadcast_arrays(b[measure], f[measure])
+        for arr, which in ((base, "baseline"), (follow, "follow-up")):
+            finite = arr[~np.isnan(arr)]
+            if finite.size and (finite.min() < 0 or finite.max() > ITEM_MAX):
+                bad = finite[(finite < 0) | (finite > ITEM_MAX)][0]
+                raise OutOfRangeError(f"{which} {measure} = {bad:g} is outside 0..{ITEM_MAX}")
+        evaluable = ~np.isnan(base) & ~np.isnan(follow)
+        with np.errstate(invalid="ignore"):
+            moved = sign * np.asarray(absolute_change(base, follow))
+            ok = moved >= threshold - _CHANGE_EPS
+        return response_codes(ok & evaluable, evaluable)
+
+    text = description or (
+        f"{measure} {'decrease' if sign < 0 else 'increase'} of >= {threshold:g} points"
+    )
+    return ResponderDefinition(
+        name=name,
+        measures=(measure,),
+        reference=reference,
+        description=text,
+        rule=rule,
+        provisional=provisional,
+        target_day=target_day,
+        window_days=window_days,
+        parameters={"direction": direction, "min_points": threshold, "measure": measure},
+    )
+
+
+#: HAQ-DI improvement of at least 0.14 (upper end of the SSc MCID 0.10-0.14, Khanna 2006).
+HAQ_DI_IMPROVEMENT_MCID: Final = haq_di_change_definition(
+    name="haq_di_improvement_0.14",
+    direction="improvement",
+    min_points=0.14,
+    reference=_KHANNA_2006,
+    description=(
+        "HAQ-DI decrease of >= 0.14 (SSc MCID estimate 0.10-0.14, Khanna 2006; the 0.22 "
+        "often quoted is a rheumatoid arthritis figure)"
+    ),
+)
+#: HAQ-DI improvement of at least 0.10 (lower end of the SSc MCID range, Khanna 2006).
+HAQ_DI_IMPROVEMENT_MCID_LOW: Final = haq_di_change_definition(
+    name="haq_di_improvement_0.10",
+    direction="improvement",
+    min_points=0.10,
+    reference=_KHANNA_2006,
+    description="HAQ-DI decrease of >= 0.10 (lower end of the SSc MCID estimate 0.10-0.14)",
+)
+
+#: The built-in HAQ definitions by name.
+HAQ_RESPONDER_DEFINITIONS: Final[dict[str, ResponderDefinition]] = {
+    d.name: d for d in (HAQ_DI_IMPROVEMENT_MCID, HAQ_DI_IMPROVEMENT_MCID_LOW)
+}
+
+
+# --------------------------------------------------------------------------------------
+# Scleroderma-HAQ visual analogue scales (Steen & Medsger 1997)
+# --------------------------------------------------------------------------------------
+#: The six SHAQ visual analogue scales (column ``shaq_<scale>_vas``, mm).
+SHAQ_SCALES: Final[tuple[str, ...]] = (
+    "pain",
+    "raynauds",
+    "digital_ulcers",
+    "gi",
+    "breathing",
+    "overall",
+)
+_SHAQ_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "pain": "pain",
+        "raynauds": "Raynaud's phenomenon",
+        "digital_ulcers": "digital ulcers",
+        "gi": "intestinal (gastrointestinal) problems",
+        "breathing": "breathing problems",
+        "overall": "overall disease severity",
+    }
+)
+#: Length of the published SHAQ line (15 cm) and the 0-3 score it maps to (cm / 5).
+SHAQ_LINE_MM: Final = 150
+SHAQ_SCORE_MAX: Final = 3
+_SHAQ_LINES: Final[tuple[int, ...]] = (150, 100)
+
+#: Canonical visits-frame columns of the SHAQ (mm on the 150 mm line).
+SHAQ_COLUMNS: Final[tuple[ColumnSpec, ...]] = tuple(
+    ColumnSpec(
+        name=f"shaq_{s}_vas",
+        dtype="float",
+        description=(
+            f"SHAQ visual analogue scale, {_SHAQ_LABELS[s]}: mm from the left end of the "
+            "15 cm line (0 none - 150 very severe)"
+        ),
+        unit="mm",
+        lo=0,
+        hi=SHAQ_LINE_MM,
+    )
+    for s in SHAQ_SCALES
+)
+_SHAQ_OUTPUT: Final[tuple[str, ...]] = tuple(f"shaq_{s}" for s in SHAQ_SCALES)
+
+
+def _check_line(scale_mm: object) -> int:
+    if isinstance(scale_mm, bool) or scale_mm not in _SHAQ_LINES:
+        raise OutOfRangeError(
+            f"SHAQ scale_mm = {scale_mm!r} is not one of 150 (the published 15 cm line) or 100"
+        )
+    return SHAQ_LINE_MM if scale_mm == SHAQ_LINE_MM else 100
+
+
+def shaq_vas_score(mm: npt.ArrayLike, *, scale_mm: int = SHAQ_LINE_MM) -> FloatArray | float:
+    r"""Map a SHAQ visual analogue scale mark (mm) to its 0-3 score.
+
+    Parameters
+    ----------
+    mm : float or array_like
+        Distance of the mark from the left end of the line, in mm; NaN = not answered.
+    scale_mm : {150, 100}
+        Length of the line. The published SHAQ line is 15 cm (150 mm); give 100 explicitly for
+        forms printed with a 10 cm line.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`3 \cdot \text{mm} / L`, i.e. cm / 5 on the 15 cm line (Steen & Medsger 1997).
+
+    Raises
+    ------
+    OutOfRangeError
+        A mark outside 0..``scale_mm`` or an unsupported line length.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.haq import shaq_vas_score
+    >>> shaq_vas_score(75)
+    1.5
+    >>> shaq_vas_score(50, scale_mm=100)
+    1.5
+    """
+    line = _check_line(scale_mm)
+    a = np.asarray(mm, dtype=np.float64)
+    finite = a[~np.isnan(a)]
+    if finite.size and (finite.min() < 0 or finite.max() > line):
+        bad = finite[(finite < 0) | (finite > line)][0]
+        raise OutOfRangeError(f"SHAQ VAS = {bad:g} is outside 0..{line} mm")
+    out = a * (SHAQ_SCORE_MAX / line)
+    return float(out) if out.ndim == 0 else out
+
+
+def _line_validator(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    _check_line(value)
+
+
+def _vas_validator(label: str) -> Any:
+    def validator(inst: SHAQ, _attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        line = _check_line(inst.scale_mm)
+        hint = "a 150 mm line? pass scale_mm=150" if line == 100 else None
+        check_number(f"shaq {label} VAS", value, 0, line, unit="mm", hint=hint)
+
+    return validator
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SHAQ:
+    """The six Scleroderma-HAQ visual analogue scales of one questionnaire.
+
+    Each VAS is a mark on a 15 cm line, given here in mm (0-150), scored 0-3 by linear
+    scaling (cm / 5). Steen & Medsger report the HAQ-DI and each VAS separately, with no
+    composite: use :attr:`scores` beside :attr:`HAQ.disability_index`.
+
+    Parameters
+    ----------
+    scale_mm : {150, 100}
+        Length of the line; 100 only for forms printed with a 10 cm line.
+    pain, raynauds, digital_ulcers, gi, breathing, overall : float or None
+        Marks in mm; ``None`` = not answered.
+
+    Raises
+    ------
+    OutOfRangeError
+        A mark outside 0..``scale_mm`` (named) or an unsupported line length.
+
+    Notes
+    -----
+    Steen VD, Medsger TA Jr. Arthritis Rheum 1997;40:1984-91 (PMID 9365087).
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.haq import SHAQ
+    >>> s = SHAQ(raynauds=90, digital_ulcers=15, pain=30)
+    >>> s.scores["raynauds"], s.scores["digital_ulcers"], s.scores["gi"]
+    (1.8, 0.3, None)
+    >>> SHAQ(gi=160)
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.OutOfRangeError: shaq gi VAS = 160 is outside 0..150 mm
+    """
+
+    scale_mm: int = attrs.field(default=SHAQ_LINE_MM, validator=_line_validator)
+    pain: float | None = attrs.field(default=None, validator=_vas_validator("pain"))
+    raynauds: float | None = attrs.field(default=None, validator=_vas_validator("raynauds"))
+    digital_ulcers: float | None = attrs.field(
+        default=None, validator=_vas_validator("digital_ulcers")
+    )
+    gi: float | None = attrs.field(default=None, validator=_vas_validator("gi"))
+    breathing: float | None = attrs.field(default=None, validator=_vas_validator("breathing"))
+    overall: float | None = attrs.field(default=None, validator=_vas_validator("overall"))
+
+    @property
+    def marks_mm(self) -> dict[str, float | None]:
+        """The raw marks in mm by scale name."""
+        return {s: getattr(self, s) for s in SHAQ_SCALES}
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        """Each VAS on 0-3 (``None`` where not answered); no composite."""
+        out: dict[str, float | None] = {}
+        for s in SHAQ_SCALES:
+            v = getattr(self, s)
+            out[s] = None if v is None else float(shaq_vas_score(v, scale_mm=self.scale_mm))
+        return out
+
+    def to_record(self) -> dict[str, float | None]:
+        """Canonical columns ``shaq_<scale>_vas`` in mm on the 150 mm line.
+
+        A mark on a 100 mm line is stored as the same fraction of the 150 mm line, so the
+        0-3 score is kept.
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.haq import SHAQ
+        >>> SHAQ(pain=40, scale_mm=100).to_record()["shaq_pain_vas"]
+        60.0
+        """
+        factor = SHAQ_LINE_MM / self.scale_mm
+        return {
+            f"shaq_{s}_vas": None if (v := getattr(self, s)) is None else float(v) * factor
+            for s in SHAQ_SCALES
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> SHAQ | None:
+        """Rebuild from ``shaq_<scale>_vas`` columns (mm on the 150 mm line); ``None`` when
+        none is present.
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.haq import SHAQ
+        >>> SHAQ.from_record({"shaq_gi_vas": 45.0}).scores["gi"]
+        0.9
+        """
+        marks: dict[str, Any] = {
+            s: None if _is_missing(v := record.get(f"shaq_{s}_vas")) else v for s in SHAQ_SCALES
+        }
+        if all(v is None for v in marks.values()):
+            return None
+        return cls(**marks)
+
+
+def score_shaq(visits: pd.DataFrame, *, scale_mm: int = SHAQ_LINE_MM) -> pd.DataFrame:
+    """The six SHAQ VAS scores (0-3) for every row, beside the HAQ-DI when the frame has it.
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        One row per visit with ``shaq_<scale>_vas`` columns (mm) and optionally HAQ columns.
+    scale_mm : {150, 100}
+        Length of the line the marks were measured on (default: the published 150 mm).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``visits.index``: ``haq_di`` (only when the frame has HAQ columns, scored
+        as by :func:`score_haq`) and ``shaq_<scale>`` on 0-3 for each of :data:`SHAQ_SCALES`;
+        NaN where not answered. No composite (Steen & Medsger 1997 report each scale).
+
+    Raises
+    ------
+    SchemaError
+        No SHAQ columns, a misspelled ``shaq_`` column or text that is not a number.
+    OutOfRangeError
+        Marks outside 0..``scale_mm``; every failing cell is listed in ``failure_cases``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.measures.haq import score_shaq
+    >>> v = pd.DataFrame({"shaq_raynauds_vas": [90.0, None], "shaq_pain_vas": [30.0, 150]})
+    >>> score_shaq(v)[["shaq_raynauds", "shaq_pain"]].to_dict("list")
+    {'shaq_raynauds': [1.8, nan], 'shaq_pain': [0.6, 3.0]}
+    """
+    line = _check_line(scale_mm)
+    check_unknown_prefixed(visits, "shaq_", (*(s.name for s in SHAQ_COLUMNS), *_SHAQ_OUTPUT))
+    present = [spec for spec in SHAQ_COLUMNS if spec.name in visits.columns]
+    if not present:
+        raise SchemaError(
+            "the visits frame has no SHAQ columns: give any of "
+            f"{', '.join(s.name for s in SHAQ_COLUMNS)} (mm)"
+        )
+    collector = FailureCollector(visits)
+    hint = "a 150 mm line? pass scale_mm=150" if line == 100 else None
+    marks: dict[str, FloatArray] = {}
+    for spec in SHAQ_COLUMNS:
+        if spec.name in visits.columns:
+            marks[spec.name] = float_column(
+                visits, attrs.evolve(spec, hi=line, hint=hint), collector
+            )
+        else:
+            marks[spec.name] = np.full(len(visits), np.nan)
+    collector.raise_if_failed()
+    out = pd.DataFrame(index=visits.index)
+    if any(c in _HAQ_INPUT_SET for c in visits.columns):
+        out["haq_di"] = score_haq(visits)["haq_di"]
+    for s, spec in zip(SHAQ_SCALES, SHAQ_COLUMNS, strict=True):
+        out[f"shaq_{s}"] = np.asarray(shaq_vas_score(marks[spec.name], scale_mm=line))
+    return out
