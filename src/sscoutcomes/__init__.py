@@ -2,7 +2,8 @@
 
 Scoring, responder definitions and change from baseline for the modified Rodnan skin
 score, HAQ-DI, lung function, HRCT, echocardiography and composite indices, with the same
-formula behind a one-patient object face and a whole-cohort DataFrame face.
+formula behind a one-patient object face and a whole-cohort DataFrame face; cohorts,
+schedules, summaries, survival and a follow-up report on top.
 
 Examples
 --------
@@ -15,11 +16,20 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-# --- change and responders --------------------------------------------------------------
-from .analysis.change import absolute_change, percent_change
-from .analysis.responders import RESPONDER_DEFINITIONS, ResponderDefinition, Response
+# --- change and responders ---------------------------------------------------------------
+from .analysis.change import (
+    absolute_change,
+    percent_change,
+)
 
-# --- errors -----------------------------------------------------------------------------
+# --- responder definitions ---------------------------------------------------------------
+from .analysis.responders import (
+    RESPONDER_DEFINITIONS,
+    ResponderDefinition,
+    Response,
+)
+
+# --- errors ------------------------------------------------------------------------------
 from .errors import (
     IncompleteAssessmentError,
     OutOfRangeError,
@@ -29,7 +39,30 @@ from .errors import (
     UnitError,
 )
 
-# --- skin -------------------------------------------------------------------------------
+# --- global assessments ------------------------------------------------------------------
+from .measures.globals import (
+    GlobalAssessment,
+    score_globals,
+)
+
+# --- HAQ and SHAQ ------------------------------------------------------------------------
+from .measures.haq import (
+    HAQ,
+    HAQ_AIDS,
+    HAQ_CATEGORIES,
+    HAQ_ITEMS,
+    HAQ_VARIANTS,
+    SHAQ,
+    SHAQ_SCALES,
+    haq_category_scores,
+    haq_di_change_definition,
+    haq_disability_index,
+    score_haq,
+    score_shaq,
+    shaq_vas_score,
+)
+
+# --- skin --------------------------------------------------------------------------------
 from .measures.skin import (
     SKIN_SITES,
     CutaneousSubset,
@@ -49,9 +82,17 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "HAQ",
+    "HAQ_AIDS",
+    "HAQ_CATEGORIES",
+    "HAQ_ITEMS",
+    "HAQ_VARIANTS",
     "RESPONDER_DEFINITIONS",
+    "SHAQ",
+    "SHAQ_SCALES",
     "SKIN_SITES",
     "CutaneousSubset",
+    "GlobalAssessment",
     "IncompleteAssessmentError",
     "OutOfRangeError",
     "ResponderDefinition",
@@ -65,10 +106,17 @@ __all__ = [
     "__version__",
     "absolute_change",
     "cutaneous_subset",
+    "haq_category_scores",
+    "haq_di_change_definition",
+    "haq_disability_index",
     "mrss_change_definition",
     "mrss_course",
     "mrss_total",
     "percent_change",
+    "score_globals",
+    "score_haq",
     "score_mrss",
+    "score_shaq",
+    "shaq_vas_score",
     "skin_subset",
 ]

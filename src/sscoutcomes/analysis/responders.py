@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from .._response import ResponderDefinition, Response
+from ..measures.haq import HAQ_RESPONDER_DEFINITIONS
 from ..measures.skin import SKIN_RESPONDER_DEFINITIONS
 
 __all__ = ["RESPONDER_DEFINITIONS", "ResponderDefinition", "Response"]
@@ -22,4 +23,5 @@ __all__ = ["RESPONDER_DEFINITIONS", "ResponderDefinition", "Response"]
 #: Built-in definitions by name. Each is a :class:`ResponderDefinition` with its reference.
 RESPONDER_DEFINITIONS: Final[dict[str, ResponderDefinition]] = {
     **SKIN_RESPONDER_DEFINITIONS,
+    **HAQ_RESPONDER_DEFINITIONS,
 }
