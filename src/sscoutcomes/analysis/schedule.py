@@ -484,7 +484,7 @@ class Schedule:
             out["status"] = _status_categorical(_status(data, self.timepoints).T.ravel())
         for m in names:
             pos = picks[m].T.ravel()
-            out[m] = _take(data.visits[m], np.where(pos >= 0, data.rows[pos], -1))
+            out[m] = _take(data.visits[m], _original_rows(data, pos))
             out[f"day_{m}"] = _days_used(data, pos)
         return pd.DataFrame(out)
 
@@ -555,12 +555,13 @@ class _Prepared:
         return len(self.ids)
 
 
-def _factorize_ids(ids: pd.Series[Any], what: str) -> None:
+def _check_ids(frame: pd.DataFrame, what: str) -> None:
+    """SchemaError listing every row without a patient id."""
+    ids = frame["patient_id"]
     missing = ids.isna().to_numpy(dtype=bool)
     if missing.any():
-        frame = ids.to_frame()
         collector = FailureCollector(frame)
-        collector.add(missing, "patient_id", ids.to_numpy(dtype=object), "is missing")
+        collector.add(missing, "patient_id", ids.to_numpy(dtype=object), "is missing", schema=True)
         collector.raise_if_failed(what)
 
 
@@ -574,7 +575,7 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
             f"the visits frame lacks column(s) {', '.join(map(repr, absent))}; it has "
             f"{', '.join(map(str, visits.columns))}"
         )
-    _factorize_ids(visits["patient_id"], "visits frame")
+    _check_ids(visits, "visits frame")
     collector = FailureCollector(visits)
     day_f = float_column(visits, _DAY_SPEC, collector)
     collector.raise_if_failed()
@@ -589,7 +590,7 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
     if pat is not None:
         if "patient_id" not in pat.columns:
             raise SchemaError("the patients frame lacks the 'patient_id' column")
-        _factorize_ids(pat["patient_id"], "patients frame")
+        _check_ids(pat, "patients frame")
         all_ids = pd.concat(
             [visit_ids.reset_index(drop=True), pat["patient_id"].reset_index(drop=True)],
             ignore_index=True,
@@ -765,6 +766,14 @@ def _values_at(values: FloatArray, pos: IntArray) -> FloatArray:
     out = np.full(pos.shape, np.nan)
     hit = pos >= 0
     out[hit] = values[pos[hit]]
+    return out
+
+
+def _original_rows(data: _Prepared, pos: IntArray) -> IntArray:
+    """Original row positions of sorted positions ``pos`` (-1 stays -1)."""
+    out = np.full(pos.shape, -1, dtype=np.int64)
+    hit = pos >= 0
+    out[hit] = data.rows[pos[hit]]
     return out
 
 
