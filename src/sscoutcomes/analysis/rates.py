@@ -210,10 +210,10 @@ def responder_rates(
     ...     "mrss": [20, 12, 18, 16, 25, None, 30],
     ... })
     >>> rates = responder_rates(visits, "mrss_improvement_5pt", Schedule.years(0, 1))
-    >>> rates.table[["n_patients", "n_evaluable", "n_responder", "n_not_evaluable", "proportion"]]
-               n_patients  n_evaluable  n_responder  n_not_evaluable  proportion
-    timepoint
-    1 year              4            2            1                2         0.5
+    >>> columns = ["n_patients", "n_evaluable", "n_responder", "n_not_evaluable", "proportion"]
+    >>> rates.table[columns].reset_index()
+      timepoint  n_patients  n_evaluable  n_responder  n_not_evaluable  proportion
+    0    1 year           4            2            1                2         0.5
     >>> rates.per_patient[["patient_id", "baseline_mrss", "mrss", "response"]]
       patient_id  baseline_mrss  mrss       response
     0          a           20.0  12.0      responder
