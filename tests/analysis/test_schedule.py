@@ -241,7 +241,7 @@ def test_duplicate_visit_days_raise_with_every_case() -> None:
     ("day", "error", "text"),
     [
         (1.5, OutOfRangeError, "day = 1.5 is not a whole number of days"),
-        (None, OutOfRangeError, "day = nan is not a whole number"),
+        (None, SchemaError, "day = nan is missing"),
         ("soon", SchemaError, "day = 'soon' is not a number"),
     ],
 )

@@ -74,7 +74,7 @@ def change_from_baseline(
         No baseline in the schedule, missing columns, text in a measure column, two visits
         of one patient on the same day, visits after death or last contact.
     OutOfRangeError
-        Days that are missing or not whole numbers.
+        Days that are not whole numbers (a missing day is a SchemaError).
 
     Notes
     -----

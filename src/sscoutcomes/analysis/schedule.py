@@ -449,7 +449,7 @@ class Schedule:
             a patient on the same day, visits after the patient's ``death_day`` or
             ``last_contact_day``, visit patients absent from the patients frame.
         OutOfRangeError
-            Days that are missing or not whole numbers.
+            Days that are not whole numbers (a missing day is a SchemaError).
 
         Examples
         --------
@@ -499,7 +499,7 @@ def _as_offset(unit: str, value: object) -> float:
 _DAY_SPEC: Final = ColumnSpec(name="day", dtype="int", description="days from index")
 
 
-def visits_of(data: Any) -> pd.DataFrame:
+def _visits_of(data: Any) -> pd.DataFrame:
     """The visits frame of ``data``: a DataFrame itself, or its ``visits`` attribute."""
     if isinstance(data, pd.DataFrame):
         return data
@@ -512,7 +512,7 @@ def visits_of(data: Any) -> pd.DataFrame:
     )
 
 
-def patients_of(data: Any, patients: pd.DataFrame | None) -> pd.DataFrame | None:
+def _patients_of(data: Any, patients: pd.DataFrame | None) -> pd.DataFrame | None:
     """The patients frame: ``patients`` when given, else ``data.patients_frame`` if any."""
     if patients is not None:
         if not isinstance(patients, pd.DataFrame):
@@ -567,8 +567,8 @@ def _check_ids(frame: pd.DataFrame, what: str) -> None:
 
 def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) -> _Prepared:
     """Validate the visits (and patients) frame and sort the visits into patient blocks."""
-    visits = visits_of(data)
-    pat = patients_of(data, patients)
+    visits = _visits_of(data)
+    pat = _patients_of(data, patients)
     absent = [c for c in ("patient_id", "day", *measures) if c not in visits.columns]
     if absent:
         raise SchemaError(
@@ -579,11 +579,12 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
     collector = FailureCollector(visits)
     day_f = float_column(visits, _DAY_SPEC, collector)
     collector.raise_if_failed()
+    no_day = np.isnan(day_f)
     with np.errstate(invalid="ignore"):
-        bad_day = np.isnan(day_f) | (day_f != np.round(day_f))
-    if bad_day.any():
-        collector.add(bad_day, "day", day_f, "is not a whole number of days from the index date")
-        collector.raise_if_failed()
+        fractional = ~no_day & (day_f != np.round(day_f))
+    collector.add(no_day, "day", day_f, "is missing (every visit needs its day)", schema=True)
+    collector.add(fractional, "day", day_f, "is not a whole number of days from the index date")
+    collector.raise_if_failed()
     day_all = day_f.astype(np.int64)
 
     visit_ids = visits["patient_id"]
