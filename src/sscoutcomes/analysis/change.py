@@ -17,15 +17,11 @@ import pandas as pd
 from .._change import absolute_change, percent_change
 from .schedule import (
     Schedule,
-    _days_used,
     _measure_names,
-    _numeric_values,
-    _pick_all,
-    _prepare,
+    _paired_values,
     _status,
     _status_categorical,
     _timepoint_categorical,
-    _values_at,
 )
 
 __all__ = ["absolute_change", "change_from_baseline", "percent_change"]
@@ -106,23 +102,17 @@ def change_from_baseline(
     names = _measure_names(measures)
     base_tp = schedule.require_baseline()
     follow = schedule.follow_up
-    data = _prepare(visits, patients, names)
-    picks = _pick_all(data, (base_tp, *follow), names)
-    values = _numeric_values(data, names)
+    paired = _paired_values(visits, patients, names, base_tp, follow)
+    data = paired.data
     n_p, n_t, n_m = data.n_patients, len(follow), len(names)
 
     # Arrays shaped (n_patients, n_timepoints, n_measures), flattened in that order.
-    shape = (n_p, n_t, n_m)
-    base = np.empty(shape)
-    base_day = np.empty(shape)
-    value = np.empty(shape)
-    day = np.empty(shape)
-    for j, m in enumerate(names):
-        base_pos = picks[m][0]
-        base[:, :, j] = _values_at(values[m], base_pos)[:, None]
-        base_day[:, :, j] = _days_used(data, base_pos)[:, None]
-        value[:, :, j] = _values_at(values[m], picks[m][1:]).T
-        day[:, :, j] = _days_used(data, picks[m][1:]).T
+    base = np.stack([np.broadcast_to(paired.baseline[m][:, None], (n_p, n_t)) for m in names], 2)
+    base_day = np.stack(
+        [np.broadcast_to(paired.baseline_day[m][:, None], (n_p, n_t)) for m in names], 2
+    )
+    value = np.stack([paired.value[m] for m in names], 2)
+    day = np.stack([paired.day[m] for m in names], 2)
 
     out: dict[str, Any] = {
         "patient_id": np.repeat(data.ids.to_numpy(), n_t * n_m),

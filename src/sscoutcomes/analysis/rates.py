@@ -30,14 +30,10 @@ from .schedule import (
     DEFAULT_BASELINE_WINDOW_DAYS,
     Schedule,
     Timepoint,
-    _days_used,
-    _numeric_values,
-    _pick_all,
-    _prepare,
+    _paired_values,
     _status,
     _status_categorical,
     _timepoint_categorical,
-    _values_at,
 )
 
 __all__ = ["RATE_COLUMNS", "ResponderRates", "responder_rates"]
@@ -226,19 +222,14 @@ def responder_rates(
     base_tp = sched.require_baseline()
     follow = _timepoints(sched, timepoint)
     names = rule.measures
-    data = _prepare(visits, patients, names)
-    picks = _pick_all(data, (base_tp, *follow), names)
-    values = _numeric_values(data, names)
+    paired = _paired_values(visits, patients, names, base_tp, follow)
+    data = paired.data
     n_p, n_t = data.n_patients, len(follow)
 
-    baseline = {m: _values_at(values[m], picks[m][0]) for m in names}
     codes = np.empty((n_p, n_t), dtype=np.int8)
-    follow_up: dict[str, np.ndarray[Any, Any]] = {}
-    for m in names:
-        follow_up[m] = _values_at(values[m], picks[m][1:]).T  # (n_patients, n_timepoints)
     for i in range(n_t):
-        fu = {m: follow_up[m][:, i] for m in names}
-        codes[:, i] = np.broadcast_to(rule.codes(baseline, fu), (n_p,))
+        fu = {m: paired.value[m][:, i] for m in names}
+        codes[:, i] = np.broadcast_to(rule.codes(paired.baseline, fu), (n_p,))
 
     counts = {
         "n_patients": np.full(n_t, n_p, dtype=np.int64),
@@ -265,10 +256,10 @@ def responder_rates(
     if data.has_status:
         per["status"] = _status_categorical(_status(data, follow).T.ravel())
     for m in names:
-        per[f"baseline_{m}"] = np.repeat(baseline[m], n_t)
-        per[m] = follow_up[m].ravel()
-        per[f"baseline_day_{m}"] = np.repeat(_days_used(data, picks[m][0]), n_t)
-        per[f"day_{m}"] = _days_used(data, picks[m][1:]).T.ravel()
+        per[f"baseline_{m}"] = np.repeat(paired.baseline[m], n_t)
+        per[m] = paired.value[m].ravel()
+        per[f"baseline_day_{m}"] = np.repeat(paired.baseline_day[m], n_t)
+        per[f"day_{m}"] = paired.day[m].ravel()
     return ResponderRates(
         definition=rule, schedule=sched, table=table, per_patient=pd.DataFrame(per)
     )

@@ -770,6 +770,41 @@ def _values_at(values: FloatArray, pos: IntArray) -> FloatArray:
     return out
 
 
+@attrs.frozen(kw_only=True)
+class _Paired:
+    """Numeric baseline and follow-up values (and the days used) for each measure.
+
+    ``baseline[m]``, ``baseline_day[m]``: shape (n_patients,); ``value[m]``, ``day[m]``:
+    shape (n_patients, n_follow_up_timepoints). NaN where no visit qualifies.
+    """
+
+    data: _Prepared
+    baseline: dict[str, FloatArray]
+    baseline_day: dict[str, FloatArray]
+    value: dict[str, FloatArray]
+    day: dict[str, FloatArray]
+
+
+def _paired_values(
+    visits: Any,
+    patients: pd.DataFrame | None,
+    measures: Sequence[str],
+    baseline: Timepoint,
+    follow_up: Sequence[Timepoint],
+) -> _Paired:
+    """Apply the rule at the baseline and at each follow-up timepoint, numeric measures."""
+    data = _prepare(visits, patients, measures)
+    picks = _pick_all(data, (baseline, *follow_up), measures)
+    values = _numeric_values(data, measures)
+    return _Paired(
+        data=data,
+        baseline={m: _values_at(values[m], picks[m][0]) for m in measures},
+        baseline_day={m: _days_used(data, picks[m][0]) for m in measures},
+        value={m: _values_at(values[m], picks[m][1:]).T for m in measures},
+        day={m: _days_used(data, picks[m][1:]).T for m in measures},
+    )
+
+
 def _original_rows(data: _Prepared, pos: IntArray) -> IntArray:
     """Original row positions of sorted positions ``pos`` (-1 stays -1)."""
     out = np.full(pos.shape, -1, dtype=np.int64)
