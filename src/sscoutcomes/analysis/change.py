@@ -2,10 +2,132 @@
 
 The kernels :func:`absolute_change` and :func:`percent_change` are the one place change is
 computed; measure objects, frames and the longitudinal engine all call them.
+:func:`change_from_baseline` applies them to a visits frame along a
+:class:`~sscoutcomes.analysis.schedule.Schedule`.
 """
 
 from __future__ import annotations
 
-from .._change import absolute_change, percent_change
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["absolute_change", "percent_change"]
+import numpy as np
+import pandas as pd
+
+from .._change import absolute_change, percent_change
+from .schedule import (
+    Schedule,
+    _measure_names,
+    _paired_values,
+    _status,
+    _status_categorical,
+    _timepoint_categorical,
+)
+
+__all__ = ["absolute_change", "change_from_baseline", "percent_change"]
+
+
+def change_from_baseline(
+    visits: Any,
+    measures: str | Sequence[str],
+    schedule: Schedule,
+    *,
+    patients: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    r"""Baseline, follow-up value and change from baseline per patient, timepoint and measure.
+
+    Values are picked by the schedule's rule (:meth:`Schedule.select
+    <sscoutcomes.analysis.schedule.Schedule.select>`): the baseline is the last non-missing
+    value on or before day 0 within the look-back window -- so of two candidate baselines
+    (say days -60 and -5) the later one, day -5, is used -- and each follow-up value is the
+    one closest to the target day inside the window (ties to the earlier visit).
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame or cohort
+        Visits frame (``patient_id``, ``day``, numeric measure columns) or an object with a
+        ``visits`` DataFrame (and optionally ``patients_frame``) attribute.
+    measures : str or sequence of str
+        Numeric measure columns, e.g. ``"mrss"`` or ``["mrss", "fvc_pct_predicted"]``.
+    schedule : Schedule
+        Must contain a baseline timepoint.
+    patients : pandas.DataFrame, optional
+        ``patient_id``, ``death_day``, ``last_contact_day``: adds a ``status`` column
+        (died / lost to follow-up before the window) and lists patients without visits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per patient x follow-up timepoint x measure (sorted in that order):
+        ``patient_id``, ``timepoint``, ``measure``, ``baseline_day``, ``baseline``, ``day``,
+        ``value``, ``change`` and ``percent_change`` (plus ``status`` with a patients
+        frame). Missing values are NaN; ``percent_change`` is NaN when the baseline is 0.
+        The input is not modified and its row order does not matter.
+
+    Raises
+    ------
+    SchemaError
+        No baseline in the schedule, missing columns, text in a measure column, two visits
+        of one patient on the same day, visits after death or last contact.
+    OutOfRangeError
+        Days that are not whole numbers (a missing day is a SchemaError).
+
+    Notes
+    -----
+    .. math::
+
+       \Delta = x_\text{follow-up} - x_\text{baseline}, \qquad
+       \%\Delta = 100\,\frac{x_\text{follow-up} - x_\text{baseline}}{x_\text{baseline}}
+
+    Absolute change is antisymmetric: exchanging baseline and follow-up negates it. The
+    baseline rule is the CDISC one (SDTMIG ``--BLFL``: last non-missing record on or before
+    the reference date); percent change is missing at a zero baseline as admiral's ``PCHG``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.analysis.change import change_from_baseline
+    >>> from sscoutcomes.analysis.schedule import Schedule
+    >>> visits = pd.DataFrame({
+    ...     "patient_id": ["a", "a", "a", "b", "b"],
+    ...     "day": [-60, -5, 370, 0, 360],
+    ...     "mrss": [22, 20, 15, 0, 3],
+    ... })
+    >>> change_from_baseline(visits, "mrss", Schedule.years(0, 1))[
+    ...     ["patient_id", "baseline_day", "baseline", "value", "change", "percent_change"]]
+      patient_id  baseline_day  baseline  value  change  percent_change
+    0          a          -5.0      20.0   15.0    -5.0           -25.0
+    1          b           0.0       0.0    3.0     3.0             NaN
+    """
+    names = _measure_names(measures)
+    base_tp = schedule.require_baseline()
+    follow = schedule.follow_up
+    paired = _paired_values(visits, patients, names, base_tp, follow)
+    data = paired.data
+    n_p, n_t, n_m = data.n_patients, len(follow), len(names)
+
+    # Arrays shaped (n_patients, n_timepoints, n_measures), flattened in that order.
+    base = np.stack([np.broadcast_to(paired.baseline[m][:, None], (n_p, n_t)) for m in names], 2)
+    base_day = np.stack(
+        [np.broadcast_to(paired.baseline_day[m][:, None], (n_p, n_t)) for m in names], 2
+    )
+    value = np.stack([paired.value[m] for m in names], 2)
+    day = np.stack([paired.day[m] for m in names], 2)
+
+    out: dict[str, Any] = {
+        "patient_id": np.repeat(data.ids.to_numpy(), n_t * n_m),
+        "timepoint": _timepoint_categorical(
+            [tp.name for tp in follow], np.tile(np.repeat(np.arange(n_t), n_m), n_p)
+        ),
+        "measure": np.tile(np.array(names, dtype=object), n_p * n_t),
+        "baseline_day": base_day.ravel(),
+        "baseline": base.ravel(),
+        "day": day.ravel(),
+        "value": value.ravel(),
+        "change": absolute_change(base.ravel(), value.ravel()),
+        "percent_change": percent_change(base.ravel(), value.ravel()),
+    }
+    if data.has_status:
+        status = _status(data, follow).T  # (n_patients, n_timepoints)
+        out["status"] = _status_categorical(np.repeat(status.ravel(), n_m))
+    return pd.DataFrame(out)
