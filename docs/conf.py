@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import sscoutcomes
 
 project = "sscoutcomes"
@@ -26,6 +28,10 @@ autodoc_typehints_format = "short"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
+
+doctest_default_flags = (
+    doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.DONT_ACCEPT_TRUE_FOR_1
+)
 doctest_global_setup = """
 import numpy as np
 import pandas as pd

@@ -19,7 +19,14 @@ from importlib.metadata import PackageNotFoundError, version
 # --- change and responders ---------------------------------------------------------------
 from .analysis.change import (
     absolute_change,
+    change_from_baseline,
     percent_change,
+)
+
+# --- responder rates ---------------------------------------------------------------------
+from .analysis.rates import (
+    ResponderRates,
+    responder_rates,
 )
 
 # --- responder definitions ---------------------------------------------------------------
@@ -27,6 +34,14 @@ from .analysis.responders import (
     RESPONDER_DEFINITIONS,
     ResponderDefinition,
     Response,
+)
+
+# --- schedules ---------------------------------------------------------------------------
+from .analysis.schedule import (
+    FOLLOW_UP_STATUSES,
+    Schedule,
+    Timepoint,
+    timepoint_counts,
 )
 
 # --- errors ------------------------------------------------------------------------------
@@ -82,6 +97,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "FOLLOW_UP_STATUSES",
     "HAQ",
     "HAQ_AIDS",
     "HAQ_CATEGORIES",
@@ -96,15 +112,19 @@ __all__ = [
     "IncompleteAssessmentError",
     "OutOfRangeError",
     "ResponderDefinition",
+    "ResponderRates",
     "Response",
     "SSCOutcomesError",
     "SSCOutcomesWarning",
+    "Schedule",
     "SchemaError",
     "SkinCourse",
     "SkinScore",
+    "Timepoint",
     "UnitError",
     "__version__",
     "absolute_change",
+    "change_from_baseline",
     "cutaneous_subset",
     "haq_category_scores",
     "haq_di_change_definition",
@@ -113,10 +133,12 @@ __all__ = [
     "mrss_course",
     "mrss_total",
     "percent_change",
+    "responder_rates",
     "score_globals",
     "score_haq",
     "score_mrss",
     "score_shaq",
     "shaq_vas_score",
     "skin_subset",
+    "timepoint_counts",
 ]
