@@ -61,7 +61,126 @@ MRSS = Case(
     pandas=lambda f: f[SITE_COLUMNS].sum(axis=1, skipna=False),
 )
 
-CASES: list[Case] = [MRSS]
+# ----------------------------------------------------------------------------- HAQ-DI
+from sscoutcomes.measures.haq import (  # noqa: E402
+    _AID_NAMES,
+    _AID_TO_CATEGORY,
+    _CATEGORY_ITEM_IDX,
+    AID_FLOOR,
+    HAQ_CATEGORIES,
+    HAQ_ITEMS,
+)
+
+ITEM_COLUMNS = [f"haq_{i}" for i in HAQ_ITEMS]
+AID_COLUMNS = [f"haq_aid_{a}" for a in _AID_NAMES]
+HELP_COLUMNS = [f"haq_help_{c}" for c in HAQ_CATEGORIES]
+
+
+def _haq_columns(v: pd.DataFrame) -> list[str]:
+    return [
+        c
+        for c in ["patient_id", "day", *ITEM_COLUMNS, *AID_COLUMNS, *HELP_COLUMNS]
+        if c in v.columns
+    ]
+
+
+def _haq_arrays(f: pd.DataFrame) -> Arrays:
+    return _float_arrays(f.drop(columns=["patient_id", "day"]))
+
+
+def _haq_reference(a: Arrays) -> np.ndarray:
+    """Category = max item; aid/help raises 0-1 to 2; mean of >= 6 answered categories."""
+    n = len(next(iter(a.values())))
+    total = np.zeros(n)
+    answered = np.zeros(n)
+    for k, idx in enumerate(_CATEGORY_ITEM_IDX):
+        cat = a[ITEM_COLUMNS[idx[0]]].copy()
+        for i in idx[1:]:
+            np.fmax(cat, a[ITEM_COLUMNS[i]], out=cat)
+        flag = np.zeros(n, dtype=bool)
+        for j, aid in enumerate(AID_COLUMNS):
+            if _AID_TO_CATEGORY[j, k] and aid in a:
+                flag |= a[aid] > 0
+        if HELP_COLUMNS[k] in a:
+            flag |= a[HELP_COLUMNS[k]] > 0
+        cat = np.where(flag & (cat < AID_FLOOR), float(AID_FLOOR), cat)
+        ok = ~np.isnan(cat)
+        answered += ok
+        total += np.where(ok, cat, 0.0)
+    return np.where(answered >= 6, total / np.maximum(answered, 1), np.nan)
+
+
+def _haq_loop(frame: pd.DataFrame) -> list[float | None]:
+    out = []
+    for rec in frame.to_dict("records"):
+        haq = ssc.HAQ.from_record(rec)
+        out.append(None if haq is None else haq.disability_index)
+    return out
+
+
+HAQ_DI = Case(
+    name="HAQ-DI",
+    groups=("haq",),
+    columns=_haq_columns,
+    library=lambda f: ssc.score_haq(f)["haq_di"],
+    arrays=_haq_arrays,
+    reference=_haq_reference,
+    loop=_haq_loop,
+)
+
+
+# ----------------------------------------------------------------------------- change
+YEARS = ssc.Schedule.years(0, 1, 3, 5, window_days=90)
+
+
+def _change_reference(a: Arrays) -> np.ndarray:
+    """Baseline per patient (last value on or before day 0 within 90 days) and change at
+    the visit closest to each target, on visits sorted by patient and day."""
+    pid, day, value = a["patient_code"], a["day"], a["mrss"]
+    n = len(pid)
+    starts = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]])
+    patient_of_row = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, n]))
+    has = ~np.isnan(value)
+    base_ok = has & (day <= 0) & (day >= -90)
+    base_row = np.full(starts.size, -1)
+    rows = np.flatnonzero(base_ok)
+    base_row[patient_of_row[rows]] = rows  # the last qualifying row wins (sorted by day)
+    baseline = np.where(base_row >= 0, value[np.maximum(base_row, 0)], np.nan)
+    out = []
+    for target in (365, 1096, 1826):
+        dist = np.where(has & (np.abs(day - target) <= 90), np.abs(day - target), np.inf)
+        key = dist * 2 + (day > target)  # ties to the earlier visit
+        best = np.full(starts.size, np.inf)
+        np.minimum.at(best, patient_of_row, key)
+        chosen = np.full(starts.size, np.nan)
+        hit = (key == best[patient_of_row]) & np.isfinite(key)
+        chosen[patient_of_row[hit]] = value[hit]
+        out.append(chosen - baseline)
+    return np.concatenate(out)
+
+
+def _change_arrays(f: pd.DataFrame) -> Arrays:
+    return {
+        "patient_code": pd.factorize(f["patient_id"])[0].astype(np.int64),
+        "day": f["day"].to_numpy(dtype=np.float64),
+        "mrss": f["mrss"].to_numpy(dtype=np.float64, na_value=np.nan),
+    }
+
+
+CHANGE = Case(
+    name="change from baseline (mRSS)",
+    groups=("skin",),
+    columns=lambda v: ["patient_id", "day", "mrss"],
+    library=lambda f: ssc.change_from_baseline(f, "mrss", YEARS),
+    arrays=_change_arrays,
+    reference=_change_reference,
+)
+
+CASES: list[Case] = [MRSS, HAQ_DI, CHANGE]
+
+
+def _haq_object() -> Any:
+    return ssc.HAQ(items=dict.fromkeys(HAQ_ITEMS, 1), aids=["cane"], help=["grip"]).disability_index
 
 
 def _skin_object() -> Any:
@@ -89,4 +208,5 @@ def _skin_object() -> Any:
 #: Object-face targets: name -> (callable building one object and reading its score, n).
 OBJECT_CASES: dict[str, tuple[Callable[[], object], int]] = {
     "SkinScore(...).total": (_skin_object, 20_000),
+    "HAQ(...).disability_index": (_haq_object, 5_000),
 }

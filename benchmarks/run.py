@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         n_patients = max(1, round(size / VISITS_PER_PATIENT))
         _, visits = simulate_frames(n_patients, 5, seed=1, measures=groups, missing_rate=0.01)
+        if "mrss_face" in visits.columns:
+            visits["mrss"] = sscoutcomes.score_mrss(visits)
         for case in cases:
             r = run_case(case, visits, args.repeat, args.loop_sample)
             rows.append(r)
