@@ -21,6 +21,7 @@ Cohort(2 patients, 3 visits)
 from __future__ import annotations
 
 import html
+import importlib.util
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,17 +67,25 @@ def _minimal_patients(visits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"patient_id": ids.to_numpy(dtype=object)}, dtype="string")
 
 
-def _frame_from_records(records: list[dict[str, Any]], order: dict[str, int]) -> pd.DataFrame:
-    """Canonical columns in schema order, then pass-through columns in first-seen order."""
+def _frame_from_records(
+    records: list[dict[str, Any]], order: dict[str, int], required: tuple[str, ...]
+) -> pd.DataFrame:
+    """Canonical columns that hold a value (and the ``required`` ones) in schema order, then
+    pass-through columns in first-seen order."""
     seen: dict[str, None] = {}
     for record in records:
         seen.update(dict.fromkeys(record))
-    canonical = sorted((c for c in seen if c in order), key=order.__getitem__)
+    recorded = {c for r in records for c, v in r.items() if v is not None} | set(required)
+    canonical = sorted((c for c in seen if c in order and c in recorded), key=order.__getitem__)
     columns = canonical + [c for c in seen if c not in order]
     # canonical columns as objects (validation gives them their dtype); pass-through
-    # columns with the dtype pandas infers, as pandas.read_csv would
+    # columns with the dtype pandas infers and NaN for missing, as pandas.read_csv gives
     data = {
-        c: pd.Series([r.get(c) for r in records], dtype=object if c in order else None)
+        c: (
+            pd.Series([r.get(c) for r in records], dtype=object)
+            if c in order
+            else pd.Series([r.get(c, np.nan) for r in records])
+        )
         for c in columns
     }
     return pd.DataFrame(data, index=pd.RangeIndex(len(records)), columns=columns)
@@ -257,13 +266,15 @@ class Cohort:
         if not patient_records:
             patient_records_frame = pd.DataFrame({"patient_id": pd.Series([], dtype="string")})
         else:
-            patient_records_frame = _frame_from_records(patient_records, _PATIENT_ORDER)
+            patient_records_frame = _frame_from_records(
+                patient_records, _PATIENT_ORDER, ("patient_id",)
+            )
         if not visit_records:
             visits_frame = pd.DataFrame(
                 {"patient_id": pd.Series([], dtype="string"), "day": pd.Series([], dtype="Int64")}
             )
         else:
-            visits_frame = _frame_from_records(visit_records, _VISIT_ORDER)
+            visits_frame = _frame_from_records(visit_records, _VISIT_ORDER, ("patient_id", "day"))
         return cls(visits=visits_frame, patients=patient_records_frame)
 
     # ----------------------------------------------------------------------------------
@@ -490,10 +501,8 @@ def _read_csv(path: PathLike, kwargs: dict[str, Any]) -> pd.DataFrame:
 
 
 def _require_pyarrow(what: str) -> None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError as exc:
+    if importlib.util.find_spec("pyarrow") is None:
         raise ImportError(
             f"Cohort.{what} needs the optional dependency pyarrow; install it with "
             "pip install 'sscoutcomes[parquet]' (or pip install pyarrow)"
-        ) from exc
+        )

@@ -121,7 +121,7 @@ IDENTITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         integer=True,
         description=(
             "Days from the patient's index date (day 0, e.g. treatment); negative before. "
-            "May be left empty where ``date`` is given and the patient has an index_date"
+            "May be left empty where the date is given and the patient has an index_date"
         ),
     ),
     ColumnSpec(
@@ -405,6 +405,8 @@ def _integer_column(
     coerced = pd.to_numeric(series, errors="coerce")
     values = np.array(coerced.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
     not_number = np.isnan(values) & ~_missing_mask(series)
+    if series.dtype == object:
+        not_number = not_number | np.array([isinstance(x, (bool, np.bool_)) for x in raw], bool)
     collector.add(not_number, spec.name, raw, "is not a number of days", schema=True)
     with np.errstate(invalid="ignore"):
         fractional = ~np.isnan(values) & (values != np.round(values))
@@ -761,6 +763,8 @@ def validate_visits(visits: pd.DataFrame, *, require_sorted: bool = False) -> pd
         visits, collector, require_sorted=require_sorted, patients=None, what=what
     )
     collector.raise_if_failed(what)
+    if "day" not in visits.columns:
+        canonical.pop("day", None)
     return _assemble(visits, canonical)
 
 
