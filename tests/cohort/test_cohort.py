@@ -226,6 +226,22 @@ def test_from_frames_collects_every_link_problem() -> None:
     assert len(cases) == 5
 
 
+def test_visits_without_any_known_patient() -> None:
+    patients = pd.DataFrame(
+        {
+            "patient_id": pd.Series([], dtype=object),
+            "index_date": pd.Series([], dtype=object),
+            "death_day": pd.Series([], dtype=float),
+        }
+    )
+    visits = pd.DataFrame({"patient_id": ["a", "b"], "day": [0, 1], "date": ["2020-01-01", None]})
+    with pytest.raises(SchemaError) as info:
+        Cohort.from_frames(patients=patients, visits=visits)
+    cases = info.value.failure_cases
+    assert cases is not None
+    assert cases["row"].tolist() == [0, 1]
+
+
 def test_patients_frame_is_derived_when_not_given() -> None:
     visits = pd.DataFrame({"patient_id": ["b", "a", "b"], "day": [0, 0, 5]})
     cohort = Cohort.from_frames(visits=visits)

@@ -76,6 +76,11 @@ def test_visit_fields_are_validated_from_the_schema() -> None:
         Visit(date="01/02/2020")
 
 
+def test_empty_measure_object_is_none() -> None:
+    assert Visit(day=0, skin=SkinScore()).skin is None
+    assert Visit(day=0, skin=SkinScore(face=0)).skin == SkinScore(face=0)
+
+
 def test_visit_extra() -> None:
     v = Visit(day=0, extra={"site": "A", "note": None, "score": float("nan")})
     assert v.extra == {"site": "A"}

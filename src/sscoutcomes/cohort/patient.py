@@ -29,7 +29,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, Literal, Protocol, overload
+from typing import Any, Final, Literal, Protocol, overload, runtime_checkable
 
 import attrs
 import numpy as np
@@ -49,6 +49,13 @@ from .schema import (
 )
 
 __all__ = ["VISIT_MEASURES", "Patient", "Visit"]
+
+
+@runtime_checkable
+class _MeasureObject(Protocol):
+    """A measure object: ``to_record() -> {column: value}``."""
+
+    def to_record(self) -> Mapping[str, Any]: ...
 
 
 class _MeasureType(Protocol):
@@ -181,8 +188,19 @@ def _spec_field(name: str, frame: Literal["visits", "patients"] = "visits") -> A
     raise TypeError(f"no field type for column {name!r} of dtype {spec.dtype!r}")
 
 
+def _empty_to_none(value: Any) -> Any:
+    """A measure object that records nothing (every column missing) is stored as None."""
+    if isinstance(value, _MeasureObject) and all(v is None for v in value.to_record().values()):
+        return None
+    return value
+
+
 def _measure_field(cls: type) -> Any:
-    return attrs.field(default=None, validator=attrs.validators.optional(_instance_of(cls)))
+    return attrs.field(
+        default=None,
+        converter=_empty_to_none,
+        validator=attrs.validators.optional(_instance_of(cls)),
+    )
 
 
 def _instance_of(cls: type) -> Any:
@@ -240,7 +258,8 @@ class Visit:
     date : datetime.date or None
         Calendar date of the visit (ISO 8601 text is accepted).
     skin : SkinScore or None
-        The modified Rodnan skin score.
+        The modified Rodnan skin score. A measure object that records nothing (all its
+        values missing) is stored as ``None``.
     renal_crisis, lv_failure_new, pah_new_rhc, fvc_decline_confirmed, \
 skin_worsening_patient, tendon_friction_rubs, telangiectasia : bool or None
         Organ events and findings (see :mod:`sscoutcomes.cohort.schema`).

@@ -614,9 +614,10 @@ def _patient_links(
     )
     matched = pos >= 0
     day = day.copy()
+    # position -1 (unknown patient) picks the appended missing value
     if "index_date" in patients.columns:
         index_dates = patients["index_date"].to_numpy(dtype="datetime64[ns]")
-        index_date = np.where(matched, index_dates[np.where(matched, pos, 0)], np.datetime64("NaT"))
+        index_date = np.append(index_dates, np.datetime64("NaT", "ns"))[pos]
     else:
         index_date = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
     if date is not None:
@@ -655,7 +656,7 @@ def _patient_links(
     )
     if "death_day" in patients.columns:
         death = patients["death_day"].to_numpy(dtype=np.float64, na_value=np.nan)
-        death_of_row = np.where(matched, death[np.where(matched, pos, 0)], np.nan)
+        death_of_row = np.append(death, np.nan)[pos]
         with np.errstate(invalid="ignore"):
             after = day > death_of_row
         collector.add(after, "day", raw_day, "is after the patient's death_day", schema=True)
