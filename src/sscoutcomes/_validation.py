@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-DType = Literal["float", "int", "bool", "str", "category"]
+DType = Literal["float", "int", "bool", "str", "category", "date"]
 
 
 def _fmt(x: float) -> str:
@@ -132,8 +132,9 @@ class ColumnSpec:
     ----------
     name : str
         Column name.
-    dtype : {"float", "int", "bool", "str", "category"}
-        Logical type. ``int`` columns may hold missing values (read as float NaN).
+    dtype : {"float", "int", "bool", "str", "category", "date"}
+        Logical type. ``int`` columns may hold missing values (read as float NaN);
+        ``date`` columns hold calendar dates (ISO 8601 text or datetimes).
     description : str
         What the column holds.
     unit : str

@@ -1,0 +1,508 @@
+"""A cohort: patients and their visits as two validated pandas frames.
+
+:class:`Cohort` holds a patients frame (one row per patient) and a visits frame (one row per
+visit) with the canonical columns of :mod:`sscoutcomes.cohort.schema`, validated and with
+canonical dtypes. It converts to and from :class:`~sscoutcomes.cohort.patient.Patient`
+objects without loss, and reads and writes CSV (and Parquet when pyarrow is installed).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from sscoutcomes.cohort.cohort import Cohort
+>>> visits = pd.DataFrame({"patient_id": ["P1", "P1", "P2"], "day": [0, 365, 0],
+...                        "mrss": [20, 14, 31]})
+>>> cohort = Cohort.from_frames(visits=visits)
+>>> cohort
+Cohort(2 patients, 3 visits)
+>>> [p.change_from_baseline("mrss", 365) for p in cohort.patients()]
+[-6.0, None]
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._validation import FailureCollector
+from ..errors import SchemaError, SSCOutcomesError
+from .patient import Patient, Visit
+from .schema import (
+    PATIENT_COLUMNS,
+    VISIT_COLUMNS,
+    _assemble,
+    _patient_checks,
+    _text_column,
+    _visit_checks,
+    validate_patients,
+)
+
+__all__ = ["Cohort"]
+
+PathLike = str | os.PathLike[str]
+
+_VISIT_ORDER = {spec.name: i for i, spec in enumerate(VISIT_COLUMNS)}
+_PATIENT_ORDER = {spec.name: i for i, spec in enumerate(PATIENT_COLUMNS)}
+_CSV_ROWS = "rows count data rows from 0 as in pandas.read_csv; file line = row + 2"
+
+
+def _validate_patients(patients: pd.DataFrame, what: str) -> pd.DataFrame:
+    collector = FailureCollector(patients)
+    canonical = _patient_checks(patients, collector, what)
+    collector.raise_if_failed(what)
+    return _assemble(patients, canonical)
+
+
+def _minimal_patients(visits: pd.DataFrame) -> pd.DataFrame:
+    """``patient_id`` of every patient in the visits frame, in order of first appearance."""
+    if "patient_id" not in visits.columns or visits.columns.duplicated().any():
+        return pd.DataFrame({"patient_id": pd.Series([], dtype="string")})
+    ids = _text_column(visits, VISIT_COLUMNS[0]).dropna().drop_duplicates()
+    return pd.DataFrame({"patient_id": ids.to_numpy(dtype=object)}, dtype="string")
+
+
+def _frame_from_records(
+    records: list[dict[str, Any]], order: dict[str, int], required: tuple[str, ...]
+) -> pd.DataFrame:
+    """Canonical columns that hold a value (and the ``required`` ones) in schema order, then
+    pass-through columns in first-seen order."""
+    seen: dict[str, None] = {}
+    for record in records:
+        seen.update(dict.fromkeys(record))
+    recorded = {c for r in records for c, v in r.items() if v is not None} | set(required)
+    canonical = sorted((c for c in seen if c in order and c in recorded), key=order.__getitem__)
+    columns = canonical + [c for c in seen if c not in order]
+    # canonical columns as objects (validation gives them their dtype); pass-through
+    # columns with the dtype pandas infers and NaN for missing, as pandas.read_csv gives
+    data = {
+        c: (
+            pd.Series([r.get(c) for r in records], dtype=object)
+            if c in order
+            else pd.Series([r.get(c, np.nan) for r in records])
+        )
+        for c in columns
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(len(records)), columns=columns)
+
+
+class Cohort:
+    """Patients and visits as two validated DataFrames.
+
+    Build one with :meth:`from_frames`, :meth:`from_patients`, :meth:`read_csv` or
+    :meth:`read_parquet` (``Cohort(visits=..., patients=...)`` is the same as
+    :meth:`from_frames`).
+
+    The frames keep the row order, index and pass-through columns you give; canonical
+    columns get canonical dtypes (see :func:`~sscoutcomes.cohort.schema.validate_visits`).
+    The frames you pass are never modified, and :attr:`visits`, :attr:`patients_frame` and
+    :meth:`to_frames` return copies.
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        One row per visit: ``patient_id``, ``day`` and/or ``date``, and canonical measure,
+        event and lab columns; other columns are passed through.
+    patients : pandas.DataFrame, optional
+        One row per patient. Every visit's ``patient_id`` must be in it. When omitted, a
+        patients frame with just ``patient_id`` is derived from the visits (in order of
+        first appearance).
+    require_sorted : bool, default False
+        Refuse visits whose rows are out of day order within a patient (by default row
+        order does not matter).
+
+    Raises
+    ------
+    SchemaError
+        Any problem of either frame (see :func:`~sscoutcomes.cohort.schema.validate_visits`
+        and :func:`~sscoutcomes.cohort.schema.validate_patients`), plus visits of unknown
+        patients, visits after the patient's ``death_day``, days that disagree with
+        ``date - index_date``, and visits with neither a day nor a date from which one can
+        be derived. Every failing cell of a frame is reported in one error.
+    OutOfRangeError
+        When every failure is a value outside its valid range.
+
+    Notes
+    -----
+    When a visit has a ``date`` and the patient an ``index_date``, an empty ``day`` is
+    derived as ``date - index_date`` (in days), and a given ``day`` must agree with it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.cohort.cohort import Cohort
+    >>> patients = pd.DataFrame({"patient_id": ["P1"], "index_date": ["2020-01-01"]})
+    >>> visits = pd.DataFrame({"patient_id": ["P1", "P1"],
+    ...                        "date": ["2019-12-20", "2021-01-01"], "mrss": [22, 15]})
+    >>> Cohort.from_frames(patients=patients, visits=visits).visits["day"].tolist()
+    [-12, 366]
+    """
+
+    __slots__ = ("_patients", "_visits")
+
+    _patients: pd.DataFrame
+    _visits: pd.DataFrame
+
+    def __init__(
+        self,
+        *,
+        visits: pd.DataFrame,
+        patients: pd.DataFrame | None = None,
+        require_sorted: bool = False,
+    ) -> None:
+        self._patients, self._visits = self._validate(
+            visits, patients, require_sorted=require_sorted
+        )
+
+    @staticmethod
+    def _validate(
+        visits: pd.DataFrame,
+        patients: pd.DataFrame | None,
+        *,
+        require_sorted: bool,
+        what_visits: str = "visits frame",
+        what_patients: str = "patients frame",
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if not isinstance(visits, pd.DataFrame):
+            raise SchemaError(f"visits must be a pandas DataFrame; got {type(visits).__name__}")
+        if patients is None:
+            canonical_patients = validate_patients(_minimal_patients(visits))
+        elif not isinstance(patients, pd.DataFrame):
+            raise SchemaError(
+                f"patients must be a pandas DataFrame or None; got {type(patients).__name__}"
+            )
+        else:
+            canonical_patients = _validate_patients(patients, what_patients)
+        collector = FailureCollector(visits)
+        canonical = _visit_checks(
+            visits,
+            collector,
+            require_sorted=require_sorted,
+            patients=canonical_patients,
+            what=what_visits,
+        )
+        collector.raise_if_failed(what_visits)
+        out = _assemble(visits, canonical)
+        if "day" not in visits.columns:
+            columns = [c for c in out.columns if c != "day"]
+            columns.insert(columns.index("patient_id") + 1, "day")
+            out = out[columns]
+        return canonical_patients, out
+
+    # ----------------------------------------------------------------------------------
+    # constructors
+    # ----------------------------------------------------------------------------------
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        visits: pd.DataFrame,
+        patients: pd.DataFrame | None = None,
+        require_sorted: bool = False,
+    ) -> Cohort:
+        """A cohort from a visits frame and (optionally) a patients frame.
+
+        See :class:`Cohort` for the parameters and the checks.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> patients = pd.DataFrame({"patient_id": ["P1", "P2"], "sex": ["female", "male"]})
+        >>> visits = pd.DataFrame({"patient_id": ["P1", "P3"], "day": [0, 0]})
+        >>> Cohort.from_frames(patients=patients, visits=visits)
+        Traceback (most recent call last):
+        ...
+        sscoutcomes.errors.SchemaError: 1 problem(s) in the visits frame:
+          row 1 (patient 'P3', day 0): patient_id = 'P3' is not in the patients frame
+        """
+        return cls(visits=visits, patients=patients, require_sorted=require_sorted)
+
+    @classmethod
+    def from_patients(cls, patients: Iterable[Patient]) -> Cohort:
+        """A cohort from :class:`~sscoutcomes.cohort.patient.Patient` objects.
+
+        The frames list patients in the order given and each patient's visits by day.
+        Columns: the canonical columns that at least one object records (in schema order),
+        then the ``extra`` columns in order of first appearance.
+
+        Raises
+        ------
+        SchemaError
+            Two patients with the same id, or something that is not a ``Patient``.
+
+        Examples
+        --------
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> from sscoutcomes.cohort.patient import Patient, Visit
+        >>> cohort = Cohort.from_patients([
+        ...     Patient(id="P1", sex="female", visits=[Visit(day=0, crp_mg_l=2.0)]),
+        ...     Patient(id="P2", visits=[Visit(day=0, extra={"site": "B"})]),
+        ... ])
+        >>> cohort.visits
+          patient_id  day  crp_mg_l site
+        0         P1    0       2.0  NaN
+        1         P2    0       NaN    B
+        >>> cohort.patients() == [
+        ...     Patient(id="P1", sex="female", visits=[Visit(day=0, crp_mg_l=2.0)]),
+        ...     Patient(id="P2", visits=[Visit(day=0, extra={"site": "B"})])]
+        True
+        """
+        people = list(patients)
+        seen: set[str] = set()
+        for p in people:
+            if not isinstance(p, Patient):
+                raise SchemaError(f"from_patients takes Patient objects; got {p!r}")
+            if p.id in seen:
+                raise SchemaError(f"patient id {p.id!r} appears more than once")
+            seen.add(p.id)
+        patient_records = [p.to_record() for p in people]
+        visit_records = [{"patient_id": p.id, **v.to_record()} for p in people for v in p.visits]
+        if not patient_records:
+            patient_records_frame = pd.DataFrame({"patient_id": pd.Series([], dtype="string")})
+        else:
+            patient_records_frame = _frame_from_records(
+                patient_records, _PATIENT_ORDER, ("patient_id",)
+            )
+        if not visit_records:
+            visits_frame = pd.DataFrame(
+                {"patient_id": pd.Series([], dtype="string"), "day": pd.Series([], dtype="Int64")}
+            )
+        else:
+            visits_frame = _frame_from_records(visit_records, _VISIT_ORDER, ("patient_id", "day"))
+        return cls(visits=visits_frame, patients=patient_records_frame)
+
+    # ----------------------------------------------------------------------------------
+    # views and conversions
+    # ----------------------------------------------------------------------------------
+    @property
+    def visits(self) -> pd.DataFrame:
+        """The visits frame (a copy; canonical dtypes)."""
+        return self._visits.copy()
+
+    @property
+    def patients_frame(self) -> pd.DataFrame:
+        """The patients frame (a copy; canonical dtypes)."""
+        return self._patients.copy()
+
+    def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Copies of the ``(patients, visits)`` frames.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> patients, visits = Cohort.from_frames(
+        ...     visits=pd.DataFrame({"patient_id": ["a"], "day": [0]})).to_frames()
+        >>> patients.columns.tolist(), visits.columns.tolist()
+        (['patient_id'], ['patient_id', 'day'])
+        """
+        return self._patients.copy(), self._visits.copy()
+
+    def patients(self) -> list[Patient]:
+        """The cohort as :class:`~sscoutcomes.cohort.patient.Patient` objects, in the order
+        of the patients frame, each with its visits sorted by day.
+
+        Raises
+        ------
+        SchemaError
+            Rows that no :class:`~sscoutcomes.cohort.patient.Visit` can hold without loss
+            (e.g. an mRSS total together with incomplete site grades); every such row is
+            listed in ``failure_cases``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [365, 0],
+        ...                        "mrss": [10, 16]})
+        >>> [(v.day, v.skin.total) for v in Cohort.from_frames(visits=visits).patients()[0].visits]
+        [(0, 16), (365, 10)]
+        """
+        visits = self._visits
+        columns = list(visits.columns)
+        values = [visits[c].tolist() for c in columns]
+        by_patient: dict[str, list[Visit]] = {}
+        collector = FailureCollector(visits)
+        for i in range(len(visits)):
+            record = {c: v[i] for c, v in zip(columns, values, strict=True)}
+            try:
+                visit = Visit.from_record(record)
+            except SSCOutcomesError as exc:
+                mask = np.zeros(len(visits), dtype=bool)
+                mask[i] = True
+                collector.add(mask, "", [None] * len(visits), str(exc), schema=True)
+                continue
+            by_patient.setdefault(str(record["patient_id"]), []).append(visit)
+        collector.raise_if_failed("visits frame (while building Visit objects)")
+        people = self._patients
+        pcolumns = list(people.columns)
+        pvalues = [people[c].tolist() for c in pcolumns]
+        out: list[Patient] = []
+        for i in range(len(people)):
+            record = {c: v[i] for c, v in zip(pcolumns, pvalues, strict=True)}
+            out.append(Patient.from_record(record, by_patient.get(str(record["patient_id"]), ())))
+        return out
+
+    # ----------------------------------------------------------------------------------
+    # files
+    # ----------------------------------------------------------------------------------
+    @classmethod
+    def read_csv(
+        cls,
+        visits_path: PathLike,
+        patients_path: PathLike | None = None,
+        *,
+        require_sorted: bool = False,
+        **read_csv_kwargs: Any,
+    ) -> Cohort:
+        """Read a cohort from a visits CSV file and (optionally) a patients CSV file.
+
+        ``patient_id`` is read as text (``007`` stays ``007``); other keyword arguments go
+        to :func:`pandas.read_csv` (e.g. ``sep=";"``).
+
+        Raises
+        ------
+        SchemaError
+            A file that cannot be parsed, or any schema problem; the message names the file
+            and lists every failing cell (``failure_cases``: ``row`` counts data rows from
+            0 as :func:`pandas.read_csv` does, so the file line is ``row + 2``).
+        OutOfRangeError
+            When every failure is a value outside its range.
+        FileNotFoundError
+            A path that does not exist.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "visits.csv").write_text("patient_id,day,mrss\\n007,0,20\\n007,365,51\\n")
+        >>> Cohort.read_csv(folder / "visits.csv").visits["patient_id"].tolist()
+        ['007', '007']
+        >>> _ = (folder / "bad.csv").write_text("patient_id,day,mrss\\n007,0,20\\n007,x,52\\n")
+        >>> Cohort.read_csv(folder / "bad.csv")
+        Traceback (most recent call last):
+        ...
+        sscoutcomes.errors.SchemaError: 2 problem(s) in the visits file 'bad.csv' (rows count ...):
+          row 1 (patient '007', day 'x'): day = 'x' is not a number of days
+          row 1 (patient '007', day 'x'): mrss = 52.0 is outside 0..51
+        """
+        visits = _read_csv(visits_path, read_csv_kwargs)
+        patients = None if patients_path is None else _read_csv(patients_path, read_csv_kwargs)
+        p, v = cls._validate(
+            visits,
+            patients,
+            require_sorted=require_sorted,
+            what_visits=f"visits file {Path(visits_path).name!r} ({_CSV_ROWS})",
+            what_patients=(
+                "patients frame"
+                if patients_path is None
+                else f"patients file {Path(patients_path).name!r} ({_CSV_ROWS})"
+            ),
+        )
+        return cls._from_canonical(p, v)
+
+    def to_csv(self, visits_path: PathLike, patients_path: PathLike) -> None:
+        """Write the visits and patients frames as CSV files (dates as ISO 8601, no index).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> c = Cohort.from_frames(visits=pd.DataFrame({"patient_id": ["a"], "day": [0]}))
+        >>> c.to_csv(folder / "v.csv", folder / "p.csv")
+        >>> Cohort.read_csv(folder / "v.csv", folder / "p.csv").visits.equals(c.visits)
+        True
+        """
+        self._visits.to_csv(visits_path, index=False, date_format="%Y-%m-%d")
+        self._patients.to_csv(patients_path, index=False, date_format="%Y-%m-%d")
+
+    @classmethod
+    def read_parquet(
+        cls,
+        visits_path: PathLike,
+        patients_path: PathLike | None = None,
+        *,
+        require_sorted: bool = False,
+    ) -> Cohort:
+        """Read a cohort from Parquet files (needs pyarrow: ``sscoutcomes[parquet]``).
+
+        Raises
+        ------
+        ImportError
+            pyarrow is not installed.
+        SchemaError, OutOfRangeError
+            As for :meth:`from_frames`.
+        """
+        _require_pyarrow("read_parquet")
+        visits = pd.read_parquet(visits_path, engine="pyarrow")
+        patients = (
+            None if patients_path is None else pd.read_parquet(patients_path, engine="pyarrow")
+        )
+        return cls(visits=visits, patients=patients, require_sorted=require_sorted)
+
+    def to_parquet(self, visits_path: PathLike, patients_path: PathLike) -> None:
+        """Write the visits and patients frames as Parquet files (needs pyarrow).
+
+        Canonical dtypes and the index survive the round trip through
+        :meth:`read_parquet`.
+
+        Raises
+        ------
+        ImportError
+            pyarrow is not installed.
+        """
+        _require_pyarrow("to_parquet")
+        self._visits.to_parquet(visits_path, engine="pyarrow")
+        self._patients.to_parquet(patients_path, engine="pyarrow")
+
+    @classmethod
+    def _from_canonical(cls, patients: pd.DataFrame, visits: pd.DataFrame) -> Cohort:
+        new = cls.__new__(cls)
+        new._patients, new._visits = patients, visits
+        return new
+
+    # ----------------------------------------------------------------------------------
+    # dunder
+    # ----------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """Number of patients."""
+        return len(self._patients)
+
+    def __repr__(self) -> str:
+        return f"Cohort({len(self._patients)} patients, {len(self._visits)} visits)"
+
+    def _repr_html_(self) -> str:
+        head = self._visits.head(10).to_html(max_cols=12, na_rep="")
+        return (
+            f"<div><p><strong>{html.escape(repr(self))}</strong> &mdash; "
+            f"{self._visits.shape[1]} visit columns, {self._patients.shape[1]} patient "
+            f"columns</p>{head}</div>"
+        )
+
+
+def _read_csv(path: PathLike, kwargs: dict[str, Any]) -> pd.DataFrame:
+    options = {"dtype": {"patient_id": "string"}, **kwargs}
+    try:
+        frame: pd.DataFrame = pd.read_csv(path, **options)
+    except FileNotFoundError:
+        raise
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"cannot read {os.fspath(path)!r} as CSV: {exc}") from exc
+    return frame
+
+
+def _require_pyarrow(what: str) -> None:
+    if importlib.util.find_spec("pyarrow") is None:
+        raise ImportError(
+            f"Cohort.{what} needs the optional dependency pyarrow; install it with "
+            "pip install 'sscoutcomes[parquet]' (or pip install pyarrow)"
+        )

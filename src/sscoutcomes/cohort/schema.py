@@ -1,0 +1,831 @@
+"""The canonical column schema of the visits and patients frames, as data.
+
+Every measure module owns its visits-frame columns (``<NAME>_COLUMNS``, a tuple of
+:class:`~sscoutcomes._validation.ColumnSpec`); this module collects them, adds the identity
+columns (``patient_id``, ``day``, ``date``) and the organ events and laboratory values that
+no measure owns, and validates whole frames against the result.
+
+Validation is *lazy*, as in pandera: every failing cell of a frame is collected and raised
+once, as one :class:`~sscoutcomes.errors.SchemaError` (or
+:class:`~sscoutcomes.errors.OutOfRangeError` when every failure is a value outside its
+range) whose ``failure_cases`` table lists ``row``, ``patient_id``, ``day``, ``column``,
+``value`` and ``reason``.
+
+Valid ranges are definitional only (grades 0-3, percentages 0-100, counts and
+concentrations non-negative); the library invents no plausibility limits.
+
+Examples
+--------
+>>> from sscoutcomes.cohort.schema import VISIT_COLUMNS, column_spec
+>>> column_spec("mrss").range_text
+'0..51'
+>>> "patient_id" in {c.name for c in VISIT_COLUMNS}
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .._validation import (
+    ColumnSpec,
+    FailureCollector,
+    bool_column,
+    check_unknown_prefixed,
+    float_column,
+)
+from ..errors import SchemaError
+
+# ======================================================================================
+# MEASURE COLUMN GROUPS -- extended by the lead at merge time.
+# To add a measure module: import its ``<NAME>_COLUMNS`` on the line(s) below and append
+# one ``ColumnGroup(...)`` entry to ``MEASURE_COLUMN_GROUPS`` further down (with the
+# column prefixes the module owns, so that misspelled columns are caught), then add the
+# measure object to ``VISIT_MEASURES`` in ``cohort/patient.py``.
+# ======================================================================================
+from ..measures.skin import SKIN_COLUMNS
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "IDENTITY_COLUMNS",
+    "MEASURE_COLUMN_GROUPS",
+    "PATIENT_COLUMNS",
+    "PATIENT_PREFIXES",
+    "VISIT_COLUMNS",
+    "VISIT_COLUMN_GROUPS",
+    "VISIT_PREFIXES",
+    "ColumnGroup",
+    "column_spec",
+    "schema_table",
+    "validate_patients",
+    "validate_visits",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@attrs.frozen(kw_only=True)
+class ColumnGroup:
+    """A named group of canonical columns (one measure module, or identity/events).
+
+    Attributes
+    ----------
+    name : str
+        Group name, e.g. ``"skin"``.
+    columns : tuple of ColumnSpec
+        The group's columns, in documentation order.
+    prefixes : tuple of str
+        Column-name prefixes the group owns: a column starting with one of them that is not
+        one of the group's names is a misspelling and raises :class:`SchemaError`.
+
+    Examples
+    --------
+    >>> from sscoutcomes.cohort.schema import MEASURE_COLUMN_GROUPS
+    >>> skin = MEASURE_COLUMN_GROUPS[0]
+    >>> skin.name, skin.prefixes, len(skin.columns)
+    ('skin', ('mrss_',), 18)
+    """
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    prefixes: tuple[str, ...] = ()
+
+
+#: Measure column groups, one per measure module (see the marked block above).
+MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
+    ColumnGroup(name="skin", columns=SKIN_COLUMNS, prefixes=("mrss_",)),
+)
+
+_INF: Final = math.inf
+
+#: Who and when: the first columns of every visits frame.
+IDENTITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
+    ColumnSpec(
+        name="patient_id",
+        dtype="str",
+        description="Patient identifier (text; numbers are read as text)",
+    ),
+    ColumnSpec(
+        name="day",
+        dtype="int",
+        unit="days",
+        integer=True,
+        description=(
+            "Days from the patient's index date (day 0, e.g. treatment); negative before. "
+            "May be left empty where the date is given and the patient has an index_date"
+        ),
+    ),
+    ColumnSpec(
+        name="date",
+        dtype="date",
+        description="Calendar date of the visit (ISO 8601, e.g. 2021-03-04); optional",
+    ),
+)
+
+#: Organ events and laboratory values that no measure module owns.
+EVENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
+    ColumnSpec(
+        name="renal_crisis",
+        dtype="bool",
+        description="New scleroderma renal crisis",
+    ),
+    ColumnSpec(
+        name="lv_failure_new",
+        dtype="bool",
+        description="New left ventricular failure requiring treatment",
+    ),
+    ColumnSpec(
+        name="pah_new_rhc",
+        dtype="bool",
+        description="New pulmonary arterial hypertension on right heart catheterisation "
+        "requiring treatment",
+    ),
+    ColumnSpec(
+        name="fvc_decline_confirmed",
+        dtype="bool",
+        description="Decline in FVC % predicted confirmed by a repeat test (as the CRISS "
+        "step 1 rule requires it)",
+    ),
+    ColumnSpec(
+        name="skin_worsening_patient",
+        dtype="bool",
+        description="Patient-reported worsening of the skin during the previous month",
+    ),
+    ColumnSpec(
+        name="tendon_friction_rubs",
+        dtype="bool",
+        description="Tendon friction rubs present",
+    ),
+    ColumnSpec(
+        name="crp_mg_l",
+        dtype="float",
+        unit="mg/L",
+        lo=0,
+        hi=_INF,
+        description="C-reactive protein in mg/L (1 mg/dL = 10 mg/L)",
+    ),
+    ColumnSpec(
+        name="creatinine_mg_dl",
+        dtype="float",
+        unit="mg/dL",
+        lo=0,
+        hi=_INF,
+        description="Serum creatinine in mg/dL (1 mg/dL = 88.4 umol/L)",
+    ),
+    ColumnSpec(
+        name="hematocrit_pct",
+        dtype="float",
+        unit="%",
+        lo=0,
+        hi=100,
+        description="Haematocrit in %",
+    ),
+    ColumnSpec(
+        name="weight_loss_pct",
+        dtype="float",
+        unit="%",
+        lo=0,
+        hi=100,
+        description="Weight loss in % of usual body weight (0 when none)",
+    ),
+    ColumnSpec(
+        name="fingertip_palm_distance_cm",
+        dtype="float",
+        unit="cm",
+        lo=0,
+        hi=_INF,
+        description="Fingertip-to-palm distance in flexion, in cm",
+    ),
+    ColumnSpec(
+        name="telangiectasia",
+        dtype="bool",
+        description="Telangiectasia present",
+    ),
+)
+
+#: Every group of the visits frame, in documentation order.
+VISIT_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
+    ColumnGroup(name="identity", columns=IDENTITY_COLUMNS),
+    *MEASURE_COLUMN_GROUPS,
+    ColumnGroup(name="events and labs", columns=EVENT_COLUMNS),
+)
+
+#: The canonical visits-frame columns (one row per visit).
+VISIT_COLUMNS: Final[tuple[ColumnSpec, ...]] = tuple(
+    spec for group in VISIT_COLUMN_GROUPS for spec in group.columns
+)
+
+#: Prefixes reserved for canonical visits columns (misspellings raise).
+VISIT_PREFIXES: Final[tuple[str, ...]] = tuple(
+    p for group in VISIT_COLUMN_GROUPS for p in group.prefixes
+)
+
+#: The canonical patients-frame columns (one row per patient).
+PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
+    ColumnSpec(name="patient_id", dtype="str", description="Patient identifier"),
+    ColumnSpec(name="sex", dtype="category", categories=("female", "male"), description="Sex"),
+    ColumnSpec(
+        name="age_at_index",
+        dtype="float",
+        unit="years",
+        lo=0,
+        hi=_INF,
+        description="Age at the index date, in years",
+    ),
+    ColumnSpec(
+        name="index_date",
+        dtype="date",
+        description="Index date (day 0), e.g. the treatment or transplantation date",
+    ),
+    ColumnSpec(
+        name="onset_date",
+        dtype="date",
+        description="Date of SSc onset (first non-Raynaud symptom)",
+    ),
+    ColumnSpec(
+        name="death_day",
+        dtype="int",
+        unit="days",
+        lo=0,
+        hi=_INF,
+        integer=True,
+        description="Day of death (days from index); empty when alive or unknown",
+    ),
+    ColumnSpec(
+        name="last_contact_day",
+        dtype="int",
+        unit="days",
+        lo=0,
+        hi=_INF,
+        integer=True,
+        description="Day of the last contact (days from index); empty where unknown",
+    ),
+    ColumnSpec(name="ild", dtype="bool", description="Interstitial lung disease at baseline"),
+    ColumnSpec(
+        name="pah",
+        dtype="bool",
+        description="Pulmonary arterial hypertension at baseline",
+    ),
+    ColumnSpec(
+        name="subset",
+        dtype="category",
+        categories=("limited", "diffuse", "sine"),
+        description="Cutaneous subset (LeRoy 1988)",
+    ),
+    ColumnSpec(name="anticentromere", dtype="bool", description="Anticentromere antibodies"),
+    ColumnSpec(
+        name="anti_topoisomerase",
+        dtype="bool",
+        description="Anti-topoisomerase I (Scl-70) antibodies",
+    ),
+    ColumnSpec(
+        name="anti_rna_polymerase_iii",
+        dtype="bool",
+        description="Anti-RNA polymerase III antibodies",
+    ),
+)
+
+#: Prefixes reserved for canonical patients columns (misspellings raise).
+PATIENT_PREFIXES: Final[tuple[str, ...]] = ("anti_",)
+
+_VISIT_BY_NAME: Final[dict[str, ColumnSpec]] = {c.name: c for c in VISIT_COLUMNS}
+_PATIENT_BY_NAME: Final[dict[str, ColumnSpec]] = {c.name: c for c in PATIENT_COLUMNS}
+
+
+def column_spec(name: str, frame: Literal["visits", "patients"] = "visits") -> ColumnSpec:
+    """The :class:`~sscoutcomes._validation.ColumnSpec` of one canonical column.
+
+    Raises
+    ------
+    SchemaError
+        ``name`` is not a canonical column of that frame (the closest name is suggested).
+
+    Examples
+    --------
+    >>> from sscoutcomes.cohort.schema import column_spec
+    >>> column_spec("hematocrit_pct").unit
+    '%'
+    >>> column_spec("mrs")
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.SchemaError: 'mrs' is not a canonical visits column (did you mean 'mrss'?)
+    """
+    table = _VISIT_BY_NAME if frame == "visits" else _PATIENT_BY_NAME
+    try:
+        return table[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, list(table), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SchemaError(f"{name!r} is not a canonical {frame} column{hint}") from None
+
+
+def _range_column(spec: ColumnSpec) -> str:
+    text = spec.range_text
+    if text:
+        return text
+    return {
+        "int": "whole numbers",
+        "float": "numbers",
+        "bool": "true / false",
+        "str": "text",
+        "category": "text",
+        "date": "ISO 8601 date",
+    }[spec.dtype]
+
+
+def schema_table(frame: Literal["visits", "patients"] = "visits") -> pd.DataFrame:
+    """The documented column table of the visits (or patients) frame.
+
+    Parameters
+    ----------
+    frame : {"visits", "patients"}
+        Which frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per canonical column with ``name``, ``dtype``, ``unit``, ``range`` and
+        ``description``, in documentation order.
+
+    Examples
+    --------
+    >>> from sscoutcomes.cohort.schema import schema_table
+    >>> table = schema_table()
+    >>> list(table.columns)
+    ['name', 'dtype', 'unit', 'range', 'description']
+    >>> table.set_index("name").loc["mrss_face", "range"]
+    '0..3'
+    >>> schema_table("patients")["name"].head(3).tolist()
+    ['patient_id', 'sex', 'age_at_index']
+    """
+    if frame not in ("visits", "patients"):
+        raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
+    specs = VISIT_COLUMNS if frame == "visits" else PATIENT_COLUMNS
+    return pd.DataFrame(
+        {
+            "name": [s.name for s in specs],
+            "dtype": [s.dtype for s in specs],
+            "unit": [s.unit for s in specs],
+            "range": [_range_column(s) for s in specs],
+            "description": [s.description for s in specs],
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------
+# lazy frame validation
+# --------------------------------------------------------------------------------------
+def _missing_mask(series: pd.Series[Any]) -> BoolArray:
+    """Missing cells: NA/NaN/None and empty (whitespace-only) text."""
+    missing = series.isna().to_numpy(dtype=bool)
+    if not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series)):
+        text = series.astype("string").str.strip()
+        missing = missing | (text == "").to_numpy(dtype=bool, na_value=False)
+    return missing
+
+
+def _integer_column(
+    frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector
+) -> FloatArray:
+    """Read a whole-number column without a range (``day``): numbers only, whole days."""
+    series = frame[spec.name]
+    raw = series.to_numpy(dtype=object)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        collector.add(np.ones(len(series), bool), spec.name, raw, "is not a number", schema=True)
+        return np.full(len(series), np.nan)
+    coerced = pd.to_numeric(series, errors="coerce")
+    values = np.array(coerced.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    not_number = np.isnan(values) & ~_missing_mask(series)
+    if series.dtype == object:
+        not_number = not_number | np.array([isinstance(x, (bool, np.bool_)) for x in raw], bool)
+    collector.add(not_number, spec.name, raw, "is not a number of days", schema=True)
+    with np.errstate(invalid="ignore"):
+        fractional = ~np.isnan(values) & (values != np.round(values))
+    collector.add(fractional, spec.name, raw, "is not a whole number of days", schema=True)
+    values[not_number | fractional] = np.nan
+    return values
+
+
+def _category_column(
+    frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector
+) -> pd.Series[Any]:
+    """Read a text category: trimmed, lower-cased, empty = missing, other values fail."""
+    series = frame[spec.name]
+    text = series.astype("string").str.strip().str.lower()
+    text = text.mask(text == "")
+    bad = (text.notna() & ~text.isin(list(spec.categories))).to_numpy(dtype=bool, na_value=False)
+    collector.add(
+        bad,
+        spec.name,
+        series.to_numpy(dtype=object),
+        f"is not one of {', '.join(spec.categories)}",
+    )
+    return text.mask(bad)
+
+
+def _text_column(frame: pd.DataFrame, spec: ColumnSpec) -> pd.Series[Any]:
+    """Read a text column; numbers that are whole are written without ``.0``."""
+    series = frame[spec.name]
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = values[~np.isnan(values)]
+        if np.all(finite == np.round(finite)):
+            series = series.astype("Int64")
+    text = series.astype("string")
+    return text.mask(text.str.strip() == "")
+
+
+def _date_column(
+    frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector
+) -> pd.Series[Any]:
+    """Read a calendar-date column as datetime64[ns]; text that is not a date fails."""
+    series = frame[spec.name]
+    raw = series.to_numpy(dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        parsed = series
+    else:
+        text = series if pd.api.types.is_numeric_dtype(series.dtype) else series.astype(object)
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    missing = _missing_mask(series)
+    bad = parsed.isna().to_numpy(dtype=bool) & ~missing
+    collector.add(bad, spec.name, raw, "is not a date (use ISO 8601, e.g. 2021-03-04)", schema=True)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    with_time = (parsed.notna() & (parsed != parsed.dt.normalize())).to_numpy(dtype=bool)
+    collector.add(with_time, spec.name, raw, "has a time of day; give a calendar date", schema=True)
+    return parsed.mask(with_time).astype("datetime64[ns]")
+
+
+def _int_series(values: FloatArray, index: pd.Index[Any]) -> pd.Series[Any]:
+    mask = np.isnan(values)
+    ints = np.where(mask, 0.0, values).astype(np.int64)
+    return pd.Series(pd.arrays.IntegerArray(ints, mask), index=index)
+
+
+def _bool_series(values: FloatArray, index: pd.Index[Any]) -> pd.Series[Any]:
+    mask = np.isnan(values)
+    return pd.Series(pd.arrays.BooleanArray(values == 1.0, mask), index=index)
+
+
+def _read_columns(
+    frame: pd.DataFrame,
+    specs: Iterable[ColumnSpec],
+    collector: FailureCollector,
+    *,
+    skip: Iterable[str] = (),
+) -> dict[str, pd.Series[Any]]:
+    """Read, check and canonicalise every present column of ``specs``."""
+    out: dict[str, pd.Series[Any]] = {}
+    skipped = set(skip)
+    for spec in specs:
+        if spec.name not in frame.columns or spec.name in skipped:
+            continue
+        if spec.dtype == "bool":
+            out[spec.name] = _bool_series(bool_column(frame, spec, collector), frame.index)
+        elif spec.dtype == "float":
+            values = float_column(frame, spec, collector)
+            out[spec.name] = pd.Series(values, index=frame.index, dtype="float64")
+        elif spec.dtype == "int":
+            values = float_column(frame, spec, collector)
+            with np.errstate(invalid="ignore"):
+                values = np.where(values == np.round(values), values, np.nan)
+            out[spec.name] = _int_series(values, frame.index)
+        elif spec.dtype == "category":
+            out[spec.name] = _category_column(frame, spec, collector)
+        elif spec.dtype == "date":
+            out[spec.name] = _date_column(frame, spec, collector)
+        else:
+            out[spec.name] = _text_column(frame, spec)
+    return out
+
+
+def _check_structure(
+    frame: pd.DataFrame,
+    collector: FailureCollector,
+    prefixes: Sequence[str],
+    known: Iterable[str],
+    what: str,
+) -> bool:
+    """Duplicate column names and misspelled canonical-prefixed columns; False when the
+    frame cannot be read column by column."""
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"the {what} must be a pandas DataFrame; got {type(frame).__name__}")
+    dup = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if dup:
+        collector.add_message(f"duplicate column name(s): {', '.join(map(repr, dup))}")
+        return False
+    known_names = list(known)
+    for prefix in prefixes:
+        try:
+            check_unknown_prefixed(frame, prefix, known_names, what=what)
+        except SchemaError as exc:
+            collector.add_message(str(exc))
+    return True
+
+
+def _assemble(frame: pd.DataFrame, canonical: Mapping[str, pd.Series[Any]]) -> pd.DataFrame:
+    """A new frame: canonical columns replaced, every other column passed through."""
+    data = {name: canonical.get(name, frame[name]) for name in frame.columns}
+    for name, series in canonical.items():
+        if name not in data:
+            data[name] = series
+    out = pd.DataFrame(data, index=frame.index)
+    out.columns = pd.Index(list(data), dtype=object)
+    return out
+
+
+def _patient_ids(
+    frame: pd.DataFrame, collector: FailureCollector, what: str
+) -> pd.Series[Any] | None:
+    if "patient_id" not in frame.columns:
+        collector.add_message(f"the {what} has no 'patient_id' column")
+        return None
+    ids = _text_column(frame, IDENTITY_COLUMNS[0])
+    missing = ids.isna().to_numpy(dtype=bool)
+    collector.add(
+        missing, "patient_id", frame["patient_id"].to_numpy(dtype=object), "is missing", schema=True
+    )
+    return ids
+
+
+def _visit_checks(
+    frame: pd.DataFrame,
+    collector: FailureCollector,
+    *,
+    require_sorted: bool,
+    patients: pd.DataFrame | None,
+    what: str,
+) -> dict[str, pd.Series[Any]]:
+    """Every check of a visits frame; returns the canonical columns (failures recorded)."""
+    if not _check_structure(frame, collector, VISIT_PREFIXES, _VISIT_BY_NAME, what):
+        return {}
+    ids = _patient_ids(frame, collector, what)
+    has_day, has_date = "day" in frame.columns, "date" in frame.columns
+    if not (has_day or has_date):
+        collector.add_message(f"the {what} has neither a 'day' nor a 'date' column")
+    n = len(frame)
+    day = _integer_column(frame, IDENTITY_COLUMNS[1], collector) if has_day else np.full(n, np.nan)
+    canonical = _read_columns(frame, VISIT_COLUMNS, collector, skip=("patient_id", "day"))
+    if ids is not None:
+        canonical["patient_id"] = ids
+    date = canonical.get("date")
+    raw_day = frame["day"].to_numpy(dtype=object) if has_day else np.full(n, None, dtype=object)
+    if patients is not None and ids is not None:
+        day = _patient_links(frame, collector, ids, day, date, patients, raw_day)
+    elif has_day or has_date:
+        no_day = np.isnan(day) & (_missing_mask(frame["day"]) if has_day else True)
+        if date is not None:
+            no_day &= date.isna().to_numpy(dtype=bool)
+        collector.add(no_day, "day", raw_day, "is missing and the visit has no date", schema=True)
+    if ids is not None and (has_day or has_date):
+        _order_checks(collector, ids, day, raw_day, require_sorted=require_sorted)
+    canonical["day"] = _int_series(day, frame.index)
+    return canonical
+
+
+def _patient_links(
+    frame: pd.DataFrame,
+    collector: FailureCollector,
+    ids: pd.Series[Any],
+    day: FloatArray,
+    date: pd.Series[Any] | None,
+    patients: pd.DataFrame,
+    raw_day: npt.NDArray[Any],
+) -> FloatArray:
+    """Checks against the (canonical) patients frame; derives days from dates."""
+    known = pd.Index(patients["patient_id"].astype("string"))
+    pos = known.get_indexer(pd.Index(ids))
+    unknown = (pos < 0) & ids.notna().to_numpy(dtype=bool)
+    collector.add(
+        unknown,
+        "patient_id",
+        ids.to_numpy(dtype=object),
+        "is not in the patients frame",
+        schema=True,
+    )
+    matched = pos >= 0
+    day = day.copy()
+    # position -1 (unknown patient) picks the appended missing value
+    if "index_date" in patients.columns:
+        index_dates = patients["index_date"].to_numpy(dtype="datetime64[ns]")
+        index_date = np.append(index_dates, np.datetime64("NaT", "ns"))[pos]
+    else:
+        index_date = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if date is not None:
+        visit_date = date.to_numpy(dtype="datetime64[ns]")
+        known_both = ~np.isnat(visit_date) & ~np.isnat(index_date)
+        derived = np.full(len(frame), np.nan)
+        derived[known_both] = (
+            (visit_date[known_both] - index_date[known_both]) / np.timedelta64(1, "D")
+        ).astype(np.float64)
+        clash = known_both & ~np.isnan(day) & (derived != day)
+        collector.add(
+            clash,
+            "day",
+            raw_day,
+            "disagrees with date - index_date of the patient",
+            schema=True,
+        )
+        fill = np.isnan(day) & known_both
+        day[fill] = derived[fill]
+    if "day" in frame.columns:
+        no_day = np.isnan(day) & _missing_mask(frame["day"])
+    else:
+        no_day = np.isnan(day)
+    if date is not None:
+        dated = date.notna().to_numpy(dtype=bool)
+        collector.add(
+            no_day & dated & matched,
+            "day",
+            raw_day,
+            "is missing and the patient has no index_date to derive it from the date",
+            schema=True,
+        )
+        no_day &= ~dated
+    collector.add(
+        no_day & matched, "day", raw_day, "is missing and the visit has no date", schema=True
+    )
+    if "death_day" in patients.columns:
+        death = patients["death_day"].to_numpy(dtype=np.float64, na_value=np.nan)
+        death_of_row = np.append(death, np.nan)[pos]
+        with np.errstate(invalid="ignore"):
+            after = day > death_of_row
+        collector.add(after, "day", raw_day, "is after the patient's death_day", schema=True)
+    return day
+
+
+def _order_checks(
+    collector: FailureCollector,
+    ids: pd.Series[Any],
+    day: FloatArray,
+    raw_day: npt.NDArray[Any],
+    *,
+    require_sorted: bool,
+) -> None:
+    keys = pd.DataFrame({"p": ids.to_numpy(dtype=object), "d": day})
+    valid = keys["p"].notna().to_numpy(dtype=bool) & ~np.isnan(day)
+    dup = keys.duplicated(keep=False).to_numpy(dtype=bool) & valid
+    collector.add(
+        dup,
+        "day",
+        raw_day,
+        "is a duplicate visit: the patient has another row on this day",
+        schema=True,
+    )
+    if require_sorted:
+        running = keys.groupby("p", sort=False)["d"].cummax()
+        previous = running.groupby(keys["p"], sort=False).shift(1).to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            early = valid & (day < previous)
+        collector.add(
+            early,
+            "day",
+            raw_day,
+            "is out of order: earlier than a previous row of the same patient",
+            schema=True,
+        )
+
+
+def validate_visits(visits: pd.DataFrame, *, require_sorted: bool = False) -> pd.DataFrame:
+    """Check a visits frame against the schema and return it with canonical dtypes.
+
+    Every problem is collected and raised once. The frame you pass is not modified; the
+    result is a new frame with the same index, row order and columns, in which the canonical
+    columns have canonical dtypes (see Notes) and every other column is passed through
+    untouched.
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        One row per visit: ``patient_id``, ``day`` (and/or ``date``) and any canonical
+        columns (:func:`schema_table`).
+    require_sorted : bool, default False
+        Also fail rows whose ``day`` is earlier than a previous row of the same patient.
+        By default row order does not matter and rows are never reordered.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical copy.
+
+    Raises
+    ------
+    SchemaError
+        Missing ``patient_id`` or both ``day`` and ``date``; duplicate or misspelled
+        canonical-prefixed columns; text that is not a number, date or yes/no value; days
+        that are not whole numbers; a visit with neither day nor date; two rows of one
+        patient on the same day (duplicate visits); with ``require_sorted``, rows out of
+        order. All failures are in ``failure_cases``.
+    OutOfRangeError
+        When every failure is a value outside its valid range or category set.
+
+    Notes
+    -----
+    Canonical dtypes: ``patient_id`` and text columns ``string`` (categories trimmed and
+    lower-cased); ``day`` and other whole-number columns ``Int64``; numbers ``float64``
+    (NaN = missing); yes/no columns ``boolean``; dates ``datetime64[ns]``. Whole-number
+    patient identifiers read as floats are written without ``.0``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.cohort.schema import validate_visits
+    >>> visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0.0, 365.0],
+    ...                        "mrss": [18, 13], "site": ["Leiden", "Leiden"]})
+    >>> out = validate_visits(visits)
+    >>> out[["patient_id", "day", "mrss"]].dtypes.astype(str).tolist()
+    ['string', 'Int64', 'Int64']
+    >>> out["site"].equals(visits["site"])  # not canonical: passed through untouched
+    True
+    >>> bad = pd.DataFrame({"patient_id": ["a", "a", "b"], "day": [0, 0, "x"],
+    ...                     "mrss": [18, 60, 3]})
+    >>> try:
+    ...     validate_visits(bad)
+    ... except ValueError as err:
+    ...     print(err.failure_cases[["row", "column", "reason"]].to_string(index=False))
+    row column                                                        reason
+      2    day                                       is not a number of days
+      1   mrss                                              is outside 0..51
+      0    day is a duplicate visit: the patient has another row on this day
+      1    day is a duplicate visit: the patient has another row on this day
+    """
+    what = "visits frame"
+    collector = FailureCollector(visits)
+    canonical = _visit_checks(
+        visits, collector, require_sorted=require_sorted, patients=None, what=what
+    )
+    collector.raise_if_failed(what)
+    if "day" not in visits.columns:
+        canonical.pop("day", None)
+    return _assemble(visits, canonical)
+
+
+def validate_patients(patients: pd.DataFrame) -> pd.DataFrame:
+    """Check a patients frame against the schema and return it with canonical dtypes.
+
+    One row per patient; ``patient_id`` is required and unique. Every problem is collected
+    and raised once; the frame you pass is not modified; unknown columns pass through
+    untouched (see :func:`validate_visits` for the canonical dtypes).
+
+    Parameters
+    ----------
+    patients : pandas.DataFrame
+        Canonical patient columns (:func:`schema_table` with ``"patients"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical copy, same index and row order.
+
+    Raises
+    ------
+    SchemaError
+        No ``patient_id`` column, missing or repeated identifiers, misspelled ``anti_``
+        columns, values that are not numbers, dates or yes/no values.
+    OutOfRangeError
+        When every failure is a value outside its range or category set.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.cohort.schema import validate_patients
+    >>> patients = pd.DataFrame({"patient_id": ["a", "b"], "sex": ["Female", "male"],
+    ...                          "death_day": [None, 400]})
+    >>> out = validate_patients(patients)
+    >>> out["sex"].tolist(), out["death_day"].tolist()
+    (['female', 'male'], [<NA>, 400])
+    """
+    what = "patients frame"
+    collector = FailureCollector(patients)
+    canonical = _patient_checks(patients, collector, what)
+    collector.raise_if_failed(what)
+    return _assemble(patients, canonical)
+
+
+def _patient_checks(
+    frame: pd.DataFrame, collector: FailureCollector, what: str
+) -> dict[str, pd.Series[Any]]:
+    if not _check_structure(frame, collector, PATIENT_PREFIXES, _PATIENT_BY_NAME, what):
+        return {}
+    ids = _patient_ids(frame, collector, what)
+    canonical = _read_columns(frame, PATIENT_COLUMNS, collector, skip=("patient_id",))
+    if ids is not None:
+        canonical["patient_id"] = ids
+        dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy(dtype=bool)
+        collector.add(
+            dup,
+            "patient_id",
+            ids.to_numpy(dtype=object),
+            "appears in more than one row",
+            schema=True,
+        )
+    return canonical
