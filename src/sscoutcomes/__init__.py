@@ -44,6 +44,33 @@ from .analysis.schedule import (
     timepoint_counts,
 )
 
+# --- cohorts -----------------------------------------------------------------------------
+from .cohort.cohort import (
+    Cohort,
+)
+
+# --- visits and patients -----------------------------------------------------------------
+from .cohort.patient import (
+    Patient,
+    Visit,
+)
+
+# --- schema ------------------------------------------------------------------------------
+from .cohort.schema import (
+    PATIENT_COLUMNS,
+    VISIT_COLUMNS,
+    column_spec,
+    schema_table,
+    validate_patients,
+    validate_visits,
+)
+
+# --- data sets ---------------------------------------------------------------------------
+from .datasets import (
+    load_demo,
+    simulate_cohort,
+)
+
 # --- errors ------------------------------------------------------------------------------
 from .errors import (
     IncompleteAssessmentError,
@@ -103,14 +130,18 @@ __all__ = [
     "HAQ_CATEGORIES",
     "HAQ_ITEMS",
     "HAQ_VARIANTS",
+    "PATIENT_COLUMNS",
     "RESPONDER_DEFINITIONS",
     "SHAQ",
     "SHAQ_SCALES",
     "SKIN_SITES",
+    "VISIT_COLUMNS",
+    "Cohort",
     "CutaneousSubset",
     "GlobalAssessment",
     "IncompleteAssessmentError",
     "OutOfRangeError",
+    "Patient",
     "ResponderDefinition",
     "ResponderRates",
     "Response",
@@ -122,23 +153,30 @@ __all__ = [
     "SkinScore",
     "Timepoint",
     "UnitError",
+    "Visit",
     "__version__",
     "absolute_change",
     "change_from_baseline",
+    "column_spec",
     "cutaneous_subset",
     "haq_category_scores",
     "haq_di_change_definition",
     "haq_disability_index",
+    "load_demo",
     "mrss_change_definition",
     "mrss_course",
     "mrss_total",
     "percent_change",
     "responder_rates",
+    "schema_table",
     "score_globals",
     "score_haq",
     "score_mrss",
     "score_shaq",
     "shaq_vas_score",
+    "simulate_cohort",
     "skin_subset",
     "timepoint_counts",
+    "validate_patients",
+    "validate_visits",
 ]

@@ -38,6 +38,8 @@ import pandas as pd
 from .._change import absolute_change, percent_change
 from .._validation import check_number, check_unknown_prefixed, optional_in_range
 from ..errors import OutOfRangeError, SchemaError
+from ..measures.globals import GlobalAssessment
+from ..measures.haq import HAQ, SHAQ
 from ..measures.skin import CutaneousSubset, SkinScore
 from .schema import (
     EVENT_COLUMNS,
@@ -71,7 +73,12 @@ class _MeasureType(Protocol):
 # The class must implement ``to_record()`` and the classmethod ``from_record(record)``.
 # ======================================================================================
 #: The measure objects a :class:`Visit` holds, as ``(field name, class)`` pairs.
-VISIT_MEASURES: Final[tuple[tuple[str, _MeasureType], ...]] = (("skin", SkinScore),)
+VISIT_MEASURES: Final[tuple[tuple[str, _MeasureType], ...]] = (
+    ("skin", SkinScore),
+    ("haq", HAQ),
+    ("shaq", SHAQ),
+    ("globals", GlobalAssessment),
+)
 
 _EVENT_NAMES: Final[tuple[str, ...]] = tuple(spec.name for spec in EVENT_COLUMNS)
 _VISIT_NAMES: Final[frozenset[str]] = frozenset(spec.name for spec in VISIT_COLUMNS)
@@ -298,6 +305,9 @@ fingertip_palm_distance_cm : float or None
     date: dt.date | None = attrs.field(default=None, converter=_to_date, validator=_check_date)
     # --- measure objects (one field per entry of VISIT_MEASURES) ---------------------
     skin: SkinScore | None = _measure_field(SkinScore)  # noqa: RUF009
+    haq: HAQ | None = _measure_field(HAQ)  # noqa: RUF009
+    shaq: SHAQ | None = _measure_field(SHAQ)  # noqa: RUF009
+    globals: GlobalAssessment | None = _measure_field(GlobalAssessment)  # noqa: RUF009
     # --- organ events and labs (EVENT_COLUMNS) -----------------------------------------
     renal_crisis: bool | None = _spec_field("renal_crisis")
     lv_failure_new: bool | None = _spec_field("lv_failure_new")

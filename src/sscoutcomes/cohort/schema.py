@@ -51,6 +51,8 @@ from ..errors import SchemaError
 # column prefixes the module owns, so that misspelled columns are caught), then add the
 # measure object to ``VISIT_MEASURES`` in ``cohort/patient.py``.
 # ======================================================================================
+from ..measures.globals import GLOBAL_COLUMNS
+from ..measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS
 from ..measures.skin import SKIN_COLUMNS
 
 __all__ = [
@@ -103,6 +105,9 @@ class ColumnGroup:
 #: Measure column groups, one per measure module (see the marked block above).
 MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
     ColumnGroup(name="skin", columns=SKIN_COLUMNS, prefixes=("mrss_",)),
+    ColumnGroup(name="HAQ", columns=HAQ_COLUMNS, prefixes=("haq_",)),
+    ColumnGroup(name="SHAQ", columns=SHAQ_COLUMNS, prefixes=("shaq_",)),
+    ColumnGroup(name="global assessments", columns=GLOBAL_COLUMNS),
 )
 
 _INF: Final = math.inf
