@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -199,6 +199,10 @@ _CATEGORY_ITEM_IDX: Final[tuple[npt.NDArray[np.intp], ...]] = tuple(
     np.array([k for k, i in enumerate(_ITEM_NAMES) if HAQ_ITEMS[i] == c], dtype=np.intp)
     for c in HAQ_CATEGORIES
 )
+#: Aids (indices into HAQ_AIDS) that raise each category.
+_CATEGORY_AID_IDX: Final[tuple[tuple[int, ...], ...]] = tuple(
+    tuple(j for j, a in enumerate(HAQ_AIDS) if HAQ_AIDS[a] == c) for c in HAQ_CATEGORIES
+)
 #: (13, 8) incidence matrix: aid -> category.
 _AID_TO_CATEGORY: Final[FloatArray] = np.array(
     [[1.0 if HAQ_AIDS[a] == c else 0.0 for c in HAQ_CATEGORIES] for a in _AID_NAMES]
@@ -313,6 +317,90 @@ def _as_array(
     return a
 
 
+# Primitive operations of the formula, for one assessment (Python floats) or many (arrays).
+# The formula itself (_score_columns) is written once in terms of them.
+def _fmax(a: Any, b: Any) -> Any:
+    """Maximum ignoring missing values (NaN only when both are missing)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.fmax(a, b)
+    if a != a:  # NaN
+        return b
+    if b != b:
+        return a
+    return a if a >= b else b
+
+
+def _used(flag: Any) -> Any:
+    """Aid/help ticked: 1 is used; 0 or missing (NaN) is not."""
+    return flag > 0
+
+
+def _either(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    return a | b if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a or b
+
+
+def _raise_to_floor(raw: Any, flag: Any) -> Any:
+    """An aid or help raises a category score of 0 or 1 to 2; missing stays missing."""
+    if isinstance(raw, np.ndarray) or isinstance(flag, np.ndarray):
+        with np.errstate(invalid="ignore"):
+            return np.where(flag & (raw < AID_FLOOR), float(AID_FLOOR), raw)
+    return float(AID_FLOOR) if flag and raw < AID_FLOOR else raw
+
+
+def _zero_if_missing(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return np.fmax(x, 0.0)  # category scores are >= 0; fmax maps NaN to 0
+    return 0.0 if x != x else x
+
+
+def _score_columns(
+    items: Sequence[Any],
+    aids: Sequence[Any],
+    help_: Sequence[Any],
+    *,
+    variant: HAQVariant,
+    min_categories: int,
+) -> tuple[list[Any], Any, Any]:
+    """The formula, over the 20 item, 13 aid and 8 help values in the order of
+    :data:`HAQ_ITEMS`, :data:`HAQ_AIDS` and :data:`HAQ_CATEGORIES`; each value is a float
+    (NaN = missing) or a 1-D array (one value per visit). Returns the 8 category scores,
+    the index and the number of answered categories.
+
+    Category score = highest answered item (NaN when no item of the category is answered);
+    under ``with_aids_and_help`` an aid for the category or help from another person raises
+    0 or 1 to 2 (``without_aids`` counts help only; ``without_aids_and_help`` neither); the
+    index is the mean of the answered categories when at least ``min_categories`` are
+    answered, else NaN. Aid and help flags that are missing (NaN) count as not used.
+    """
+    use_aids = variant == "with_aids_and_help"
+    use_help = variant in ("with_aids_and_help", "without_aids")
+    categories: list[Any] = []
+    for k, idx in enumerate(_CATEGORY_ITEM_IDX):
+        raw = items[idx[0]]
+        for i in idx[1:]:
+            raw = _fmax(raw, items[i])
+        flag: Any = None
+        if use_aids:
+            for j in _CATEGORY_AID_IDX[k]:
+                flag = _either(flag, _used(aids[j]))
+        if use_help:
+            flag = _either(flag, _used(help_[k]))
+        categories.append(raw if flag is None else _raise_to_floor(raw, flag))
+    answered: Any = 0
+    total: Any = 0.0
+    for c in categories:
+        answered = answered + (c == c)  # NaN != NaN: unanswered
+        total = total + _zero_if_missing(c)
+    if isinstance(answered, np.ndarray):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            index = np.where(answered >= min_categories, total / np.maximum(answered, 1), np.nan)
+        return categories, index, answered.astype(np.float64)
+    one_index = total / answered if answered >= min_categories else math.nan
+    return categories, one_index, float(answered)
+
+
 def _score_arrays(
     items: FloatArray,
     aids: FloatArray,
@@ -321,31 +409,23 @@ def _score_arrays(
     variant: HAQVariant,
     min_categories: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The formula. Returns category scores (..., 8), the index (...) and the number of
-    answered categories (...).
-
-    Category score = highest answered item (NaN when no item of the category is answered);
-    under ``with_aids_and_help`` an aid for the category or help from another person raises
-    0 or 1 to 2 (``without_aids`` counts help only; ``without_aids_and_help`` neither); the
-    index is the mean of the answered categories when at least ``min_categories`` are
-    answered, else NaN. Aid and help flags that are missing (NaN) count as not used.
-    """
+    """:func:`_score_columns` over ``(..., 20)``, ``(..., 13)`` and ``(..., 8)`` arrays.
+    Returns category scores (..., 8), the index (...) and the answered count (...)."""
     shape = items.shape[:-1]
-    raw = np.full((*shape, len(HAQ_CATEGORIES)), np.nan, dtype=np.float64)
-    for k, idx in enumerate(_CATEGORY_ITEM_IDX):
-        raw[..., k] = np.fmax.reduce(items[..., idx], axis=-1)
-    flags = np.zeros(raw.shape, dtype=bool)
-    if variant == "with_aids_and_help":
-        flags |= (np.nan_to_num(aids, nan=0.0) @ _AID_TO_CATEGORY) > 0
-    if variant in ("with_aids_and_help", "without_aids"):
-        flags |= np.nan_to_num(help_, nan=0.0) > 0
-    with np.errstate(invalid="ignore"):
-        categories = np.where(flags & (raw < AID_FLOOR), float(AID_FLOOR), raw)
-    answered = (~np.isnan(categories)).sum(axis=-1).astype(np.float64)
-    total = np.nansum(categories, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(answered >= min_categories, total / np.maximum(answered, 1.0), np.nan)
-    return categories, np.asarray(index, dtype=np.float64), answered
+    cats, index, answered = _score_columns(
+        [np.asarray(items[..., i]).reshape(-1) for i in range(items.shape[-1])],
+        [np.asarray(aids[..., i]).reshape(-1) for i in range(aids.shape[-1])],
+        [np.asarray(help_[..., i]).reshape(-1) for i in range(help_.shape[-1])],
+        variant=variant,
+        min_categories=min_categories,
+    )
+    return (
+        np.stack([np.asarray(c, dtype=np.float64) for c in cats], axis=-1).reshape(
+            (*shape, len(HAQ_CATEGORIES))
+        ),
+        np.asarray(index, dtype=np.float64).reshape(shape),
+        np.asarray(answered, dtype=np.float64).reshape(shape),
+    )
 
 
 def _prepare(
@@ -478,7 +558,10 @@ def haq_disability_index(
 # object face
 # --------------------------------------------------------------------------------------
 def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> None:
-    unknown = [g for g in given if g not in known]
+    known_set = _KNOWN_SETS.get(known)
+    if known_set is None:
+        known_set = _KNOWN_SETS.setdefault(known, frozenset(known))
+    unknown = [g for g in given if g not in known_set]
     if not unknown:
         return
     parts = []
@@ -486,6 +569,9 @@ def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> N
         close = difflib.get_close_matches(str(name), known, n=1)
         parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     raise SchemaError(f"unknown HAQ {what}(s): {', '.join(parts)}; known: {', '.join(known)}")
+
+
+_KNOWN_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def _is_missing(v: object) -> bool:
@@ -500,17 +586,20 @@ def _convert_items(values: Mapping[str, Any] | None) -> Mapping[str, int | None]
     out: dict[str, int | None] = {}
     for name in _ITEM_NAMES:
         v = values.get(name)
-        out[name] = (
-            None
-            if v is None or v is pd.NA
-            else int(check_number(f"haq item {name!r}", v, 0, ITEM_MAX, integer=True))
-        )
+        if v is None or v is pd.NA:
+            out[name] = None
+        elif type(v) is int and 0 <= v <= ITEM_MAX:  # the common case, checked cheaply
+            out[name] = v
+        else:
+            out[name] = int(check_number(f"haq item {name!r}", v, 0, ITEM_MAX, integer=True))
     return MappingProxyType(out)
 
 
 def _flag(v: object, label: str) -> bool | None:
     if v is None or v is pd.NA:
         return None
+    if v is True or v is False:
+        return v
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, numbers.Real) and float(v) in (0.0, 1.0):
@@ -671,24 +760,22 @@ class HAQ:
         """Name of the variant behind :attr:`disability_index` (``"with_aids_and_help"``)."""
         return "with_aids_and_help"
 
-    def _arrays(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        def arr(values: Iterable[float | bool | None]) -> FloatArray:
-            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    def _score(self, variant: HAQVariant) -> tuple[list[float], float, int]:
+        def values(mapping: Mapping[str, Any]) -> list[float]:
+            return [math.nan if v is None else float(v) for v in mapping.values()]
 
-        return arr(self.items.values()), arr(self.aids.values()), arr(self.help.values())
-
-    def _score(self, variant: HAQVariant) -> tuple[FloatArray, float, int]:
-        items, aids, help_ = self._arrays()
-        cats, index, n = _score_arrays(
-            items, aids, help_, variant=variant, min_categories=self.min_categories
+        cats, index, n = _score_columns(
+            values(self.items),
+            values(self.aids),
+            values(self.help),
+            variant=variant,
+            min_categories=self.min_categories,
         )
         return cats, float(index), int(n)
 
     def _categories(self, variant: HAQVariant) -> dict[str, int | None]:
         cats, _, _ = self._score(variant)
-        return {
-            c: None if np.isnan(v) else int(v) for c, v in zip(HAQ_CATEGORIES, cats, strict=True)
-        }
+        return {c: None if v != v else int(v) for c, v in zip(HAQ_CATEGORIES, cats, strict=True)}
 
     @property
     def category_scores(self) -> dict[str, int | None]:
@@ -828,20 +915,27 @@ _HAQ_KNOWN: Final[tuple[str, ...]] = (
 
 def _read_haq(
     visits: pd.DataFrame,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
-    """Validated (n, 20) items, (n, 13) aids, (n, 8) help and the recorded index (or None)."""
+) -> tuple[list[FloatArray], list[FloatArray], list[FloatArray], FloatArray | None]:
+    """Validated item, aid and help columns (all-NaN where a column is absent) and the
+    recorded index (or None)."""
     check_unknown_prefixed(visits, "haq_", _HAQ_KNOWN)
     columns = set(visits.columns)
     n = len(visits)
     collector = FailureCollector(visits)
 
-    def block(specs: tuple[ColumnSpec, ...], flags: bool) -> FloatArray:
-        out = np.full((n, len(specs)), np.nan, dtype=np.float64)
-        for k, spec in enumerate(specs):
-            if spec.name in columns:
-                read = bool_column if flags else float_column
-                out[:, k] = read(visits, spec, collector)
-        return out
+    absent = np.full(n, np.nan, dtype=np.float64)
+    absent.flags.writeable = False
+    scratch = np.empty(n, dtype=np.float64)
+
+    def block(specs: tuple[ColumnSpec, ...], flags: bool) -> list[FloatArray]:
+        return [
+            absent
+            if spec.name not in columns
+            else bool_column(visits, spec, collector)
+            if flags
+            else float_column(visits, spec, collector, scratch)
+            for spec in specs
+        ]
 
     items = block(_ITEM_SPECS, False)
     aids = block(_AID_SPECS, True)
@@ -915,12 +1009,16 @@ def score_haq(
     mc = _check_min_categories(min_categories)
     _check_variant(unadjusted_variant, ("without_aids_and_help", "without_aids"))
     items, aids, help_, recorded = _read_haq(visits)
-    cats, index, answered = _score_arrays(
+    cat_list, index, answered = _score_columns(
         items, aids, help_, variant="with_aids_and_help", min_categories=mc
     )
-    _, unadjusted, _ = _score_arrays(
+    _, unadjusted, _ = _score_columns(
         items, aids, help_, variant=unadjusted_variant, min_categories=mc
     )
+    n = len(visits)
+    index = np.broadcast_to(np.asarray(index, dtype=np.float64), (n,))
+    unadjusted = np.broadcast_to(np.asarray(unadjusted, dtype=np.float64), (n,))
+    answered = np.broadcast_to(np.asarray(answered, dtype=np.float64), (n,))
     source = np.where(np.isnan(index), -1, 0)
     if recorded is not None:
         with np.errstate(invalid="ignore"):
@@ -947,7 +1045,10 @@ def score_haq(
         {
             "haq_di": index,
             "haq_di_unadjusted": unadjusted,
-            **{f"haq_cat_{c}": cats[:, k] for k, c in enumerate(HAQ_CATEGORIES)},
+            **{
+                f"haq_cat_{c}": np.broadcast_to(np.asarray(cat_list[k], dtype=np.float64), (n,))
+                for k, c in enumerate(HAQ_CATEGORIES)
+            },
             "haq_n_categories": answered,
         },
         index=visits.index,
