@@ -44,6 +44,26 @@ from .analysis.schedule import (
     timepoint_counts,
 )
 
+# --- summaries ---------------------------------------------------------------------------
+from .analysis.summary import (
+    PairedChange,
+    ProportionCI,
+    Summary,
+    format_mean_sd,
+    format_proportion,
+    paired_change,
+    proportion_ci,
+    summarize,
+)
+
+# --- survival ----------------------------------------------------------------------------
+from .analysis.survival import (
+    KaplanMeier,
+    LogRank,
+    kaplan_meier,
+    logrank,
+)
+
 # --- cohorts -----------------------------------------------------------------------------
 from .cohort.cohort import (
     Cohort,
@@ -140,8 +160,12 @@ __all__ = [
     "CutaneousSubset",
     "GlobalAssessment",
     "IncompleteAssessmentError",
+    "KaplanMeier",
+    "LogRank",
     "OutOfRangeError",
+    "PairedChange",
     "Patient",
+    "ProportionCI",
     "ResponderDefinition",
     "ResponderRates",
     "Response",
@@ -151,6 +175,7 @@ __all__ = [
     "SchemaError",
     "SkinCourse",
     "SkinScore",
+    "Summary",
     "Timepoint",
     "UnitError",
     "Visit",
@@ -159,14 +184,20 @@ __all__ = [
     "change_from_baseline",
     "column_spec",
     "cutaneous_subset",
+    "format_mean_sd",
+    "format_proportion",
     "haq_category_scores",
     "haq_di_change_definition",
     "haq_disability_index",
+    "kaplan_meier",
     "load_demo",
+    "logrank",
     "mrss_change_definition",
     "mrss_course",
     "mrss_total",
+    "paired_change",
     "percent_change",
+    "proportion_ci",
     "responder_rates",
     "schema_table",
     "score_globals",
@@ -176,6 +207,7 @@ __all__ = [
     "shaq_vas_score",
     "simulate_cohort",
     "skin_subset",
+    "summarize",
     "timepoint_counts",
     "validate_patients",
     "validate_visits",

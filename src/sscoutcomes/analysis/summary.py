@@ -1,0 +1,327 @@
+r"""Summaries for a results table: mean (SD, n), median (IQR), paired change tests and
+proportions with confidence intervals, formatted as papers report them.
+
+- Continuous values: n, mean, SD (``ddof = 1``), median, quartiles, min, max. Quartiles use
+  numpy's ``"linear"`` method by default, R's ``quantile(type = 7)``; any method of
+  :func:`numpy.quantile` can be chosen.
+- Paired change among patients with both values: mean change (SD, n), the paired t-test
+  (:func:`scipy.stats.ttest_rel`) and the Wilcoxon signed-rank test
+  (:func:`scipy.stats.wilcoxon` with zero differences dropped, an exact p-value for fewer
+  than 50 pairs without ties or zeros and otherwise the normal approximation with
+  continuity correction: the defaults of R's ``wilcox.test(paired = TRUE)``).
+- Proportions: Wilson score interval (R ``prop.test(correct = FALSE)``) and Clopper-Pearson
+  exact interval (R ``binom.test``):
+
+.. math::
+
+   \text{Wilson: } \frac{\hat p + \frac{z^2}{2n} \pm z \sqrt{\frac{\hat p(1-\hat p)}{n}
+   + \frac{z^2}{4n^2}}}{1 + \frac{z^2}{n}}, \qquad
+   \text{Clopper-Pearson: } \left[B_{\alpha/2}(k, n-k+1),\ B_{1-\alpha/2}(k+1, n-k)\right].
+
+References
+----------
+- Wilson EB. Probable inference, the law of succession, and statistical inference. J Am
+  Stat Assoc 1927;22:209-12. doi:10.1080/01621459.1927.10502953.
+- Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case
+  of the binomial. Biometrika 1934;26:404-13. doi:10.1093/biomet/26.4.404.
+- Newcombe RG. Two-sided confidence intervals for the single proportion: comparison of
+  seven methods. Stat Med 1998;17:857-72.
+  doi:10.1002/(SICI)1097-0258(19980430)17:8<857::AID-SIM777>3.0.CO;2-E.
+- Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+  doi:10.1080/00031305.1996.10473566.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Final, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from .._validation import check_number
+from ..errors import OutOfRangeError, SchemaError
+
+__all__ = [
+    "PairedChange",
+    "ProportionCI",
+    "Summary",
+    "format_mean_sd",
+    "format_proportion",
+    "paired_change",
+    "proportion_ci",
+    "summarize",
+]
+
+FloatArray = npt.NDArray[np.float64]
+#: Interval methods of :func:`proportion_ci`.
+PROPORTION_METHODS: Final[tuple[str, ...]] = ("wilson", "exact")
+
+
+def _floats(values: npt.ArrayLike, what: str) -> FloatArray:
+    try:
+        a = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise SchemaError(f"{what} must be numbers (NaN or None for missing)") from None
+    return a
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """Descriptive statistics of the non-missing values (:func:`summarize`)."""
+
+    n: int
+    n_missing: int
+    mean: float
+    sd: float
+    median: float
+    q1: float
+    q3: float
+    min: float
+    max: float
+    quantile_method: str
+
+    def __str__(self) -> str:
+        return format_mean_sd(self.mean, self.sd, self.n)
+
+
+def summarize(values: npt.ArrayLike, *, quantile_method: str = "linear") -> Summary:
+    """n, mean, SD (ddof = 1), median, quartiles, min and max of the non-missing values.
+
+    Parameters
+    ----------
+    values : array_like
+        Numbers; NaN (or None) are missing and counted in ``n_missing``.
+    quantile_method : str
+        Method of :func:`numpy.quantile` for the median and quartiles; ``"linear"`` is R's
+        default ``type = 7``.
+
+    Returns
+    -------
+    Summary
+        Statistics that need more values than there are are NaN (SD of one value).
+
+    Examples
+    --------
+    >>> from sscoutcomes import summarize
+    >>> s = summarize([18, 20, 25, None, 11])
+    >>> s.n, s.n_missing, round(s.mean, 2), round(s.sd, 2), s.median
+    (4, 1, 18.5, 5.8, 19.0)
+    >>> str(s)
+    '18.50 (5.80, 4)'
+    """
+    a = _floats(
+        [np.nan if v is None else v for v in np.asarray(values, dtype=object).ravel()], "values"
+    )
+    present = a[~np.isnan(a)]
+    n = int(present.size)
+    if n == 0:
+        nan = math.nan
+        return Summary(
+            n=0,
+            n_missing=int(a.size),
+            mean=nan,
+            sd=nan,
+            median=nan,
+            q1=nan,
+            q3=nan,
+            min=nan,
+            max=nan,
+            quantile_method=quantile_method,
+        )
+    try:
+        q1, med, q3 = np.quantile(present, [0.25, 0.5, 0.75], method=quantile_method)  # type: ignore[call-overload]
+    except ValueError as exc:
+        raise SchemaError(f"quantile_method = {quantile_method!r}: {exc}") from None
+    return Summary(
+        n=n,
+        n_missing=int(a.size - n),
+        mean=float(present.mean()),
+        sd=float(present.std(ddof=1)) if n > 1 else math.nan,
+        median=float(med),
+        q1=float(q1),
+        q3=float(q3),
+        min=float(present.min()),
+        max=float(present.max()),
+        quantile_method=quantile_method,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PairedChange:
+    """Change from baseline among patients with both values (:func:`paired_change`)."""
+
+    n: int
+    mean: float
+    sd: float
+    t_statistic: float
+    t_pvalue: float
+    wilcoxon_statistic: float
+    wilcoxon_pvalue: float
+
+    def __str__(self) -> str:
+        return format_mean_sd(self.mean, self.sd, self.n)
+
+
+def paired_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> PairedChange:
+    """Mean change (follow-up - baseline) with the paired t-test and Wilcoxon signed-rank.
+
+    Pairs with a missing value are left out. Tests that cannot be computed (fewer than two
+    pairs, all differences zero) give NaN.
+
+    Examples
+    --------
+    >>> from sscoutcomes import paired_change
+    >>> ch = paired_change([20, 18, 25, 16, 30], [15, 17, 20, 16, 22])
+    >>> ch.n, ch.mean, round(ch.t_pvalue, 4), round(ch.wilcoxon_pvalue, 4)
+    (5, -3.8, 0.0602, 0.0975)
+    """
+    b = _floats(baseline, "baseline")
+    f = _floats(follow_up, "follow_up")
+    if b.shape != f.shape:
+        raise SchemaError(f"baseline has {b.size} values but follow_up has {f.size}")
+    both = ~np.isnan(b) & ~np.isnan(f)
+    b, f = b[both], f[both]
+    d = f - b
+    n = int(d.size)
+    nan = math.nan
+    mean = float(d.mean()) if n else nan
+    sd = float(d.std(ddof=1)) if n > 1 else nan
+    t_stat = t_p = w_stat = w_p = nan
+    if n > 1 and sd > 0:
+        res = stats.ttest_rel(f, b)
+        t_stat, t_p = float(res.statistic), float(res.pvalue)
+    if n > 0 and np.any(d != 0):
+        nonzero = d[d != 0]
+        ties = np.unique(np.abs(nonzero)).size < nonzero.size
+        # R wilcox.test(paired = TRUE): exact when n < 50 without ties or zeros, otherwise
+        # the normal approximation with continuity correction (zeros dropped).
+        exact = nonzero.size == d.size and not ties and n < 50
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scipy notes when it switches to approximation
+            wres = stats.wilcoxon(
+                d, zero_method="wilcox", correction=True, method="exact" if exact else "approx"
+            )
+        w_stat, w_p = float(wres.statistic), float(wres.pvalue)
+    return PairedChange(
+        n=n,
+        mean=mean,
+        sd=sd,
+        t_statistic=t_stat,
+        t_pvalue=t_p,
+        wilcoxon_statistic=w_stat,
+        wilcoxon_pvalue=w_p,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ProportionCI:
+    """A proportion k/n with its confidence interval (:func:`proportion_ci`)."""
+
+    k: int
+    n: int
+    proportion: float
+    lower: float
+    upper: float
+    method: str
+    conf_level: float
+
+    def __str__(self) -> str:
+        return format_proportion(self.k, self.n)
+
+
+def proportion_ci(
+    k: int,
+    n: int,
+    *,
+    method: Literal["wilson", "exact"] = "wilson",
+    conf_level: float = 0.95,
+) -> ProportionCI:
+    """Proportion ``k / n`` with a Wilson score or Clopper-Pearson exact interval.
+
+    Parameters
+    ----------
+    k, n : int
+        Successes and trials, ``0 <= k <= n``. With ``n = 0`` the proportion and limits
+        are NaN.
+    method : {"wilson", "exact"}
+        Wilson score (R ``prop.test(correct = FALSE)``) or Clopper-Pearson (R
+        ``binom.test``).
+    conf_level : float
+
+    Examples
+    --------
+    >>> from sscoutcomes import proportion_ci
+    >>> ci = proportion_ci(81, 263)                 # Newcombe 1998, Table II
+    >>> round(ci.lower, 4), round(ci.upper, 4)
+    (0.2553, 0.3662)
+    >>> ci = proportion_ci(81, 263, method="exact")
+    >>> round(ci.lower, 4), round(ci.upper, 4)
+    (0.2527, 0.3676)
+    """
+    kk = int(check_number("k", k, 0, math.inf, integer=True))
+    nn = int(check_number("n", n, 0, math.inf, integer=True))
+    if kk > nn:
+        raise OutOfRangeError(f"k = {kk} is outside 0..n (n = {nn})")
+    if method not in PROPORTION_METHODS:
+        raise SchemaError(f"method = {method!r} is not 'wilson' or 'exact'")
+    if not 0 < conf_level < 1:
+        raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
+    if nn == 0:
+        nan = math.nan
+        return ProportionCI(
+            k=kk, n=nn, proportion=nan, lower=nan, upper=nan, method=method, conf_level=conf_level
+        )
+    p = kk / nn
+    alpha = 1 - conf_level
+    if method == "wilson":
+        z = float(stats.norm.ppf(1 - alpha / 2))
+        denom = 1 + z * z / nn
+        centre = (p + z * z / (2 * nn)) / denom
+        half = z * math.sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / denom
+        # At k = 0 and k = n the limits are exactly 0 and 1 (no rounding residue).
+        lower = 0.0 if kk == 0 else max(0.0, centre - half)
+        upper = 1.0 if kk == nn else min(1.0, centre + half)
+    else:
+        lower = 0.0 if kk == 0 else float(stats.beta.ppf(alpha / 2, kk, nn - kk + 1))
+        upper = 1.0 if kk == nn else float(stats.beta.ppf(1 - alpha / 2, kk + 1, nn - kk))
+    return ProportionCI(
+        k=kk, n=nn, proportion=p, lower=lower, upper=upper, method=method, conf_level=conf_level
+    )
+
+
+def format_mean_sd(mean: float, sd: float, n: int, *, decimals: int = 2) -> str:
+    """``"mean (SD, n)"`` with the mean and SD to ``decimals`` places (the seed study's
+    form, e.g. ``18.68 (7.26, 41)``); missing statistics print as ``NA``.
+
+    Examples
+    --------
+    >>> from sscoutcomes import format_mean_sd
+    >>> format_mean_sd(18.6829, 7.2611, 41)
+    '18.68 (7.26, 41)'
+    """
+
+    def fmt(x: float) -> str:
+        return "NA" if x is None or math.isnan(x) else f"{x:.{decimals}f}"
+
+    return f"{fmt(mean)} ({fmt(sd)}, {n})"
+
+
+def format_proportion(k: int, n: int, *, decimals: int = 1) -> str:
+    """``"p % (k of n)"`` with the percentage to ``decimals`` places (e.g.
+    ``92.7 % (38 of 41)``).
+
+    Examples
+    --------
+    >>> from sscoutcomes import format_proportion
+    >>> format_proportion(38, 41)
+    '92.7 % (38 of 41)'
+    >>> format_proportion(0, 0)
+    'NA (0 of 0)'
+    """
+    if n == 0:
+        return f"NA ({k} of {n})"
+    return f"{100 * k / n:.{decimals}f} % ({k} of {n})"

@@ -1,0 +1,267 @@
+"""Kaplan-Meier and log-rank against R's survival package.
+
+Reference values are R's own recorded output in the survival package's test suite
+(github.com/therneau/survival): ``tests/doaml.Rout.save`` (``summary(survfit(...))`` and
+``survdiff`` on the ``aml`` data) and ``tests/Examples/survival-Ex.Rout.save`` (``survdiff``
+on ``ovarian``; the Breslow Cox score test, which equals the log-rank statistic). R prints
+3-4 significant digits; those digits are checked to the printed precision. The full-precision
+values are the closed-form products and Greenwood sums (exact fractions) that R's
+``survfit`` computes, checked to 1e-10. ``data/make_reference.R`` reprints everything with
+10 digits for anyone with R.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sscoutcomes import OutOfRangeError, SchemaError, kaplan_meier, logrank
+
+DATA = Path(__file__).parent / "data"
+AML = pd.read_csv(DATA / "aml.csv")
+OVARIAN = pd.read_csv(DATA / "ovarian.csv")
+
+
+def group(x: str) -> pd.DataFrame:
+    return AML[AML["x"] == x]
+
+
+# tests/doaml.Rout.save, summary(fit), aml$x=Maintained (time, n.risk, n.event, survival,
+# std.err, lower 95% CI, upper 95% CI)
+R_MAINTAINED = [
+    (9, 11, 1, 0.909, 0.0867, 0.7541, 1.000),
+    (13, 10, 1, 0.818, 0.1163, 0.6192, 1.000),
+    (18, 8, 1, 0.716, 0.1397, 0.4884, 1.000),
+    (23, 7, 1, 0.614, 0.1526, 0.3769, 0.999),
+    (31, 5, 1, 0.491, 0.1642, 0.2549, 0.946),
+    (34, 4, 1, 0.368, 0.1627, 0.1549, 0.875),
+    (48, 2, 1, 0.184, 0.1535, 0.0359, 0.944),
+]
+# same file, aml$x=Nonmaintained
+R_NONMAINTAINED = [
+    (5, 12, 2, 0.8333, 0.1076, 0.6470, 1.000),
+    (8, 10, 2, 0.6667, 0.1361, 0.4468, 0.995),
+    (12, 8, 1, 0.5833, 0.1423, 0.3616, 0.941),
+    (23, 6, 1, 0.4861, 0.1481, 0.2675, 0.883),
+    (27, 5, 1, 0.3889, 0.1470, 0.1854, 0.816),
+    (30, 4, 1, 0.2917, 0.1387, 0.1148, 0.741),
+    (33, 3, 1, 0.1944, 0.1219, 0.0569, 0.664),
+    (43, 2, 1, 0.0972, 0.0919, 0.0153, 0.620),
+    (45, 1, 1, 0.0000, math.nan, math.nan, math.nan),
+]
+
+
+def decimals(x: float) -> float:
+    """Half a unit of the last printed digit."""
+    text = f"{x}"
+    return 0.5 * 10 ** -(len(text.split(".")[1]) if "." in text else 0) + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"), [("Maintained", R_MAINTAINED), ("Nonmaintained", R_NONMAINTAINED)]
+)
+def test_kaplan_meier_equals_r_summary(x: str, expected: list[tuple[float, ...]]) -> None:
+    g = group(x)
+    km = kaplan_meier(g["time"], g["status"])
+    table = km.table[km.table["n_event"] > 0].reset_index(drop=True)
+    assert len(table) == len(expected)
+    for row, ref in zip(table.itertuples(index=False), expected, strict=True):
+        t, n_risk, n_event, surv, se, lo, hi = ref
+        assert row.time == t
+        assert row.n_risk == n_risk
+        assert row.n_event == n_event
+        for got, want in (
+            (row.survival, surv),
+            (row.std_err, se),
+            (row.lower, lo),
+            (row.upper, hi),
+        ):
+            if math.isnan(want):
+                assert math.isnan(got)
+            else:
+                assert abs(got - want) <= decimals(want), (t, got, want)
+
+
+def test_kaplan_meier_exact_products_and_greenwood() -> None:
+    # Maintained arm: S = 10/11 * 9/10 * 7/8 * 6/7 * 4/5 * 3/4 * 1/2 at its death times.
+    g = group("Maintained")
+    km = kaplan_meier(g["time"], g["status"])
+    events = km.table[km.table["n_event"] > 0]
+    factors = [
+        Fraction(10, 11),
+        Fraction(9, 10),
+        Fraction(7, 8),
+        Fraction(6, 7),
+        Fraction(4, 5),
+        Fraction(3, 4),
+        Fraction(1, 2),
+    ]
+    at_risk = [11, 10, 8, 7, 5, 4, 2]
+    s = Fraction(1)
+    greenwood = Fraction(0)
+    for row, f, n in zip(events.itertuples(index=False), factors, at_risk, strict=True):
+        s *= f
+        greenwood += Fraction(1, n * (n - 1))
+        assert row.survival == pytest.approx(float(s), abs=1e-12)
+        se = float(s) * math.sqrt(float(greenwood))
+        assert row.std_err == pytest.approx(se, abs=1e-12)
+        z = 1.959963984540054
+        log_se = math.sqrt(float(greenwood))
+        assert row.lower == pytest.approx(float(s) * math.exp(-z * log_se), abs=1e-10)
+        assert row.upper == pytest.approx(min(1.0, float(s) * math.exp(z * log_se)), abs=1e-10)
+
+
+def test_median_and_its_limits_equal_r_print() -> None:
+    # doaml.Rout.save, print(fit): median 31 (18, NA) and 23 (8, NA)
+    m = kaplan_meier(group("Maintained")["time"], group("Maintained")["status"])
+    assert m.median == 31
+    lo, hi = m.median_ci
+    assert lo == 18
+    assert math.isnan(hi)
+    n = kaplan_meier(group("Nonmaintained")["time"], group("Nonmaintained")["status"])
+    assert n.median == 23
+    assert n.median_ci[0] == 8
+
+
+def test_median_on_a_flat_half_is_the_midpoint() -> None:
+    # S drops to exactly 0.5 at t=2 and below it at t=5: R's survmean gives (2 + 5) / 2.
+    km = kaplan_meier([1, 2, 5, 6], [0, 1, 1, 0])
+    assert km.table.loc[km.table["time"] == 2, "survival"].item() == pytest.approx(2 / 3)
+    km = kaplan_meier([1, 2, 5, 6], [1, 1, 1, 0])
+    assert km.median == 3.5
+
+
+def test_log_log_and_plain_intervals() -> None:
+    g = group("Maintained")
+    km = kaplan_meier(g["time"], g["status"], conf_type="log-log")
+    row = km.table[km.table["time"] == 31].iloc[0]
+    s, se_log = row.survival, row.std_err / row.survival
+    z = 1.959963984540054
+    ll = math.log(-math.log(s))
+    assert row.lower == pytest.approx(math.exp(-math.exp(ll - z * se_log / math.log(s))))
+    assert row.upper == pytest.approx(math.exp(-math.exp(ll + z * se_log / math.log(s))))
+    plain = kaplan_meier(g["time"], g["status"], conf_type="plain")
+    prow = plain.table[plain.table["time"] == 31].iloc[0]
+    assert prow.lower == pytest.approx(max(0.0, s - z * row.std_err))
+    assert prow.upper == pytest.approx(min(1.0, s + z * row.std_err))
+
+
+def test_survdiff_aml_equals_r() -> None:
+    # doaml.Rout.save: Expected 10.69 / 7.31, (O-E)^2/E 1.27 / 1.86, (O-E)^2/V 3.4,
+    # Chisq = 3.4 on 1 df, p = 0.07
+    lr = logrank(AML["time"], AML["status"], AML["x"])
+    assert lr.df == 1
+    assert lr.statistic == pytest.approx(3.4, abs=0.05)
+    assert lr.pvalue == pytest.approx(0.07, abs=0.005)
+    t = lr.table.set_index("group")
+    assert t.loc["Maintained", "observed"] == 7
+    assert t.loc["Maintained", "expected"] == pytest.approx(10.69, abs=0.005)
+    assert t.loc["Nonmaintained", "expected"] == pytest.approx(7.31, abs=0.005)
+    assert t.loc["Maintained", "oe2_e"] == pytest.approx(1.27, abs=0.005)
+    assert t.loc["Nonmaintained", "oe2_e"] == pytest.approx(1.86, abs=0.005)
+
+
+def test_survdiff_ovarian_equals_r() -> None:
+    # survival-Ex.Rout.save: Expected 5.23 / 6.77, (O-E)^2/E 0.596 / 0.461,
+    # (O-E)^2/V 1.06; Breslow Cox score test 1.063, p = 0.303
+    lr = logrank(OVARIAN["futime"], OVARIAN["fustat"], OVARIAN["rx"])
+    assert lr.statistic == pytest.approx(1.063, abs=0.0005)
+    assert lr.pvalue == pytest.approx(0.303, abs=0.0005)
+    t = lr.table.set_index("group")
+    assert t.loc["1", "expected"] == pytest.approx(5.23, abs=0.005)
+    assert t.loc["2", "expected"] == pytest.approx(6.77, abs=0.005)
+    assert t.loc["1", "oe2_e"] == pytest.approx(0.596, abs=0.0005)
+    assert t.loc["2", "oe2_e"] == pytest.approx(0.461, abs=0.0005)
+
+
+def test_two_group_logrank_equals_scipy() -> None:
+    from scipy import stats
+
+    lr = logrank(AML["time"], AML["status"], AML["x"])
+    m, n = group("Maintained"), group("Nonmaintained")
+    res = stats.logrank(
+        stats.CensoredData(
+            uncensored=m.loc[m.status == 1, "time"], right=m.loc[m.status == 0, "time"]
+        ),
+        stats.CensoredData(
+            uncensored=n.loc[n.status == 1, "time"], right=n.loc[n.status == 0, "time"]
+        ),
+    )
+    assert lr.statistic == pytest.approx(float(res.statistic) ** 2, rel=1e-9)
+    assert lr.pvalue == pytest.approx(float(res.pvalue), rel=1e-9)
+
+
+def test_three_groups_chi_square_df() -> None:
+    rng = np.random.default_rng(1)
+    t = rng.exponential(100, 60)
+    e = rng.random(60) < 0.7
+    g = np.repeat(["a", "b", "c"], 20)
+    lr = logrank(t, e, g)
+    assert lr.df == 2
+    assert 0 <= lr.pvalue <= 1
+    assert lr.table["observed"].sum() == e.sum()
+    assert lr.table["expected"].sum() == pytest.approx(e.sum())
+
+
+def test_survival_at_landmarks() -> None:
+    g = group("Maintained")
+    km = kaplan_meier(g["time"], g["status"])
+    at = km.survival_at([0, 9, 12, 31, 160, 200])
+    assert at["survival"].iloc[0] == 1.0
+    assert at["survival"].iloc[1] == pytest.approx(10 / 11)
+    assert at["survival"].iloc[2] == pytest.approx(10 / 11)
+    assert at["survival"].iloc[4] == pytest.approx(0.184091, abs=1e-6)
+    assert math.isnan(at["survival"].iloc[5])  # beyond the last follow-up
+    assert at["n_risk"].tolist()[:3] == [11, 11, 10]
+
+
+def test_bad_input_names_field_and_row() -> None:
+    with pytest.raises(OutOfRangeError) as info:
+        kaplan_meier([1, -2, 3], [1, 0, 2])
+    cases = info.value.failure_cases
+    assert cases is not None
+    assert set(zip(cases["column"], cases["row"], strict=True)) == {("time", 1), ("event", 2)}
+    with pytest.raises(SchemaError, match="must match"):
+        kaplan_meier([1, 2], [1])
+    with pytest.raises(SchemaError, match="conf_type"):
+        kaplan_meier([1, 2], [1, 0], conf_type="logit")  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="two groups"):
+        logrank([1, 2], [1, 1], ["a", "a"])
+    with pytest.raises(SchemaError, match="not a number"):
+        kaplan_meier([1, None], [1, 0])
+
+
+samples = st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=40)
+
+
+@given(samples, st.sampled_from(["log", "log-log", "plain"]))
+def test_km_monotone_in_unit_interval_and_ci_contains_estimate(
+    data: list[tuple[int, bool]], conf_type: str
+) -> None:
+    t = [d[0] for d in data]
+    e = [d[1] for d in data]
+    km = kaplan_meier(t, e, conf_type=conf_type)  # type: ignore[arg-type]
+    s = km.table["survival"].to_numpy()
+    assert ((s >= 0) & (s <= 1)).all()
+    assert (np.diff(s) <= 1e-15).all()
+    ok = ~np.isnan(km.table["lower"].to_numpy())
+    lo = km.table["lower"].to_numpy()[ok]
+    hi = km.table["upper"].to_numpy()[ok]
+    assert (lo <= s[ok] + 1e-12).all()
+    assert (s[ok] <= hi + 1e-12).all()
+
+
+@given(samples, st.randoms(use_true_random=False))
+def test_km_invariant_to_row_order(data: list[tuple[int, bool]], rnd: object) -> None:
+    shuffled = list(data)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    a = kaplan_meier([d[0] for d in data], [d[1] for d in data]).table
+    b = kaplan_meier([d[0] for d in shuffled], [d[1] for d in shuffled]).table
+    pd.testing.assert_frame_equal(a, b)
