@@ -138,6 +138,16 @@ from .measures.skin import (
     skin_subset,
 )
 
+# --- report ------------------------------------------------------------------------------
+from .report import (
+    FollowUpReport,
+)
+
+# --- scoring -----------------------------------------------------------------------------
+from .scoring import (
+    score_visits,
+)
+
 try:
     __version__ = version("sscoutcomes")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -158,6 +168,7 @@ __all__ = [
     "VISIT_COLUMNS",
     "Cohort",
     "CutaneousSubset",
+    "FollowUpReport",
     "GlobalAssessment",
     "IncompleteAssessmentError",
     "KaplanMeier",
@@ -204,6 +215,7 @@ __all__ = [
     "score_haq",
     "score_mrss",
     "score_shaq",
+    "score_visits",
     "shaq_vas_score",
     "simulate_cohort",
     "skin_subset",

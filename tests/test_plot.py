@@ -1,0 +1,56 @@
+"""Figures are produced without a display and written to PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sscoutcomes as ssc
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg")
+
+from sscoutcomes.plot import (  # noqa: E402
+    plot_change_categories,
+    plot_kaplan_meier,
+    plot_trajectories,
+    plot_waterfall,
+)
+
+
+def save(ax: object, path: Path) -> None:
+    fig = ax.get_figure()  # type: ignore[attr-defined]
+    fig.savefig(path)
+    mpl.pyplot.close(fig)
+    assert path.stat().st_size > 1000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_all_figures_to_png(tmp_path: Path) -> None:
+    cohort = ssc.load_demo()
+    p = cohort.patients_frame
+    death = pd.to_numeric(p["death_day"]).to_numpy(dtype=float)
+    last = pd.to_numeric(p["last_contact_day"]).to_numpy(dtype=float)
+    event = ~np.isnan(death)
+    km = ssc.kaplan_meier(np.where(event, death, last), event)
+    save(plot_kaplan_meier(km), tmp_path / "km.png")
+    visits = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits))
+    save(plot_trajectories(visits, "mrss"), tmp_path / "traj.png")
+    change = ssc.change_from_baseline(visits, "mrss", ssc.Schedule.years(0, 1))
+    save(plot_waterfall(change["change"], threshold=5), tmp_path / "waterfall.png")
+    counts = pd.DataFrame(
+        {"improved": [3, 4], "stable": [10, 9], "worsened": [5, 6]}, index=["1 year", "3 years"]
+    )
+    save(plot_change_categories(counts), tmp_path / "bars.png")
+
+
+def test_plot_errors() -> None:
+    with pytest.raises(ssc.SchemaError):
+        plot_trajectories(pd.DataFrame({"day": [0]}), "mrss")
+    with pytest.raises(ssc.SchemaError):
+        plot_change_categories(pd.DataFrame())
+    with pytest.raises(ssc.SchemaError):
+        plot_kaplan_meier(object())

@@ -1,0 +1,109 @@
+"""The follow-up report equals what the lower-level functions give."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sscoutcomes as ssc
+from sscoutcomes.report import REPORT_COLUMNS, FollowUpReport
+
+
+@pytest.fixture(scope="module")
+def demo() -> ssc.Cohort:
+    return ssc.load_demo()
+
+
+@pytest.fixture(scope="module")
+def report(demo: ssc.Cohort) -> FollowUpReport:
+    return FollowUpReport(demo, ssc.Schedule.years(0, 1, 3, 5))
+
+
+def test_frame_shape(report: FollowUpReport) -> None:
+    table = report.to_frame()
+    assert list(table.columns) == list(REPORT_COLUMNS)
+    assert {"survival", "mrss", "hrct", "pah", "haq", "responders"} <= set(table["section"])
+
+
+def test_mrss_rows_equal_select_and_summarize(demo: ssc.Cohort, report: FollowUpReport) -> None:
+    visits = demo.visits.assign(mrss=ssc.score_mrss(demo.visits))
+    schedule = ssc.Schedule.years(0, 1, 3, 5)
+    sel = schedule.select(visits, "mrss", patients=demo.patients_frame)
+    table = report.to_frame()
+    for name in schedule.names:
+        values = sel.loc[sel["timepoint"] == name, "mrss"].dropna()
+        row = table[
+            (table["section"] == "mrss")
+            & (table["outcome"] == "mRSS")
+            & (table["timepoint"] == name)
+        ].iloc[0]
+        assert row["n"] == len(values)
+        assert row["value"] == pytest.approx(values.mean())
+        assert row["text"] == f"{values.mean():.2f} ({values.std(ddof=1):.2f}, {len(values)})"
+
+
+def test_survival_rows_equal_kaplan_meier(demo: ssc.Cohort, report: FollowUpReport) -> None:
+    p = demo.patients_frame
+    death = pd.to_numeric(p["death_day"]).to_numpy(dtype=float)
+    last = pd.to_numeric(p["last_contact_day"]).to_numpy(dtype=float)
+    event = ~np.isnan(death)
+    km = ssc.kaplan_meier(np.where(event, death, last), event)
+    table = report.to_frame()
+    surv = table[table["section"] == "survival"]
+    assert len(surv) == 3
+    for row in surv.itertuples(index=False):
+        expected = float(km.survival_at([row.day])["survival"].iloc[0])
+        assert row.value == pytest.approx(expected)
+        assert 0 <= row.lower <= row.value <= row.upper <= 1
+
+
+def test_category_rows_add_up(report: FollowUpReport) -> None:
+    table = report.to_frame()
+    for section, label in (("hrct", "HRCT"), ("pah", "PAH")):
+        block = table[table["section"] == section]
+        for tp, rows in block.groupby("timepoint", sort=False):
+            parts = rows[
+                rows["outcome"].isin([f"{label} {c}" for c in ("improved", "stable", "worsened")])
+            ]
+            assert parts["value"].sum() == pytest.approx(1.0) or parts["n"].iloc[0] == 0, tp
+
+
+def test_outputs(report: FollowUpReport) -> None:
+    md = report.to_markdown()
+    assert md.startswith("# Follow-up report")
+    html = report.to_html(figures=False)
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<table>" in html
+    text = report.to_text()
+    assert "Overall survival" in text
+    assert "mRSS" in text
+    assert "FollowUpReport(41 patients" in repr(report)
+
+
+def test_html_embeds_figures(report: FollowUpReport) -> None:
+    pytest.importorskip("matplotlib")
+    assert "data:image/png;base64," in report.to_html(figures=True)
+
+
+def test_input_not_mutated(demo: ssc.Cohort) -> None:
+    before_v, before_p = demo.visits, demo.patients_frame
+    FollowUpReport(demo, ssc.Schedule.years(0, 1))
+    pd.testing.assert_frame_equal(demo.visits, before_v)
+    pd.testing.assert_frame_equal(demo.patients_frame, before_p)
+
+
+def test_bad_inputs() -> None:
+    with pytest.raises(ssc.SchemaError, match="Cohort"):
+        FollowUpReport(object(), ssc.Schedule.years(0, 1))
+
+
+def test_numbers_formatted_like_the_paper(report: FollowUpReport) -> None:
+    table = report.to_frame()
+    mrss = table[(table["section"] == "mrss") & (table["outcome"] == "mRSS")]
+    for text in mrss["text"]:
+        mean = text.split(" (")[0]
+        assert len(mean.split(".")[1]) == 2
+    assert not any(isinstance(v, float) and math.isinf(v) for v in table["value"])
