@@ -25,7 +25,9 @@ def report(demo: ssc.Cohort) -> FollowUpReport:
 def test_frame_shape(report: FollowUpReport) -> None:
     table = report.to_frame()
     assert list(table.columns) == list(REPORT_COLUMNS)
-    assert {"survival", "mrss", "hrct", "pah", "haq", "responders"} <= set(table["section"])
+    assert {"survival", "mrss", "hrct", "pah", "haq", "vascular", "responders"} <= set(
+        table["section"]
+    )
 
 
 def test_mrss_rows_equal_select_and_summarize(demo: ssc.Cohort, report: FollowUpReport) -> None:

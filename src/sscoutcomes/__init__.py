@@ -138,6 +138,14 @@ from .measures.skin import (
     skin_subset,
 )
 
+# --- peripheral vascular -----------------------------------------------------------------
+from .measures.vascular import (
+    VASCULAR_GRADES,
+    VascularAssessment,
+    score_vascular,
+    vascular_grade,
+)
+
 # --- report ------------------------------------------------------------------------------
 from .report import (
     FollowUpReport,
@@ -165,6 +173,7 @@ __all__ = [
     "SHAQ",
     "SHAQ_SCALES",
     "SKIN_SITES",
+    "VASCULAR_GRADES",
     "VISIT_COLUMNS",
     "Cohort",
     "CutaneousSubset",
@@ -189,6 +198,7 @@ __all__ = [
     "Summary",
     "Timepoint",
     "UnitError",
+    "VascularAssessment",
     "Visit",
     "__version__",
     "absolute_change",
@@ -215,6 +225,7 @@ __all__ = [
     "score_haq",
     "score_mrss",
     "score_shaq",
+    "score_vascular",
     "score_visits",
     "shaq_vas_score",
     "simulate_cohort",
@@ -223,4 +234,5 @@ __all__ = [
     "timepoint_counts",
     "validate_patients",
     "validate_visits",
+    "vascular_grade",
 ]

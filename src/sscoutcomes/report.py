@@ -33,6 +33,7 @@ from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import SchemaError
 from .measures.haq import score_haq
 from .measures.skin import score_mrss
+from .measures.vascular import VASCULAR_COLUMNS, score_vascular
 
 __all__ = ["REPORT_COLUMNS", "FollowUpReport"]
 
@@ -142,6 +143,8 @@ class FollowUpReport:
             extra["mrss"] = score_mrss(visits)
         if any(c.startswith("haq_") for c in visits.columns):
             extra["haq_di"] = score_haq(visits)["haq_di"]
+        if any(spec.name in visits.columns for spec in VASCULAR_COLUMNS):
+            extra["vascular_grade"] = score_vascular(visits)["vascular_grade"]
         return visits.assign(**extra) if extra else visits
 
     def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from .errors import SchemaError
 from .measures.globals import GLOBAL_COLUMNS
 from .measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS, score_haq, score_shaq
 from .measures.skin import SKIN_COLUMNS, score_mrss
+from .measures.vascular import VASCULAR_COLUMNS, score_vascular
 
 __all__ = ["SCORERS", "score_visits"]
 
@@ -37,6 +38,7 @@ SCORERS: Final[tuple[tuple[str, frozenset[str], Callable[[pd.DataFrame], pd.Data
     ("mrss", frozenset(spec.name for spec in SKIN_COLUMNS), _mrss),
     ("haq", frozenset(spec.name for spec in HAQ_COLUMNS), _haq),
     ("shaq", frozenset(spec.name for spec in SHAQ_COLUMNS), _shaq),
+    ("vascular", frozenset(spec.name for spec in VASCULAR_COLUMNS), score_vascular),
 )
 
 _ = GLOBAL_COLUMNS  # global assessments are recorded values: nothing to score

@@ -41,6 +41,7 @@ from ..errors import OutOfRangeError, SchemaError
 from ..measures.globals import GlobalAssessment
 from ..measures.haq import HAQ, SHAQ
 from ..measures.skin import CutaneousSubset, SkinScore
+from ..measures.vascular import VascularAssessment
 from .schema import (
     EVENT_COLUMNS,
     PATIENT_COLUMNS,
@@ -78,6 +79,7 @@ VISIT_MEASURES: Final[tuple[tuple[str, _MeasureType], ...]] = (
     ("haq", HAQ),
     ("shaq", SHAQ),
     ("globals", GlobalAssessment),
+    ("vascular", VascularAssessment),
 )
 
 _EVENT_NAMES: Final[tuple[str, ...]] = tuple(spec.name for spec in EVENT_COLUMNS)
@@ -308,6 +310,7 @@ fingertip_palm_distance_cm : float or None
     haq: HAQ | None = _measure_field(HAQ)  # noqa: RUF009
     shaq: SHAQ | None = _measure_field(SHAQ)  # noqa: RUF009
     globals: GlobalAssessment | None = _measure_field(GlobalAssessment)  # noqa: RUF009
+    vascular: VascularAssessment | None = _measure_field(VascularAssessment)  # noqa: RUF009
     # --- organ events and labs (EVENT_COLUMNS) -----------------------------------------
     renal_crisis: bool | None = _spec_field("renal_crisis")
     lv_failure_new: bool | None = _spec_field("lv_failure_new")

@@ -54,6 +54,7 @@ from ..errors import SchemaError
 from ..measures.globals import GLOBAL_COLUMNS
 from ..measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS
 from ..measures.skin import SKIN_COLUMNS
+from ..measures.vascular import VASCULAR_COLUMNS
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -108,6 +109,7 @@ MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
     ColumnGroup(name="HAQ", columns=HAQ_COLUMNS, prefixes=("haq_",)),
     ColumnGroup(name="SHAQ", columns=SHAQ_COLUMNS, prefixes=("shaq_",)),
     ColumnGroup(name="global assessments", columns=GLOBAL_COLUMNS),
+    ColumnGroup(name="peripheral vascular", columns=VASCULAR_COLUMNS),
 )
 
 _INF: Final = math.inf
