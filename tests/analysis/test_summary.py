@@ -8,6 +8,7 @@ R's prop.test(correct = FALSE) and binom.test give the same (data/make_reference
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
