@@ -101,6 +101,21 @@ from .errors import (
     UnitError,
 )
 
+# --- 2013 ACR/EULAR classification -------------------------------------------------------
+from .indices.classification import (
+    ACREULARClassification,
+    classify_acr_eular_2013,
+    score_acr_eular_2013,
+)
+
+# --- Medsger severity --------------------------------------------------------------------
+from .indices.severity import (
+    MEDSGER_ORGANS,
+    MedsgerSeverity,
+    medsger_severity,
+    score_medsger,
+)
+
 # --- global assessments ------------------------------------------------------------------
 from .measures.globals import (
     GlobalAssessment,
@@ -168,6 +183,7 @@ __all__ = [
     "HAQ_CATEGORIES",
     "HAQ_ITEMS",
     "HAQ_VARIANTS",
+    "MEDSGER_ORGANS",
     "PATIENT_COLUMNS",
     "RESPONDER_DEFINITIONS",
     "SHAQ",
@@ -175,6 +191,7 @@ __all__ = [
     "SKIN_SITES",
     "VASCULAR_GRADES",
     "VISIT_COLUMNS",
+    "ACREULARClassification",
     "Cohort",
     "CutaneousSubset",
     "FollowUpReport",
@@ -182,6 +199,7 @@ __all__ = [
     "IncompleteAssessmentError",
     "KaplanMeier",
     "LogRank",
+    "MedsgerSeverity",
     "OutOfRangeError",
     "PairedChange",
     "Patient",
@@ -203,6 +221,7 @@ __all__ = [
     "__version__",
     "absolute_change",
     "change_from_baseline",
+    "classify_acr_eular_2013",
     "column_spec",
     "cutaneous_subset",
     "format_mean_sd",
@@ -213,6 +232,7 @@ __all__ = [
     "kaplan_meier",
     "load_demo",
     "logrank",
+    "medsger_severity",
     "mrss_change_definition",
     "mrss_course",
     "mrss_total",
@@ -221,8 +241,10 @@ __all__ = [
     "proportion_ci",
     "responder_rates",
     "schema_table",
+    "score_acr_eular_2013",
     "score_globals",
     "score_haq",
+    "score_medsger",
     "score_mrss",
     "score_shaq",
     "score_vascular",
