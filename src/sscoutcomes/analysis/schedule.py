@@ -606,7 +606,16 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
     code_visits = codes_all[: len(visits)]
     ids = pd.Index(uniques, name="patient_id")
 
-    rows = np.lexsort((day_all, code_visits)).astype(np.int64)
+    # Registries usually arrive sorted by patient and day: then the sort is skipped.
+    already_sorted = bool(
+        np.all(code_visits[1:] >= code_visits[:-1])
+        and np.all((code_visits[1:] != code_visits[:-1]) | (day_all[1:] >= day_all[:-1]))
+    )
+    rows = (
+        np.arange(len(code_visits), dtype=np.int64)
+        if already_sorted
+        else np.lexsort((day_all, code_visits)).astype(np.int64)
+    )
     code = code_visits[rows]
     day = day_all[rows]
     dup = np.zeros(len(rows), dtype=bool)
