@@ -109,3 +109,28 @@ def test_numbers_formatted_like_the_paper(report: FollowUpReport) -> None:
         mean = text.split(" (")[0]
         assert len(mean.split(".")[1]) == 2
     assert not any(isinstance(v, float) and math.isinf(v) for v in table["value"])
+
+
+def test_hrct_from_extent_when_no_reader_comparison(demo: ssc.Cohort) -> None:
+    visits = demo.visits.drop(columns=["hrct_comparison"])
+    cohort = ssc.Cohort.from_frames(patients=demo.patients_frame, visits=visits)
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1, 3, 5)).to_frame()
+    block = table[(table["section"] == "hrct") & (table["timepoint"] == "5 years")]
+    assert not block.empty
+    # the categories come from the extents: recompute them with the public kernel
+    sel = ssc.Schedule.years(0, 1, 3, 5).select(
+        visits[
+            visits["patient_id"].isin(
+                demo.patients_frame.loc[
+                    demo.patients_frame["ild"].fillna(False).astype(bool), "patient_id"
+                ]
+            )
+        ],
+        "hrct_extent_pct",
+        patients=demo.patients_frame,
+    )
+    base = sel[sel["timepoint"] == "baseline"].set_index("patient_id")["hrct_extent_pct"]
+    at = sel[sel["timepoint"] == "5 years"].set_index("patient_id")["hrct_extent_pct"]
+    expected = ssc.hrct_change(None, base.reindex(at.index).to_numpy(), at.to_numpy())
+    n = int(pd.Series(expected).notna().sum())
+    assert int(block["n"].iloc[0]) == n

@@ -32,6 +32,7 @@ from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import SchemaError
 from .measures.haq import score_haq
+from .measures.lung import hrct_change
 from .measures.skin import score_mrss
 from .measures.vascular import VASCULAR_COLUMNS, score_vascular
 
@@ -269,20 +270,42 @@ class FollowUpReport:
         comparison: str,
         section: str,
         label: str,
+        value_column: str | None = None,
+        kernel: Any = None,
     ) -> list[dict[str, Any]]:
-        if comparison not in scored.columns or flag not in patients.columns:
+        """Change categories among the patients with ``flag``: the reader's comparison at
+        each timepoint, or (where it is missing) ``kernel`` applied to ``value_column`` at
+        the baseline and at the timepoint."""
+        measures = [c for c in (comparison, value_column) if c and c in scored.columns]
+        if not measures or flag not in patients.columns:
             return []
         group = patients.loc[patients[flag].fillna(False).astype(bool), "patient_id"]
         if group.empty:
             return []
         subset = scored[scored["patient_id"].isin(group)]
         sub_patients = patients[patients["patient_id"].isin(group)]
-        sel = self.schedule.select(subset, comparison, patients=sub_patients)
+        sel = self.schedule.select(subset, measures, patients=sub_patients)
+        base_name = self.schedule.require_baseline().name
         rows = []
         n_group = len(group)
         for tp in self.schedule.follow_up:
-            at = sel.loc[sel["timepoint"] == tp.name, comparison].dropna().astype(str)
-            counts = {c: int((at == c).sum()) for c in _CHANGE_LABELS}
+            at = sel[sel["timepoint"] == tp.name].set_index("patient_id")
+            read = (
+                at[comparison].astype(object).where(at[comparison].notna(), None).to_numpy()
+                if comparison in at.columns
+                else None
+            )
+            if value_column in measures and kernel is not None:
+                base = sel[sel["timepoint"] == base_name].set_index("patient_id")
+                categories = kernel(
+                    read,
+                    base[value_column].reindex(at.index).to_numpy(dtype=float),
+                    at[value_column].to_numpy(dtype=float),
+                )
+                values = pd.Series(np.asarray(categories, dtype=object)).dropna().astype(str)
+            else:
+                values = pd.Series(read, dtype=object).dropna().astype(str)
+            counts = {c: int((values == c).sum()) for c in _CHANGE_LABELS}
             n = sum(counts.values())
             for category, k in counts.items():
                 ci = proportion_ci(k, n, method="wilson", conf_level=self.conf_level)
@@ -321,7 +344,16 @@ class FollowUpReport:
         return rows
 
     def _hrct(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        return self._categories(scored, patients, "ild", "hrct_comparison", "hrct", "HRCT")
+        return self._categories(
+            scored,
+            patients,
+            "ild",
+            "hrct_comparison",
+            "hrct",
+            "HRCT",
+            value_column="hrct_extent_pct",
+            kernel=hrct_change,
+        )
 
     def _pah(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
         return self._categories(scored, patients, "pah", "pah_comparison", "pah", "PAH")

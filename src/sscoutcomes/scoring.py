@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import SchemaError
 from .measures.globals import GLOBAL_COLUMNS
 from .measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS, score_haq, score_shaq
+from .measures.lung import score_pft
 from .measures.skin import SKIN_COLUMNS, score_mrss
 from .measures.vascular import VASCULAR_COLUMNS, score_vascular
 
@@ -39,6 +40,13 @@ SCORERS: Final[tuple[tuple[str, frozenset[str], Callable[[pd.DataFrame], pd.Data
     ("haq", frozenset(spec.name for spec in HAQ_COLUMNS), _haq),
     ("shaq", frozenset(spec.name for spec in SHAQ_COLUMNS), _shaq),
     ("vascular", frozenset(spec.name for spec in VASCULAR_COLUMNS), score_vascular),
+    (
+        "lung",
+        frozenset(
+            {"fvc_pct_predicted", "dlco_pct_predicted", "fvc_l", "dlco_measured", "hrct_extent_pct"}
+        ),
+        score_pft,
+    ),
 )
 
 _ = GLOBAL_COLUMNS  # global assessments are recorded values: nothing to score

@@ -139,6 +139,8 @@ def test_every_canonical_visit_column_is_held_by_a_visit_field() -> None:
             record[spec.name] = spec.categories[0]
         else:
             record[spec.name] = 0 if spec.lo is None else spec.lo
+    # measured / predicted pairs must agree with the % predicted at its lower bound
+    record |= {"fvc_l": 0.5, "fvc_predicted_l": 5.0, "dlco_measured": 0.5, "dlco_predicted": 10.0}
     kept = Visit.from_record(record).to_record()
     assert set(record) <= {k for k, v in kept.items() if v is not None}
     assert {k for k, v in kept.items() if v is not None} - set(record) <= derived

@@ -16,6 +16,7 @@ from typing import Final
 
 from .._response import ResponderDefinition, Response
 from ..measures.haq import HAQ_RESPONDER_DEFINITIONS
+from ..measures.lung import LUNG_RESPONDER_DEFINITIONS
 from ..measures.skin import SKIN_RESPONDER_DEFINITIONS
 
 __all__ = ["RESPONDER_DEFINITIONS", "ResponderDefinition", "Response"]
@@ -24,4 +25,5 @@ __all__ = ["RESPONDER_DEFINITIONS", "ResponderDefinition", "Response"]
 RESPONDER_DEFINITIONS: Final[dict[str, ResponderDefinition]] = {
     **SKIN_RESPONDER_DEFINITIONS,
     **HAQ_RESPONDER_DEFINITIONS,
+    **LUNG_RESPONDER_DEFINITIONS,
 }

@@ -1,0 +1,873 @@
+r"""Lungs: pulmonary function (FVC, DLCO), HRCT extent and Goh staging, HRCT change, and the
+ILD progression definitions.
+
+Pulmonary function is taken in % predicted (reference equations are outside scope); when
+only the measured and predicted values are given, :math:`\%\,\text{pred} = 100 \cdot
+\text{measured} / \text{predicted}`. Change is named for what it is, because papers mix the
+two: ``*_change_absolute`` is the difference of two percentages (percentage points),
+``*_change_relative`` is the change as a percentage of the baseline value.
+
+References
+----------
+- Goh NS, Desai SR, Veeraraghavan S, et al. Interstitial lung disease in systemic
+  sclerosis: a simple staging system. Am J Respir Crit Care Med 2008;177:1248-54.
+  doi:10.1164/rccm.200706-877OC.
+- Khanna D, Mittoo S, Aggarwal R, et al. Connective tissue disease-associated interstitial
+  lung diseases (CTD-ILD) - report from OMERACT CTD-ILD working group. J Rheumatol
+  2015;42:2168-71. doi:10.3899/jrheum.141182.
+- Hoffmann-Vold AM, Allanore Y, Alves M, et al. Progressive interstitial lung disease in
+  patients with systemic sclerosis-associated interstitial lung disease in the EUSTAR
+  database. Ann Rheum Dis 2021;80:219-27. doi:10.1136/annrheumdis-2020-217455.
+- Raghu G, Remy-Jardin M, Richeldi L, et al. Idiopathic pulmonary fibrosis (an update) and
+  progressive pulmonary fibrosis in adults: an official ATS/ERS/JRS/ALAT clinical practice
+  guideline. Am J Respir Crit Care Med 2022;205:e18-e47. doi:10.1164/rccm.202202-0399ST.
+- Kafaja S, Clements PJ, Wilhalme H, et al. Reliability and minimal clinically important
+  differences of forced vital capacity. Am J Respir Crit Care Med 2018;197:644-52.
+  doi:10.1164/rccm.201709-1845OC.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .._change import absolute_change, percent_change
+from .._response import ResponderDefinition, response_codes
+from .._validation import (
+    ColumnSpec,
+    FailureCollector,
+    check_number,
+    float_column,
+    labelled_categorical,
+)
+from ..errors import OutOfRangeError, SchemaError, UnitError
+
+__all__ = [
+    "FVC_EUSTAR_CATEGORIES",
+    "ILD_PROGRESSION_EUSTAR",
+    "ILD_PROGRESSION_OMERACT",
+    "LUNG_COLUMNS",
+    "LUNG_RESPONDER_DEFINITIONS",
+    "PPF_PHYSIOLOGICAL_2022",
+    "GohStage",
+    "HRCTChange",
+    "HRCTPattern",
+    "LungImaging",
+    "PulmonaryFunction",
+    "dlco_change_absolute",
+    "dlco_change_relative",
+    "fvc_change_absolute",
+    "fvc_change_relative",
+    "fvc_eustar_category",
+    "goh_stage",
+    "hrct_change",
+    "ppf_2022",
+    "score_pft",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Cut-offs, each with its source.
+GOH_LIMITED_BELOW: Final = 10.0  # extent < 10 % -> limited (Goh 2008)
+GOH_EXTENSIVE_ABOVE: Final = 30.0  # extent > 30 % -> extensive (Goh 2008)
+GOH_FVC_CUTOFF: Final = 70.0  # indeterminate: FVC < 70 % -> extensive (Goh 2008)
+HRCT_EXTENT_CHANGE_DEFAULT: Final = 5.0  # documented default of this library
+PCT_PREDICTED_RANGE: Final = (10.0, 200.0)
+
+_CHANGE_LABELS: Final = ("improved", "stable", "worsened")
+_PATTERNS: Final = ("nsip", "uip", "other")
+
+
+class HRCTPattern(enum.Enum):
+    """HRCT pattern of the ILD."""
+
+    NSIP = "nsip"
+    UIP = "uip"
+    OTHER = "other"
+
+
+class HRCTChange(enum.Enum):
+    """Change between two HRCT scans (or two echo studies)."""
+
+    IMPROVED = "improved"
+    STABLE = "stable"
+    WORSENED = "worsened"
+
+
+class GohStage(enum.Enum):
+    """Goh 2008 staging of SSc-ILD."""
+
+    LIMITED = "limited"
+    EXTENSIVE = "extensive"
+
+
+#: Canonical visits-frame columns of this module (collected by ``cohort.schema``).
+LUNG_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
+    ColumnSpec(
+        name="fvc_pct_predicted",
+        dtype="float",
+        unit="% predicted",
+        lo=PCT_PREDICTED_RANGE[0],
+        hi=PCT_PREDICTED_RANGE[1],
+        description="forced vital capacity, % predicted",
+        hint="give % predicted (e.g. 85), not a fraction or litres",
+    ),
+    ColumnSpec(
+        name="dlco_pct_predicted",
+        dtype="float",
+        unit="% predicted",
+        lo=5.0,
+        hi=PCT_PREDICTED_RANGE[1],
+        description="DLCO (haemoglobin-corrected where available), % predicted",
+        hint="give % predicted (e.g. 60), not a fraction",
+    ),
+    ColumnSpec(name="fvc_l", dtype="float", unit="L", lo=0.2, hi=8.0, description="measured FVC"),
+    ColumnSpec(
+        name="fvc_predicted_l", dtype="float", unit="L", lo=0.5, hi=8.0, description="predicted FVC"
+    ),
+    ColumnSpec(
+        name="dlco_measured",
+        dtype="float",
+        unit="mL/min/mmHg",
+        lo=0.5,
+        hi=60.0,
+        description="measured DLCO",
+    ),
+    ColumnSpec(
+        name="dlco_predicted",
+        dtype="float",
+        unit="mL/min/mmHg",
+        lo=1.0,
+        hi=60.0,
+        description="predicted DLCO",
+    ),
+    ColumnSpec(name="hrct_ild", dtype="bool", description="ILD present on HRCT"),
+    ColumnSpec(
+        name="hrct_extent_pct",
+        dtype="float",
+        unit="% of lung",
+        lo=0.0,
+        hi=100.0,
+        description="HRCT extent of ILD (visual score)",
+    ),
+    ColumnSpec(
+        name="hrct_pattern", dtype="category", categories=_PATTERNS, description="HRCT pattern"
+    ),
+    ColumnSpec(
+        name="hrct_comparison",
+        dtype="category",
+        categories=_CHANGE_LABELS,
+        description="reader's side-by-side comparison with the baseline scan",
+    ),
+    ColumnSpec(
+        name="respiratory_symptoms_worsened",
+        dtype="bool",
+        description="worsening respiratory symptoms (PPF criterion 1)",
+    ),
+    ColumnSpec(
+        name="hrct_fibrosis_progression",
+        dtype="bool",
+        description="radiological progression of fibrosis (PPF criterion 3)",
+    ),
+)
+_SPECS: Final = {spec.name: spec for spec in LUNG_COLUMNS}
+
+
+def _pct(label: str, value: float) -> float:
+    """Validate a % predicted value with a unit hint for fractions."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 2:
+        raise UnitError(
+            f"{label} = {value!r} looks like a fraction; give % predicted (e.g. 85), "
+            f"valid {PCT_PREDICTED_RANGE[0]:g}..{PCT_PREDICTED_RANGE[1]:g}"
+        )
+    return check_number(
+        label,
+        value,
+        5.0 if label.startswith("dlco") else 10.0,
+        PCT_PREDICTED_RANGE[1],
+        unit="% predicted",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# change kernels
+# --------------------------------------------------------------------------------------
+def fvc_change_absolute(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
+    """FVC change in percentage points of % predicted (follow-up - baseline).
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import fvc_change_absolute
+    >>> fvc_change_absolute(80, 72)
+    -8.0
+    """
+    return absolute_change(baseline, follow_up)
+
+
+def fvc_change_relative(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
+    """FVC change as a percentage of the baseline value (``100 * (f - b) / b``).
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import fvc_change_relative
+    >>> fvc_change_relative(80, 72)
+    -10.0
+    """
+    return percent_change(baseline, follow_up)
+
+
+def dlco_change_absolute(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
+    """DLCO change in percentage points of % predicted.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import dlco_change_absolute
+    >>> dlco_change_absolute(60, 50)
+    -10.0
+    """
+    return absolute_change(baseline, follow_up)
+
+
+def dlco_change_relative(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
+    """DLCO change as a percentage of the baseline value.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import dlco_change_relative
+    >>> round(dlco_change_relative(60, 50), 2)
+    -16.67
+    """
+    return percent_change(baseline, follow_up)
+
+
+# --------------------------------------------------------------------------------------
+# Goh staging and HRCT change
+# --------------------------------------------------------------------------------------
+def _goh_codes(extent: FloatArray, fvc: FloatArray) -> FloatArray:
+    """1 extensive, 0 limited, NaN not evaluable."""
+    with np.errstate(invalid="ignore"):
+        out = np.where(
+            extent > GOH_EXTENSIVE_ABOVE,
+            1.0,
+            np.where(
+                extent < GOH_LIMITED_BELOW,
+                0.0,
+                np.where(fvc < GOH_FVC_CUTOFF, 1.0, np.where(fvc >= GOH_FVC_CUTOFF, 0.0, np.nan)),
+            ),
+        )
+    return np.asarray(np.where(np.isnan(extent), np.nan, out), dtype=np.float64)
+
+
+def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
+    """Goh 2008 stage of SSc-ILD: limited or extensive.
+
+    HRCT extent > 30 % is extensive and < 10 % limited; in the indeterminate band
+    10-30 % (inclusive) FVC < 70 % predicted makes it extensive and FVC >= 70 % limited;
+    indeterminate with FVC missing is not evaluable (``None``). Goh's "20 %" is the best
+    single cut-off and the readers' visual shortcut, not a second rule.
+
+    Parameters
+    ----------
+    extent_pct : float or array_like
+        HRCT extent, % of lung (0-100).
+    fvc_pct_predicted : float or array_like, optional
+
+    Returns
+    -------
+    GohStage or None, or a pandas.Categorical for arrays
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import goh_stage
+    >>> [goh_stage(35).value, goh_stage(5).value, goh_stage(20, 65).value]
+    ['extensive', 'limited', 'extensive']
+    >>> goh_stage(20, 75).value, goh_stage(20) is None
+    ('limited', True)
+    """
+    extent = np.asarray(extent_pct if extent_pct is not None else np.nan, dtype=np.float64)
+    fvc = np.asarray(np.nan if fvc_pct_predicted is None else fvc_pct_predicted, dtype=np.float64)
+    finite = extent[~np.isnan(extent)]
+    if finite.size and (finite.min() < 0 or finite.max() > 100):
+        raise OutOfRangeError(
+            f"hrct_extent_pct = {finite[(finite < 0) | (finite > 100)][0]:g} "
+            "is outside 0..100 % of lung"
+        )
+    codes = _goh_codes(*np.broadcast_arrays(extent, fvc))
+    if codes.ndim == 0:
+        return None if np.isnan(codes) else (GohStage.EXTENSIVE if codes else GohStage.LIMITED)
+    return labelled_categorical(
+        np.where(np.isnan(codes), -1, codes).astype(np.int64),
+        [GohStage.LIMITED.value, GohStage.EXTENSIVE.value],
+    )
+
+
+def _change_codes(
+    comparison: npt.NDArray[Any] | None,
+    baseline: FloatArray,
+    follow_up: FloatArray,
+    threshold: float,
+) -> FloatArray:
+    """0 improved, 1 stable, 2 worsened, NaN not evaluable; the reader's comparison wins."""
+    with np.errstate(invalid="ignore"):
+        d = follow_up - baseline
+        from_values = np.where(
+            d >= threshold, 2.0, np.where(d <= -threshold, 0.0, np.where(np.isnan(d), np.nan, 1.0))
+        )
+    if comparison is None:
+        return np.asarray(from_values, dtype=np.float64)
+    lookup = {label: float(i) for i, label in enumerate(_CHANGE_LABELS)}
+    read = np.array(
+        [
+            lookup.get(str(c).strip().lower(), np.nan) if isinstance(c, str) else np.nan
+            for c in comparison
+        ],
+        dtype=np.float64,
+    )
+    return np.asarray(np.where(np.isnan(read), from_values, read), dtype=np.float64)
+
+
+def hrct_change(
+    comparison: Any = None,
+    baseline_extent_pct: Any = None,
+    follow_up_extent_pct: Any = None,
+    threshold_pct: float = HRCT_EXTENT_CHANGE_DEFAULT,
+) -> pd.Categorical:
+    """HRCT change between two scans: improved, stable or worsened (NaN = not evaluable).
+
+    The reader's side-by-side comparison is used where given; otherwise the change of extent
+    decides: an increase of at least ``threshold_pct`` percentage points is worsened, a
+    decrease of at least that much improved, anything smaller stable. The default of 5
+    points is this library's documented choice (visual extent is read to the nearest 5 %),
+    not a published rule: set it to your protocol's.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import hrct_change
+    >>> list(hrct_change(["stable", None, None, None], [20, 20, 20, None], [40, 27, 14, 20]))
+    ['stable', 'worsened', 'improved', nan]
+    """
+    base = np.atleast_1d(
+        np.asarray(np.nan if baseline_extent_pct is None else baseline_extent_pct, dtype=np.float64)
+    )
+    follow = np.atleast_1d(
+        np.asarray(
+            np.nan if follow_up_extent_pct is None else follow_up_extent_pct, dtype=np.float64
+        )
+    )
+    comp = None
+    if comparison is not None:
+        comp = np.atleast_1d(np.asarray(comparison, dtype=object))
+        bad = [c for c in comp if isinstance(c, str) and c.strip().lower() not in _CHANGE_LABELS]
+        if bad:
+            raise SchemaError(
+                f"hrct_comparison = {bad[0]!r} is not one of {', '.join(_CHANGE_LABELS)}"
+            )
+    check_number("threshold_pct", threshold_pct, 0, 100)
+    n = max(base.size, follow.size, 0 if comp is None else comp.size)
+    base, follow = np.broadcast_to(base, (n,)), np.broadcast_to(follow, (n,))
+    if comp is not None:
+        comp = np.broadcast_to(comp, (n,))
+    codes = _change_codes(comp, base, follow, threshold_pct)
+    return labelled_categorical(
+        np.where(np.isnan(codes), -1, codes).astype(np.int64), _CHANGE_LABELS
+    )
+
+
+# --------------------------------------------------------------------------------------
+# objects
+# --------------------------------------------------------------------------------------
+def _opt_pct(label: str) -> Any:
+    def validator(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            _pct(label, value)
+
+    return attrs.field(default=None, validator=validator)
+
+
+def _opt_range(label: str, lo: float, hi: float, unit: str) -> Any:
+    def validator(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            if label.startswith("fvc") and isinstance(value, (int, float)) and value > 20:
+                raise UnitError(f"{label} = {value!r} looks like mL or % predicted; give litres")
+            check_number(label, value, lo, hi, unit=unit)
+
+    return attrs.field(default=None, validator=validator)
+
+
+def _clean(v: Any) -> Any:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, (np.floating, np.integer)):
+        return v.item()
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PulmonaryFunction:
+    """Pulmonary function tests at one visit.
+
+    Give FVC and DLCO in % predicted, or the measured values with their predicted values
+    (then % predicted = 100 * measured / predicted); when both are given they must agree
+    within 0.5 points.
+
+    Raises
+    ------
+    UnitError
+        A % predicted given as a fraction (0.85), litres given as mL.
+    OutOfRangeError
+        Values outside their plausible ranges.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import PulmonaryFunction
+    >>> PulmonaryFunction(fvc_l=2.8, fvc_predicted_l=3.5, dlco_pct_predicted=62).fvc_pct
+    80.0
+    >>> PulmonaryFunction(fvc_pct_predicted=0.85)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.UnitError: fvc_pct_predicted = 0.85 looks like a fraction; ...
+    """
+
+    fvc_pct_predicted: float | None = _opt_pct("fvc_pct_predicted")
+    dlco_pct_predicted: float | None = _opt_pct("dlco_pct_predicted")
+    fvc_l: float | None = _opt_range("fvc_l", 0.2, 8.0, "L")
+    fvc_predicted_l: float | None = _opt_range("fvc_predicted_l", 0.5, 8.0, "L")
+    dlco_measured: float | None = _opt_range("dlco_measured", 0.5, 60.0, "mL/min/mmHg")
+    dlco_predicted: float | None = _opt_range("dlco_predicted", 1.0, 60.0, "mL/min/mmHg")
+
+    def __attrs_post_init__(self) -> None:
+        for given, derived, name in (
+            (self.fvc_pct_predicted, self._derived("fvc"), "fvc"),
+            (self.dlco_pct_predicted, self._derived("dlco"), "dlco"),
+        ):
+            if given is not None and derived is not None and abs(given - derived) > 0.5:
+                raise SchemaError(
+                    f"{name}_pct_predicted = {given} disagrees with 100 * measured / predicted "
+                    f"= {derived:.1f}"
+                )
+
+    def _derived(self, which: str) -> float | None:
+        measured, predicted = (
+            (self.fvc_l, self.fvc_predicted_l)
+            if which == "fvc"
+            else (self.dlco_measured, self.dlco_predicted)
+        )
+        if measured is None or predicted is None:
+            return None
+        return 100.0 * measured / predicted
+
+    @property
+    def fvc_pct(self) -> float | None:
+        """FVC % predicted, given or computed from measured / predicted."""
+        return (
+            self.fvc_pct_predicted
+            if self.fvc_pct_predicted is not None
+            else (None if (d := self._derived("fvc")) is None else round(d, 10))
+        )
+
+    @property
+    def dlco_pct(self) -> float | None:
+        """DLCO % predicted, given or computed from measured / predicted."""
+        return (
+            self.dlco_pct_predicted
+            if self.dlco_pct_predicted is not None
+            else (None if (d := self._derived("dlco")) is None else round(d, 10))
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """Canonical columns of these tests."""
+        return {
+            name: getattr(self, name)
+            for name in (
+                "fvc_pct_predicted",
+                "dlco_pct_predicted",
+                "fvc_l",
+                "fvc_predicted_l",
+                "dlco_measured",
+                "dlco_predicted",
+            )
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> PulmonaryFunction | None:
+        """Rebuild from canonical columns; ``None`` when none is present.
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.lung import PulmonaryFunction
+        >>> PulmonaryFunction.from_record({"fvc_pct_predicted": 72.0}).fvc_pct
+        72.0
+        """
+        values = {a.name: _clean(record.get(a.name)) for a in attrs.fields(cls)}
+        values = {k: v for k, v in values.items() if v is not None}
+        return cls(**values) if values else None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LungImaging:
+    """One HRCT assessment.
+
+    Parameters
+    ----------
+    ild : bool or None
+        ILD present.
+    extent_pct : float or None
+        Extent of ILD, % of lung (0-100).
+    pattern : HRCTPattern, str or None
+    comparison : HRCTChange, str or None
+        Reader's comparison with the baseline scan.
+    fibrosis_progression : bool or None
+        Radiological progression of fibrosis (criterion 3 of the 2022 PPF definition).
+    symptoms_worsened : bool or None
+        Worsening respiratory symptoms (criterion 1 of the 2022 PPF definition), recorded
+        with the scan.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import LungImaging
+    >>> LungImaging(ild=True, extent_pct=25, pattern="nsip").goh_stage(65)
+    <GohStage.EXTENSIVE: 'extensive'>
+    """
+
+    ild: bool | None = attrs.field(default=None)
+    extent_pct: float | None = attrs.field(default=None)
+    pattern: HRCTPattern | None = attrs.field(default=None)
+    comparison: HRCTChange | None = attrs.field(default=None)
+    fibrosis_progression: bool | None = attrs.field(default=None)
+    symptoms_worsened: bool | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        for label, flag in (
+            ("hrct_ild", self.ild),
+            ("hrct_fibrosis_progression", self.fibrosis_progression),
+            ("respiratory_symptoms_worsened", self.symptoms_worsened),
+        ):
+            if flag is not None and not isinstance(flag, (bool, np.bool_)):
+                raise OutOfRangeError(f"{label} = {flag!r} is not True/False")
+        if self.extent_pct is not None:
+            check_number("hrct_extent_pct", self.extent_pct, 0, 100, unit="% of lung")
+        for name, enum_cls in (("pattern", HRCTPattern), ("comparison", HRCTChange)):
+            value = getattr(self, name)
+            if value is None or isinstance(value, enum_cls):
+                continue
+            try:
+                object.__setattr__(self, name, enum_cls(str(value).strip().lower()))
+            except ValueError:
+                allowed = ", ".join(m.value for m in enum_cls)
+                raise SchemaError(f"hrct_{name} = {value!r} is not one of {allowed}") from None
+
+    def goh_stage(self, fvc_pct_predicted: float | None = None) -> GohStage | None:
+        """Goh stage with the given FVC % predicted (see :func:`goh_stage`)."""
+        if self.extent_pct is None:
+            return None
+        stage = goh_stage(self.extent_pct, fvc_pct_predicted)
+        return stage if isinstance(stage, GohStage) or stage is None else None
+
+    def to_record(self) -> dict[str, Any]:
+        """Canonical columns of this assessment."""
+        return {
+            "hrct_ild": self.ild,
+            "hrct_extent_pct": self.extent_pct,
+            "hrct_pattern": None if self.pattern is None else self.pattern.value,
+            "hrct_comparison": None if self.comparison is None else self.comparison.value,
+            "hrct_fibrosis_progression": self.fibrosis_progression,
+            "respiratory_symptoms_worsened": self.symptoms_worsened,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> LungImaging | None:
+        """Rebuild from canonical columns; ``None`` when none is present.
+
+        Examples
+        --------
+        >>> from sscoutcomes.measures.lung import LungImaging
+        >>> LungImaging.from_record({"hrct_extent_pct": 15.0}).extent_pct
+        15.0
+        """
+        values = {
+            "ild": _clean(record.get("hrct_ild")),
+            "extent_pct": _clean(record.get("hrct_extent_pct")),
+            "pattern": _clean(record.get("hrct_pattern")),
+            "comparison": _clean(record.get("hrct_comparison")),
+            "fibrosis_progression": _clean(record.get("hrct_fibrosis_progression")),
+            "symptoms_worsened": _clean(record.get("respiratory_symptoms_worsened")),
+        }
+        for flag in ("ild", "fibrosis_progression", "symptoms_worsened"):
+            if isinstance(values[flag], (int, float)) and values[flag] in (0, 1):
+                values[flag] = bool(values[flag])
+        values = {k: v for k, v in values.items() if v is not None}
+        return cls(**values) if values else None
+
+
+# --------------------------------------------------------------------------------------
+# frame face
+# --------------------------------------------------------------------------------------
+def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
+    """FVC and DLCO % predicted (computed from measured / predicted where only those are
+    given) and the Goh stage (where HRCT extent is present) for every visit.
+
+    The input is not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``fvc_pct_predicted``, ``dlco_pct_predicted``, ``goh_stage`` (categorical),
+        aligned to ``visits.index``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.measures.lung import score_pft
+    >>> v = pd.DataFrame({"fvc_l": [2.8, None], "fvc_predicted_l": [3.5, None],
+    ...                   "fvc_pct_predicted": [None, 64.0], "hrct_extent_pct": [20, 20]})
+    >>> out = score_pft(v)
+    >>> out["fvc_pct_predicted"].tolist(), out["goh_stage"].tolist()
+    ([80.0, 64.0], ['limited', 'extensive'])
+    """
+    names = (
+        "fvc_pct_predicted",
+        "dlco_pct_predicted",
+        "fvc_l",
+        "fvc_predicted_l",
+        "dlco_measured",
+        "dlco_predicted",
+        "hrct_extent_pct",
+    )
+    if not any(n in visits.columns for n in names):
+        raise SchemaError(
+            "the visits frame has no lung function columns (fvc_pct_predicted, "
+            "dlco_pct_predicted, fvc_l with fvc_predicted_l, ...)"
+        )
+    n = len(visits)
+    collector = FailureCollector(visits)
+    values = {
+        name: float_column(visits, _SPECS[name], collector)
+        if name in visits.columns
+        else np.full(n, np.nan)
+        for name in names
+    }
+    for name in ("fvc_pct_predicted", "dlco_pct_predicted"):
+        v = values[name]
+        with np.errstate(invalid="ignore"):
+            fraction = ~np.isnan(v) & (v > 0) & (v <= 2)
+        if fraction.any():
+            raise UnitError(
+                f"{name} has values like {v[fraction][0]:g}: they look like fractions; give "
+                "% predicted (e.g. 85)",
+                failure_cases=None,
+            )
+    collector.raise_if_failed()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fvc = np.where(
+            np.isnan(values["fvc_pct_predicted"]),
+            100.0 * values["fvc_l"] / values["fvc_predicted_l"],
+            values["fvc_pct_predicted"],
+        )
+        dlco = np.where(
+            np.isnan(values["dlco_pct_predicted"]),
+            100.0 * values["dlco_measured"] / values["dlco_predicted"],
+            values["dlco_pct_predicted"],
+        )
+    codes = _goh_codes(values["hrct_extent_pct"], fvc)
+    stage = labelled_categorical(
+        np.where(np.isnan(codes), -1, codes).astype(np.int64),
+        [GohStage.LIMITED.value, GohStage.EXTENSIVE.value],
+    )
+    return pd.DataFrame(
+        {
+            "fvc_pct_predicted": fvc,
+            "dlco_pct_predicted": dlco,
+            "goh_stage": pd.Series(stage, index=visits.index),
+        },
+        index=visits.index,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# ILD progression definitions
+# --------------------------------------------------------------------------------------
+def _omeract_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any:
+    fvc_b, fvc_f, dl_b, dl_f = np.broadcast_arrays(
+        b["fvc_pct_predicted"],
+        f["fvc_pct_predicted"],
+        b["dlco_pct_predicted"],
+        f["dlco_pct_predicted"],
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fvc_decline = -np.asarray(percent_change(fvc_b, fvc_f))
+        dlco_decline = -np.asarray(percent_change(dl_b, dl_f))
+        big = fvc_decline >= 10
+        moderate = (fvc_decline >= 5) & (fvc_decline < 10)
+        responder = big | (moderate & (dlco_decline >= 15))
+        fvc_known = ~np.isnan(fvc_decline)
+        # DLCO is needed only when the FVC decline is in the 5 - <10 % band
+        evaluable = fvc_known & (~moderate | ~np.isnan(dlco_decline))
+    return response_codes(responder & evaluable, evaluable)
+
+
+#: OMERACT ILD progression (Khanna 2015): relative declines.
+ILD_PROGRESSION_OMERACT: Final = ResponderDefinition(
+    name="ild_progression_omeract",
+    measures=("fvc_pct_predicted", "dlco_pct_predicted"),
+    reference=(
+        "Khanna D, Mittoo S, Aggarwal R, et al. Connective tissue disease-associated "
+        "interstitial lung diseases (CTD-ILD) - report from OMERACT CTD-ILD working group. "
+        "J Rheumatol 2015;42:2168-71. doi:10.3899/jrheum.141182"
+    ),
+    description=(
+        "relative decline in FVC % predicted >= 10 %, or 5 to < 10 % with a relative "
+        "decline in DLCO % predicted >= 15 % (no time window in the paper: the schedule "
+        "supplies it)"
+    ),
+    rule=_omeract_rule,
+)
+
+#: EUSTAR FVC categories (Hoffmann-Vold 2021), absolute percentage points by default.
+FVC_EUSTAR_CATEGORIES: Final[tuple[str, ...]] = (
+    "significant progression",
+    "moderate progression",
+    "stable",
+    "improvement",
+)
+
+
+def fvc_eustar_category(baseline: Any, follow_up: Any, *, relative: bool = False) -> Any:
+    """EUSTAR category of the change in FVC % predicted over 12 +/- 3 months.
+
+    Significant progression < -10, moderate progression -10 to -5, stable > -5 and < 5,
+    improvement >= 5 (Hoffmann-Vold 2021). The change is in absolute percentage points by
+    default: the label "delta FVC % predicted" reads as absolute, but the methods text was
+    not seen, so ``relative=True`` gives the relative reading.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import fvc_eustar_category
+    >>> list(fvc_eustar_category([80, 80, 80, 80], [68, 72, 78, 86]))
+    ['significant progression', 'moderate progression', 'stable', 'improvement']
+    """
+    b = np.atleast_1d(np.asarray(baseline, dtype=np.float64))
+    f = np.atleast_1d(np.asarray(follow_up, dtype=np.float64))
+    d = np.asarray(percent_change(b, f) if relative else absolute_change(b, f))
+    with np.errstate(invalid="ignore"):
+        codes = np.where(d < -10, 0, np.where(d <= -5, 1, np.where(d < 5, 2, 3)))
+    codes = np.where(np.isnan(d), -1, codes)
+    return labelled_categorical(codes.astype(np.int64), FVC_EUSTAR_CATEGORIES)
+
+
+def _eustar_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any:
+    d = np.asarray(absolute_change(b["fvc_pct_predicted"], f["fvc_pct_predicted"]))
+    with np.errstate(invalid="ignore"):
+        return response_codes(d <= -5, ~np.isnan(d))
+
+
+#: EUSTAR ILD progression: FVC decline of >= 5 points (moderate or significant).
+ILD_PROGRESSION_EUSTAR: Final = ResponderDefinition(
+    name="ild_progression_eustar",
+    measures=("fvc_pct_predicted",),
+    reference=(
+        "Hoffmann-Vold AM, Allanore Y, Alves M, et al. Progressive interstitial lung "
+        "disease in patients with systemic sclerosis-associated interstitial lung disease "
+        "in the EUSTAR database. Ann Rheum Dis 2021;80:219-27. "
+        "doi:10.1136/annrheumdis-2020-217455"
+    ),
+    description=(
+        "FVC % predicted decline of >= 5 percentage points over 12 +/- 3 months (moderate "
+        "or significant progression; absolute change assumed, see fvc_eustar_category)"
+    ),
+    rule=_eustar_rule,
+    target_day=365,
+    window_days=91,
+)
+
+
+def _ppf_physiological(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any:
+    fvc = np.asarray(absolute_change(b["fvc_pct_predicted"], f["fvc_pct_predicted"]))
+    dlco = np.asarray(absolute_change(b["dlco_pct_predicted"], f["dlco_pct_predicted"]))
+    with np.errstate(invalid="ignore"):
+        met = (fvc <= -5) | (dlco <= -10)
+        known_no = ~np.isnan(fvc) & ~np.isnan(dlco)
+    evaluable = met | known_no
+    return response_codes(met, evaluable)
+
+
+#: Physiological progression of the 2022 PPF guideline (criterion 2).
+PPF_PHYSIOLOGICAL_2022: Final = ResponderDefinition(
+    name="ppf_physiological_2022",
+    measures=("fvc_pct_predicted", "dlco_pct_predicted"),
+    reference=(
+        "Raghu G, Remy-Jardin M, Richeldi L, et al. Idiopathic pulmonary fibrosis (an "
+        "update) and progressive pulmonary fibrosis in adults: an official ATS/ERS/JRS/ALAT "
+        "clinical practice guideline. Am J Respir Crit Care Med 2022;205:e18-e47. "
+        "doi:10.1164/rccm.202202-0399ST"
+    ),
+    description=(
+        "absolute decline in FVC >= 5 % predicted or in DLCO (Hb-corrected) >= 10 % "
+        "predicted within 1 year"
+    ),
+    rule=_ppf_physiological,
+    target_day=365,
+    window_days=91,
+)
+
+#: The built-in lung definitions by name.
+LUNG_RESPONDER_DEFINITIONS: Final[dict[str, ResponderDefinition]] = {
+    d.name: d for d in (ILD_PROGRESSION_OMERACT, ILD_PROGRESSION_EUSTAR, PPF_PHYSIOLOGICAL_2022)
+}
+
+
+def ppf_2022(
+    fvc_baseline: Any,
+    fvc_follow_up: Any,
+    dlco_baseline: Any,
+    dlco_follow_up: Any,
+    symptoms_worsened: Any,
+    radiological_progression: Any,
+) -> pd.Categorical:
+    """Progressive pulmonary fibrosis (Raghu 2022, Table 4): at least 2 of 3 criteria within
+    the past year -- worsening symptoms, physiological progression, radiological
+    progression. Three-valued: with one criterion unknown the result is evaluable only
+    when the other two already decide it.
+
+    Examples
+    --------
+    >>> from sscoutcomes.measures.lung import ppf_2022
+    >>> list(ppf_2022([80, 80, 80], [74, 79, 79], [60, 60, 60], [58, 58, 58],
+    ...               [True, True, None], [None, False, True]))
+    ['responder', 'non-responder', 'not evaluable']
+    """
+
+    def flags(x: Any) -> FloatArray:
+        a = np.atleast_1d(np.asarray(x, dtype=object))
+        return np.array(
+            [
+                np.nan if v is None or (isinstance(v, float) and math.isnan(v)) else float(bool(v))
+                for v in a
+            ],
+            dtype=np.float64,
+        )
+
+    physio = PPF_PHYSIOLOGICAL_2022.codes(
+        {"fvc_pct_predicted": fvc_baseline, "dlco_pct_predicted": dlco_baseline},
+        {"fvc_pct_predicted": fvc_follow_up, "dlco_pct_predicted": dlco_follow_up},
+    )
+    c2 = np.where(np.atleast_1d(physio) == -1, np.nan, np.atleast_1d(physio).astype(float))
+    c1, c3 = flags(symptoms_worsened), flags(radiological_progression)
+    c1, c2, c3 = np.broadcast_arrays(c1, c2, c3)
+    stack = np.vstack([c1, c2, c3])
+    yes = np.nansum(stack == 1, axis=0)
+    unknown = np.isnan(stack).sum(axis=0)
+    met = yes >= 2
+    decided = met | (yes + unknown < 2)
+    codes = response_codes(met, decided)
+    return labelled_categorical(
+        (codes.astype(np.int64) + 1), ("not evaluable", "non-responder", "responder")
+    )

@@ -1,0 +1,200 @@
+"""Lung function, HRCT and ILD progression (Goh 2008; Khanna 2015 OMERACT; Hoffmann-Vold
+2021 EUSTAR; Raghu 2022 PPF)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sscoutcomes import OutOfRangeError, Response, SchemaError, UnitError
+from sscoutcomes.measures.lung import (
+    ILD_PROGRESSION_EUSTAR,
+    ILD_PROGRESSION_OMERACT,
+    PPF_PHYSIOLOGICAL_2022,
+    GohStage,
+    LungImaging,
+    PulmonaryFunction,
+    fvc_change_absolute,
+    fvc_change_relative,
+    fvc_eustar_category,
+    goh_stage,
+    hrct_change,
+    ppf_2022,
+    score_pft,
+)
+
+
+@pytest.mark.parametrize(
+    ("extent", "fvc", "stage"),
+    [
+        (9.99, None, GohStage.LIMITED),
+        (10, 69.99, GohStage.EXTENSIVE),
+        (10, 70, GohStage.LIMITED),
+        (30, 69.99, GohStage.EXTENSIVE),
+        (30, 70, GohStage.LIMITED),
+        (30.01, 95, GohStage.EXTENSIVE),
+        (20, None, None),
+        (0, None, GohStage.LIMITED),
+    ],
+)
+def test_goh_every_boundary(extent: float, fvc: float | None, stage: GohStage | None) -> None:
+    assert goh_stage(extent, fvc) is stage
+
+
+@given(st.floats(0, 100), st.none() | st.floats(10, 150))
+def test_goh_agrees_with_its_definition(extent: float, fvc: float | None) -> None:
+    stage = goh_stage(extent, fvc)
+    if extent > 30:
+        assert stage is GohStage.EXTENSIVE
+    elif extent < 10:
+        assert stage is GohStage.LIMITED
+    elif fvc is None:
+        assert stage is None
+    else:
+        assert stage is (GohStage.EXTENSIVE if fvc < 70 else GohStage.LIMITED)
+    frame = score_pft(pd.DataFrame({"hrct_extent_pct": [extent], "fvc_pct_predicted": [fvc]}))
+    value = frame["goh_stage"].iloc[0]
+    assert (stage is None and pd.isna(value)) or value == stage.value  # type: ignore[union-attr]
+
+
+def test_absolute_and_relative_change_are_distinct() -> None:
+    # FVC 80 -> 72 % predicted: -8 percentage points, -10 % relative
+    assert fvc_change_absolute(80, 72) == -8
+    assert fvc_change_relative(80, 72) == -10
+
+
+@pytest.mark.parametrize(
+    ("fvc", "dlco", "expected"),
+    [
+        ((80, 72), (60, 60), Response.RESPONDER),  # -10 % relative FVC
+        ((80, 72.1), (60, 60), Response.NON_RESPONDER),  # -9.9 % and no DLCO decline
+        ((80, 76), (60, 51), Response.RESPONDER),  # -5 % FVC and -15 % DLCO
+        ((80, 76), (60, 51.1), Response.NON_RESPONDER),  # DLCO -14.8 %
+        ((80, 76.1), (60, 40), Response.NON_RESPONDER),  # FVC -4.9 %
+        ((80, 76), (60, None), Response.NOT_EVALUABLE),  # DLCO needed in the 5-10 % band
+        ((80, 70), (60, None), Response.RESPONDER),  # FVC arm decides alone
+        ((80, None), (60, 40), Response.NOT_EVALUABLE),
+    ],
+)
+def test_omeract_relative_declines(
+    fvc: tuple[float, float | None], dlco: tuple[float, float | None], expected: Response
+) -> None:
+    b = {"fvc_pct_predicted": fvc[0], "dlco_pct_predicted": dlco[0]}
+    f = {"fvc_pct_predicted": fvc[1], "dlco_pct_predicted": dlco[1]}
+    assert ILD_PROGRESSION_OMERACT.evaluate(b, f) is expected
+
+
+def test_eustar_categories_at_each_cut_off() -> None:
+    out = list(fvc_eustar_category([80] * 7, [69.9, 70, 75, 75.1, 84.9, 85, None]))
+    assert out[:6] == [
+        "significant progression",
+        "moderate progression",
+        "moderate progression",
+        "stable",
+        "stable",
+        "improvement",
+    ]
+    assert pd.isna(out[6])
+    assert ILD_PROGRESSION_EUSTAR.evaluate(80, 75) is Response.RESPONDER
+    assert ILD_PROGRESSION_EUSTAR.evaluate(80, 75.1) is Response.NON_RESPONDER
+    assert list(fvc_eustar_category([80], [72], relative=True)) == ["moderate progression"]
+
+
+def test_ppf_physiological_and_two_of_three() -> None:
+    b = {"fvc_pct_predicted": 80, "dlco_pct_predicted": 60}
+    assert (
+        PPF_PHYSIOLOGICAL_2022.evaluate(b, {"fvc_pct_predicted": 75, "dlco_pct_predicted": 60})
+        is Response.RESPONDER
+    )
+    assert (
+        PPF_PHYSIOLOGICAL_2022.evaluate(b, {"fvc_pct_predicted": 75.1, "dlco_pct_predicted": 50.1})
+        is Response.NON_RESPONDER
+    )
+    assert (
+        PPF_PHYSIOLOGICAL_2022.evaluate(b, {"fvc_pct_predicted": 79, "dlco_pct_predicted": 50})
+        is Response.RESPONDER
+    )
+    out = list(
+        ppf_2022(
+            [80] * 4,
+            [74, 79, 79, 79],
+            [60] * 4,
+            [58] * 4,
+            [True, True, None, False],
+            [None, True, True, None],
+        )
+    )
+    assert out == ["responder", "responder", "not evaluable", "non-responder"]
+
+
+def test_hrct_change_reader_wins_then_threshold() -> None:
+    out = hrct_change(
+        ["worsened", None, None, None, None], [20, 20, 20, 20, None], [20, 25, 15, 24, 30]
+    )
+    assert list(out)[:4] == ["worsened", "worsened", "improved", "stable"]
+    assert pd.isna(list(out)[4])
+    assert list(hrct_change(None, [20], [23], threshold_pct=3)) == ["worsened"]
+    with pytest.raises(SchemaError, match="better"):
+        hrct_change(["better"])
+
+
+def test_unit_errors_and_ranges() -> None:
+    with pytest.raises(UnitError, match="fraction"):
+        PulmonaryFunction(fvc_pct_predicted=0.85)
+    with pytest.raises(UnitError, match="litres"):
+        PulmonaryFunction(fvc_l=2800)
+    with pytest.raises(OutOfRangeError, match="fvc_pct_predicted = 250"):
+        PulmonaryFunction(fvc_pct_predicted=250)
+    with pytest.raises(UnitError, match="fractions"):
+        score_pft(pd.DataFrame({"fvc_pct_predicted": [0.8, 85]}))
+    with pytest.raises(SchemaError, match="disagrees"):
+        PulmonaryFunction(fvc_pct_predicted=90, fvc_l=2.8, fvc_predicted_l=3.5)
+    with pytest.raises(SchemaError, match="hrct_pattern"):
+        LungImaging(pattern="honeycomb")
+
+
+def test_measured_over_predicted() -> None:
+    pft = PulmonaryFunction(fvc_l=2.8, fvc_predicted_l=3.5, dlco_measured=12, dlco_predicted=24)
+    assert pft.fvc_pct == pytest.approx(80)
+    assert pft.dlco_pct == pytest.approx(50)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.floats(20, 150),
+            st.none() | st.floats(10, 150),
+            st.none() | st.floats(0, 100),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_object_face_equals_frame_face(rows: list[tuple[float | None, ...]]) -> None:
+    frame = pd.DataFrame(
+        rows,
+        columns=["fvc_pct_predicted", "dlco_pct_predicted", "hrct_extent_pct"],
+        dtype="float64",
+    )
+    before = frame.copy()
+    out = score_pft(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    for (fvc, dlco, extent), rec in zip(rows, out.to_dict("records"), strict=True):
+        pft = PulmonaryFunction(fvc_pct_predicted=fvc, dlco_pct_predicted=dlco)
+        assert (pft.fvc_pct is None and math.isnan(rec["fvc_pct_predicted"])) or (
+            pft.fvc_pct == rec["fvc_pct_predicted"]
+        )
+        stage = LungImaging(extent_pct=extent).goh_stage(fvc)
+        assert (stage is None and pd.isna(rec["goh_stage"])) or stage.value == rec["goh_stage"]  # type: ignore[union-attr]
+
+
+def test_record_round_trips() -> None:
+    pft = PulmonaryFunction(fvc_pct_predicted=72.5, dlco_pct_predicted=55)
+    assert PulmonaryFunction.from_record(pft.to_record()) == pft
+    img = LungImaging(ild=True, extent_pct=15, pattern="nsip", comparison="stable")
+    assert LungImaging.from_record(img.to_record()) == img
+    assert LungImaging.from_record({"hrct_extent_pct": float("nan")}) is None
