@@ -32,6 +32,7 @@ from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import SchemaError
 from .measures.haq import score_haq
+from .measures.heart import pah_change, score_echo
 from .measures.lung import hrct_change
 from .measures.skin import score_mrss
 from .measures.vascular import VASCULAR_COLUMNS, score_vascular
@@ -356,7 +357,18 @@ class FollowUpReport:
         )
 
     def _pah(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        return self._categories(scored, patients, "pah", "pah_comparison", "pah", "PAH")
+        if "tr_velocity_m_s" in scored.columns or "spap_mmhg" in scored.columns:
+            scored = scored.assign(spap_mmhg=score_echo(scored)["spap_mmhg"])
+        return self._categories(
+            scored,
+            patients,
+            "pah",
+            "pah_comparison",
+            "pah",
+            "PAH",
+            value_column="spap_mmhg",
+            kernel=pah_change,
+        )
 
     def _vascular(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
         if "vascular_grade" not in scored.columns:

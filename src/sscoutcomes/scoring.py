@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import SchemaError
 from .measures.globals import GLOBAL_COLUMNS
 from .measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS, score_haq, score_shaq
+from .measures.heart import HEART_COLUMNS, score_echo
 from .measures.lung import score_pft
 from .measures.skin import SKIN_COLUMNS, score_mrss
 from .measures.vascular import VASCULAR_COLUMNS, score_vascular
@@ -46,6 +47,11 @@ SCORERS: Final[tuple[tuple[str, frozenset[str], Callable[[pd.DataFrame], pd.Data
             {"fvc_pct_predicted", "dlco_pct_predicted", "fvc_l", "dlco_measured", "hrct_extent_pct"}
         ),
         score_pft,
+    ),
+    (
+        "heart",
+        frozenset(s.name for s in HEART_COLUMNS) - {"pah_comparison", "pericardial_effusion"},
+        score_echo,
     ),
 )
 

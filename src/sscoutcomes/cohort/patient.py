@@ -40,6 +40,7 @@ from .._validation import check_number, check_unknown_prefixed, optional_in_rang
 from ..errors import OutOfRangeError, SchemaError
 from ..measures.globals import GlobalAssessment
 from ..measures.haq import HAQ, SHAQ
+from ..measures.heart import EchoFinding
 from ..measures.lung import LungImaging, PulmonaryFunction
 from ..measures.skin import CutaneousSubset, SkinScore
 from ..measures.vascular import VascularAssessment
@@ -82,6 +83,7 @@ VISIT_MEASURES: Final[tuple[tuple[str, _MeasureType], ...]] = (
     ("globals", GlobalAssessment),
     ("pft", PulmonaryFunction),
     ("lung_imaging", LungImaging),
+    ("echo", EchoFinding),
     ("vascular", VascularAssessment),
 )
 
@@ -315,6 +317,7 @@ fingertip_palm_distance_cm : float or None
     globals: GlobalAssessment | None = _measure_field(GlobalAssessment)  # noqa: RUF009
     pft: PulmonaryFunction | None = _measure_field(PulmonaryFunction)  # noqa: RUF009
     lung_imaging: LungImaging | None = _measure_field(LungImaging)  # noqa: RUF009
+    echo: EchoFinding | None = _measure_field(EchoFinding)  # noqa: RUF009
     vascular: VascularAssessment | None = _measure_field(VascularAssessment)  # noqa: RUF009
     # --- organ events and labs (EVENT_COLUMNS) -----------------------------------------
     renal_crisis: bool | None = _spec_field("renal_crisis")

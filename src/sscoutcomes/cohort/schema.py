@@ -53,6 +53,7 @@ from ..errors import SchemaError
 # ======================================================================================
 from ..measures.globals import GLOBAL_COLUMNS
 from ..measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS
+from ..measures.heart import HEART_COLUMNS
 from ..measures.lung import LUNG_COLUMNS
 from ..measures.skin import SKIN_COLUMNS
 from ..measures.vascular import VASCULAR_COLUMNS
@@ -111,6 +112,7 @@ MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
     ColumnGroup(name="SHAQ", columns=SHAQ_COLUMNS, prefixes=("shaq_",)),
     ColumnGroup(name="global assessments", columns=GLOBAL_COLUMNS),
     ColumnGroup(name="lung", columns=LUNG_COLUMNS, prefixes=("hrct_",)),
+    ColumnGroup(name="heart", columns=HEART_COLUMNS),
     ColumnGroup(name="peripheral vascular", columns=VASCULAR_COLUMNS),
 )
 
