@@ -678,7 +678,8 @@ class EchoFinding:
     >>> e = EchoFinding(tr_velocity_m_s=3.1, rap_mmhg=8)
     >>> round(e.spap_mmhg, 2), e.ph_probability.value
     (46.44, 'intermediate')
-    >>> EchoFinding(tr_velocity_m_s=2.6, ivc_diameter_cm=2.4, ivc_collapse_pct=30).spap_mmhg
+    >>> round(EchoFinding(tr_velocity_m_s=2.6, ivc_diameter_cm=2.4, ivc_collapse_pct=30).spap_mmhg,
+    ...       2)
     42.04
     """
 
