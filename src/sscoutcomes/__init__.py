@@ -101,11 +101,27 @@ from .errors import (
     UnitError,
 )
 
+# --- EUSTAR activity ---------------------------------------------------------------------
+from .indices.activity import (
+    eustar_active,
+    eustar_activity_index,
+    score_eustar_activity,
+)
+
 # --- 2013 ACR/EULAR classification -------------------------------------------------------
 from .indices.classification import (
     ACREULARClassification,
     classify_acr_eular_2013,
     score_acr_eular_2013,
+)
+
+# --- CRISS -------------------------------------------------------------------------------
+from .indices.criss import (
+    CRISSResult,
+    criss,
+    criss_probability,
+    criss_step1,
+    revised_criss,
 )
 
 # --- Medsger severity --------------------------------------------------------------------
@@ -225,6 +241,7 @@ __all__ = [
     "VASCULAR_GRADES",
     "VISIT_COLUMNS",
     "ACREULARClassification",
+    "CRISSResult",
     "Cohort",
     "CutaneousSubset",
     "DetectResult",
@@ -265,6 +282,9 @@ __all__ = [
     "change_from_baseline",
     "classify_acr_eular_2013",
     "column_spec",
+    "criss",
+    "criss_probability",
+    "criss_step1",
     "cutaneous_subset",
     "detect_pah",
     "dlco_change_absolute",
@@ -272,6 +292,8 @@ __all__ = [
     "echo_signs_two_categories",
     "estimate_rap",
     "estimate_spap",
+    "eustar_active",
+    "eustar_activity_index",
     "format_mean_sd",
     "format_proportion",
     "fvc_change_absolute",
@@ -296,9 +318,11 @@ __all__ = [
     "ppf_2022",
     "proportion_ci",
     "responder_rates",
+    "revised_criss",
     "schema_table",
     "score_acr_eular_2013",
     "score_echo",
+    "score_eustar_activity",
     "score_globals",
     "score_haq",
     "score_medsger",

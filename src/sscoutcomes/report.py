@@ -104,7 +104,12 @@ class FollowUpReport:
         factory=lambda: Schedule.months(0, 6, 12, window_days=60), kw_only=True
     )
     responders: tuple[str | ResponderDefinition, ...] = attrs.field(
-        default=("mrss_improvement_5pt", "mrss_progression_eustar", "haq_di_improvement_0.14"),
+        default=(
+            "mrss_improvement_5pt",
+            "mrss_progression_eustar",
+            "haq_di_improvement_0.14",
+            "criss",
+        ),
         converter=tuple,
         kw_only=True,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from .._response import ResponderDefinition, Response
+from ..indices.criss import CRISS
 from ..measures.haq import HAQ_RESPONDER_DEFINITIONS
 from ..measures.lung import LUNG_RESPONDER_DEFINITIONS
 from ..measures.skin import SKIN_RESPONDER_DEFINITIONS
@@ -26,4 +27,5 @@ RESPONDER_DEFINITIONS: Final[dict[str, ResponderDefinition]] = {
     **SKIN_RESPONDER_DEFINITIONS,
     **HAQ_RESPONDER_DEFINITIONS,
     **LUNG_RESPONDER_DEFINITIONS,
+    CRISS.name: CRISS,
 }

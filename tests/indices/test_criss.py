@@ -1,0 +1,163 @@
+"""ACR CRISS (Khanna 2016) and the provisional revised CRISS (Khanna 2021)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sscoutcomes import RESPONDER_DEFINITIONS, OutOfRangeError, Response, SchemaError, Visit
+from sscoutcomes.indices.criss import (
+    CRISS_COEFFICIENTS,
+    criss,
+    criss_probability,
+    criss_step1,
+    revised_criss,
+)
+
+BASE = {
+    "mrss": 25,
+    "fvc_pct_predicted": 80,
+    "patient_global": 6,
+    "physician_global": 6,
+    "haq_di": 1.5,
+}
+
+
+def test_published_coefficients() -> None:
+    assert dict(CRISS_COEFFICIENTS) == {
+        "intercept": -5.54,
+        "mrss": -0.81,
+        "fvc_pct_predicted": 0.21,
+        "patient_global": -0.40,
+        "physician_global": -0.44,
+        "haq_di": -3.41,
+    }
+
+
+def test_worked_examples_by_hand() -> None:
+    # no change at all: P = 1 / (1 + exp(5.54))
+    assert criss_probability(0, 0, 0, 0, 0) == pytest.approx(1 / (1 + math.exp(5.54)))
+    # dMRSS -10, dFVC +5, dPt -2, dMD -2, dHAQ -0.5: logit = 6.995
+    logit = -5.54 + 8.1 + 1.05 + 0.8 + 0.88 + 1.705
+    assert criss_probability(-10, 5, -2, -2, -0.5) == pytest.approx(1 / (1 + math.exp(-logit)))
+
+
+def test_threshold_at_060() -> None:
+    # choose dMRSS so that P is just above / below 0.60 with the other deltas 0
+    logit_60 = math.log(0.6 / 0.4)
+    d = (logit_60 + 5.54) / 0.81
+    above = BASE | {"mrss": BASE["mrss"] - d - 1e-6}
+    below = BASE | {"mrss": BASE["mrss"] - d + 1e-6}
+    assert criss(BASE, above).response is Response.RESPONDER
+    assert criss(BASE, below).response is Response.NON_RESPONDER
+
+
+@pytest.mark.parametrize("event", ["renal_crisis", "lv_failure_new", "pah_new_rhc"])
+def test_any_step1_event_forces_zero(event: str) -> None:
+    after = BASE | {"mrss": 5, "haq_di": 0.2, event: True}
+    r = criss(BASE, after)
+    assert r.probability == 0.0
+    assert r.step1_event
+    assert r.response is Response.NON_RESPONDER
+
+
+def test_ild_arm_of_step1() -> None:
+    kw = {"fvc_decline_confirmed": True, "hrct_ild": True}
+    assert criss_step1(fvc_baseline=85, fvc_follow_up=72, **kw)  # -15.3 %, < 80
+    assert not criss_step1(fvc_baseline=85, fvc_follow_up=73, **kw)  # -14.1 %
+    assert not criss_step1(fvc_baseline=100, fvc_follow_up=84, **kw)  # -16 % but >= 80
+    assert not criss_step1(fvc_baseline=85, fvc_follow_up=70, hrct_ild=True)  # unconfirmed
+
+
+def test_missing_component_is_not_evaluable() -> None:
+    r = criss(BASE, BASE | {"haq_di": None})
+    assert r.response is Response.NOT_EVALUABLE
+    assert math.isnan(r.probability)
+    assert criss(BASE, BASE | {"haq_di": None, "renal_crisis": True}).probability == 0
+
+
+def test_visit_objects_and_errors() -> None:
+    v0 = Visit.from_record({"day": 0} | BASE)
+    v1 = Visit.from_record({"day": 365} | BASE | {"mrss": 10})
+    assert criss(v0, v1).probability > 0.6
+    with pytest.raises(OutOfRangeError, match="haq_di = 4"):
+        criss(BASE, BASE | {"haq_di": 4})
+    with pytest.raises(SchemaError, match="both as DataFrames"):
+        criss(pd.DataFrame([BASE]), BASE)
+
+
+deltas = st.tuples(*(st.floats(-10, 10) for _ in range(5)))
+
+
+@given(deltas, st.integers(0, 4), st.floats(0.01, 5))
+def test_probability_in_unit_interval_and_monotone(
+    d: tuple[float, ...], k: int, step: float
+) -> None:
+    p = criss_probability(*d)
+    assert 0 <= p <= 1
+    improved = list(d)
+    # direction of improvement: mRSS, globals, HAQ down; FVC up
+    improved[k] += step if k == 1 else -step
+    assert criss_probability(*improved) >= p
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 51), st.integers(0, 51), st.floats(0, 3), st.floats(0, 3), st.booleans()
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_object_face_equals_frame_face(rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    base = pd.DataFrame([BASE | {"mrss": r[0], "haq_di": r[2]} for r in rows])
+    follow = pd.DataFrame(
+        [BASE | {"mrss": r[1], "haq_di": r[3], "renal_crisis": r[4]} for r in rows]
+    )
+    b0, f0 = base.copy(), follow.copy()
+    out = criss(base, follow)
+    pd.testing.assert_frame_equal(base, b0)
+    pd.testing.assert_frame_equal(follow, f0)
+    for i, rec in enumerate(out.to_dict("records")):
+        one = criss(base.iloc[i].to_dict(), follow.iloc[i].to_dict())
+        assert one.probability == pytest.approx(rec["criss_probability"])
+        assert one.response.value == rec["criss_response"]
+
+
+def test_responder_definition_is_step2() -> None:
+    rule = RESPONDER_DEFINITIONS["criss"]
+    assert rule.evaluate(BASE, BASE | {"mrss": 10}) is Response.RESPONDER
+    assert rule.evaluate(BASE, BASE) is Response.NON_RESPONDER
+
+
+def test_revised_criss_provisional_rule() -> None:
+    after = {
+        "mrss": 18,
+        "fvc_pct_predicted": 81,
+        "patient_global": 4,
+        "physician_global": 4.5,
+        "haq_di": 1.4,
+    }
+    r = revised_criss(BASE, after)
+    assert r["rcriss_items_improved"] == 3  # mRSS -28 %, Pt -33 %, MD -25 %
+    assert r["rcriss_response"] == "responder"
+    assert revised_criss(BASE, after, items_required=4)["rcriss_response"] == "non-responder"
+    zero = BASE | {"haq_di": 0}
+    z = revised_criss(zero, zero | {"mrss": 30})
+    assert z["rcriss_items_evaluable"] == 4  # HAQ-DI 0 at baseline: not evaluable
+    assert revised_criss(BASE, after | {"renal_crisis": True})["rcriss_response"] == (
+        "non-responder"
+    )
+    assert (
+        revised_criss(BASE, after | {"renal_crisis": True}, step1=False)["rcriss_response"]
+        == "responder"
+    )
+    frame = revised_criss(pd.DataFrame([BASE]), pd.DataFrame([after]))
+    assert frame["rcriss_response"].tolist() == ["responder"]
+    assert np.isfinite(frame["rcriss_items_improved"]).all()
