@@ -23,9 +23,11 @@ from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SchemaError, SSCOutco
 __all__ = [
     "ColumnSpec",
     "FailureCollector",
+    "as_float_array",
     "bool_column",
     "check_number",
     "check_unknown_prefixed",
+    "clean_value",
     "float_column",
     "in_range",
     "labelled_categorical",
@@ -247,6 +249,41 @@ class FailureCollector:
         message = f"{n} problem(s) in the {what}:\n  " + "\n  ".join(lines)
         cls: type[SSCOutcomesError] = SchemaError if self._schema else OutOfRangeError
         raise cls(message, failure_cases=cases)
+
+
+def as_float_array(x: Any, label: str = "value") -> FloatArray:
+    """Scalars, sequences, arrays or Series as float64 (``None``/NA/NaN = missing); text or
+    other non-numbers raise :class:`SchemaError` naming ``label`` and the value."""
+    if isinstance(x, (pd.Series, pd.Index)) and (
+        pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_bool_dtype(x.dtype)
+    ):
+        return np.asarray(
+            x.astype("float64").to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64
+        )
+    if x is None:
+        return np.asarray(np.nan)
+    a = np.asarray(x, dtype=object)
+    flat: list[float] = []
+    for v in a.ravel():
+        if v is None or v is pd.NA:
+            flat.append(np.nan)
+        elif isinstance(v, str) or not isinstance(v, (numbers.Real, np.bool_)):
+            raise SchemaError(f"{label} = {v!r} is not a number")
+        else:
+            flat.append(float(v))
+    return np.asarray(flat, dtype=np.float64).reshape(a.shape)
+
+
+def clean_value(v: Any) -> Any:
+    """A record value with missing markers (None, NA, NaN) as ``None`` and numpy scalars
+    as Python scalars, for rebuilding objects from frame rows."""
+    if v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v)):
+        return None
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, (np.floating, np.integer)):
+        return v.item()
+    return v
 
 
 def series_to_float(series: pd.Series[Any]) -> FloatArray:

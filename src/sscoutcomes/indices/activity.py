@@ -34,7 +34,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import ColumnSpec, FailureCollector, bool_column, float_column
+from .._validation import (
+    ColumnSpec,
+    FailureCollector,
+    as_float_array,
+    bool_column,
+    float_column,
+)
 from ..errors import OutOfRangeError, SchemaError, UnitError
 
 __all__ = [
@@ -61,14 +67,6 @@ EUSTAR_ACTIVITY_CUTOFF: Final = 2.5
 MRSS_CUTOFF: Final = 18.0
 CRP_CUTOFF_MG_DL: Final = 1.0
 DLCO_CUTOFF: Final = 70.0
-
-
-def _f(x: Any) -> FloatArray:
-    if x is None:
-        return np.asarray(np.nan)
-    a = np.asarray(x, dtype=object)
-    flat = [np.nan if v is None or v is pd.NA else float(v) for v in a.ravel()]
-    return np.asarray(flat, dtype=np.float64).reshape(a.shape)
 
 
 def _kernel(
@@ -145,19 +143,19 @@ def eustar_activity_index(
     ...                       dlco_pct_predicted=65)
     4.0
     """
-    crp = _f(crp_mg_dl)
+    crp = as_float_array(crp_mg_dl)
     finite = crp[~np.isnan(crp)]
     if finite.size and finite.max() > 30:
         raise UnitError(
             f"crp_mg_dl = {finite.max():g} looks like mg/L; give mg/dL (divide mg/L by 10)"
         )
     args = [
-        _f(skin_worsening),
-        _f(mrss),
-        _f(digital_ulcers),
-        _f(tendon_friction_rubs),
+        as_float_array(skin_worsening),
+        as_float_array(mrss),
+        as_float_array(digital_ulcers),
+        as_float_array(tendon_friction_rubs),
         crp,
-        _f(dlco_pct_predicted),
+        as_float_array(dlco_pct_predicted),
     ]
     _check("mrss", args[1], 0, 51)
     _check("crp_mg_dl", crp, 0, 30)
@@ -175,7 +173,7 @@ def eustar_active(score: Any, cutoff: float = EUSTAR_ACTIVITY_CUTOFF) -> Any:
     >>> eustar_active(2.25), eustar_active(2.5)
     (False, True)
     """
-    s = _f(score)
+    s = as_float_array(score)
     if s.ndim == 0:
         return None if np.isnan(s) else bool(s >= cutoff)
     active = pd.array(s >= cutoff, dtype="boolean")

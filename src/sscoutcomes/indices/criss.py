@@ -48,6 +48,7 @@ import pandas as pd
 
 from .._change import percent_change
 from .._response import ResponderDefinition, Response, codes_to_categorical, response_codes
+from .._validation import as_float_array
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
@@ -92,16 +93,6 @@ _RANGES: Final[Mapping[str, tuple[float, float]]] = {
 _EVENTS: Final = ("renal_crisis", "lv_failure_new", "pah_new_rhc")
 
 
-def _f(x: Any) -> FloatArray:
-    if isinstance(x, (pd.Series, pd.Index)):
-        return np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-    if x is None:
-        return np.asarray(np.nan)
-    a = np.asarray(x, dtype=object)
-    flat = [np.nan if v is None or v is pd.NA else float(v) for v in a.ravel()]
-    return np.asarray(flat, dtype=np.float64).reshape(a.shape)
-
-
 def _probability_kernel(
     d_mrss: FloatArray, d_fvc: FloatArray, d_pt: FloatArray, d_md: FloatArray, d_haq: FloatArray
 ) -> FloatArray:
@@ -140,7 +131,7 @@ def criss_probability(
     0.999
     """
     args = [
-        _f(x)
+        as_float_array(x)
         for x in (
             delta_mrss,
             delta_fvc_pct_predicted,
@@ -190,7 +181,7 @@ def criss_step1(
     True
     """
     args = [
-        _f(x)
+        as_float_array(x)
         for x in (
             renal_crisis,
             lv_failure_new,
@@ -239,7 +230,7 @@ def _column(data: Mapping[str, Any] | pd.DataFrame, name: str, n: int | None) ->
         return np.asarray(
             pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         )
-    return _f(data.get(name))
+    return as_float_array(data.get(name))
 
 
 def _check(values: FloatArray, name: str, which: str) -> None:

@@ -44,8 +44,10 @@ import pandas as pd
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_float_array,
     bool_column,
     check_number,
+    clean_value,
     float_column,
     labelled_categorical,
 )
@@ -99,14 +101,6 @@ class PericardialEffusion(enum.Enum):
     LARGE = "large"
 
 
-def _arr(x: Any) -> FloatArray:
-    if x is None:
-        return np.asarray(np.nan)
-    a = np.asarray(x, dtype=object)
-    flat = [np.nan if v is None or v is pd.NA else float(v) for v in a.ravel()]
-    return np.asarray(flat, dtype=np.float64).reshape(a.shape)
-
-
 def _check_trv(v: FloatArray) -> None:
     finite = v[~np.isnan(v)]
     if finite.size and finite.max() > TRV_MAX_PLAUSIBLE:
@@ -150,7 +144,7 @@ def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
     ...
     sscoutcomes.errors.UnitError: tr_velocity_m_s = 310 is above 6 m/s: it looks like cm/s ...
     """
-    trv, rap = _arr(tr_velocity_m_s), _arr(rap_mmhg)
+    trv, rap = as_float_array(tr_velocity_m_s), as_float_array(rap_mmhg)
     _check_trv(trv)
     _check_range("rap_mmhg", rap, 0, 30, "mmHg")
     out = _spap_kernel(*np.broadcast_arrays(trv, rap))
@@ -182,7 +176,7 @@ def estimate_rap(ivc_diameter_cm: Any, ivc_collapse_pct: Any) -> Any:
     >>> estimate_rap(1.8, 60), estimate_rap(2.5, 30), estimate_rap(1.8, 50)
     (3.0, 15.0, 8.0)
     """
-    ivc, collapse = _arr(ivc_diameter_cm), _arr(ivc_collapse_pct)
+    ivc, collapse = as_float_array(ivc_diameter_cm), as_float_array(ivc_collapse_pct)
     finite = ivc[~np.isnan(ivc)]
     if finite.size and finite.max() > 5:
         raise UnitError(f"ivc_diameter_cm = {finite.max():g} looks like mm; give cm (e.g. 1.8)")
@@ -241,21 +235,21 @@ def echo_signs_two_categories(
     >>> echo_signs_two_categories(rv_lv_ratio=1.2, lv_eccentricity_index=1.3)
     False
     """
-    tapse, spap = _arr(tapse_mm), _arr(spap_mmhg)
+    tapse, spap = as_float_array(tapse_mm), as_float_array(spap_mmhg)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = tapse / spap
     out = _signs_kernel(
         *np.broadcast_arrays(
-            _arr(rv_lv_ratio),
-            _arr(lv_eccentricity_index),
+            as_float_array(rv_lv_ratio),
+            as_float_array(lv_eccentricity_index),
             ratio,
-            _arr(rvot_acceleration_ms),
-            _arr(rvot_notching),
-            _arr(pr_velocity_m_s),
-            _arr(pa_diameter_mm),
-            _arr(ivc_diameter_cm),
-            _arr(ivc_collapse_pct),
-            _arr(ra_area_cm2),
+            as_float_array(rvot_acceleration_ms),
+            as_float_array(rvot_notching),
+            as_float_array(pr_velocity_m_s),
+            as_float_array(pa_diameter_mm),
+            as_float_array(ivc_diameter_cm),
+            as_float_array(ivc_collapse_pct),
+            as_float_array(ra_area_cm2),
         )
     )
     return bool(out) if out.ndim == 0 else out.astype(bool)
@@ -292,9 +286,9 @@ def ph_probability(tr_velocity_m_s: Any, other_signs: Any = False) -> Any:
     >>> ph_probability(3.0, other_signs=True).value
     'high'
     """
-    trv = _arr(tr_velocity_m_s)
+    trv = as_float_array(tr_velocity_m_s)
     _check_trv(trv)
-    signs = _arr(other_signs)
+    signs = as_float_array(other_signs)
     signs = np.where(np.isnan(signs), 0.0, signs)
     codes = _prob_kernel(*np.broadcast_arrays(trv, signs))
     if codes.ndim == 0:
@@ -321,8 +315,8 @@ def pah_change(
     ['improved', 'stable', 'worsened']
     """
     check_number("threshold_mmhg", threshold_mmhg, 0, 100)
-    base = np.atleast_1d(_arr(baseline_spap))
-    follow = np.atleast_1d(_arr(follow_up_spap))
+    base = np.atleast_1d(as_float_array(baseline_spap))
+    follow = np.atleast_1d(as_float_array(follow_up_spap))
     n = max(base.size, follow.size, 0 if comparison is None else np.size(comparison))
     base, follow = np.broadcast_to(base, (n,)), np.broadcast_to(follow, (n,))
     with np.errstate(invalid="ignore"):
@@ -799,13 +793,9 @@ class EchoFinding:
         """
         values: dict[str, Any] = {}
         for spec in HEART_COLUMNS:
-            v = record.get(spec.name)
-            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            v = clean_value(record.get(spec.name))
+            if v is None:
                 continue
-            if isinstance(v, (np.floating, np.integer)):
-                v = v.item()
-            if isinstance(v, np.bool_):
-                v = bool(v)
             if spec.dtype == "bool" and isinstance(v, (int, float)) and v in (0, 1):
                 v = bool(v)
             values[_FIELD_OF.get(spec.name, spec.name)] = v

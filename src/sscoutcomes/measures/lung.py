@@ -44,6 +44,7 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     check_number,
+    clean_value,
     float_column,
     labelled_categorical,
 )
@@ -401,16 +402,6 @@ def _opt_range(label: str, lo: float, hi: float, unit: str) -> Any:
     return attrs.field(default=None, validator=validator)
 
 
-def _clean(v: Any) -> Any:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, (np.floating, np.integer)):
-        return v.item()
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v
-
-
 @attrs.frozen(kw_only=True, slots=True)
 class PulmonaryFunction:
     """Pulmonary function tests at one visit.
@@ -507,7 +498,7 @@ class PulmonaryFunction:
         >>> PulmonaryFunction.from_record({"fvc_pct_predicted": 72.0}).fvc_pct
         72.0
         """
-        values = {a.name: _clean(record.get(a.name)) for a in attrs.fields(cls)}
+        values = {a.name: clean_value(record.get(a.name)) for a in attrs.fields(cls)}
         values = {k: v for k, v in values.items() if v is not None}
         return cls(**values) if values else None
 
@@ -594,12 +585,12 @@ class LungImaging:
         15.0
         """
         values = {
-            "ild": _clean(record.get("hrct_ild")),
-            "extent_pct": _clean(record.get("hrct_extent_pct")),
-            "pattern": _clean(record.get("hrct_pattern")),
-            "comparison": _clean(record.get("hrct_comparison")),
-            "fibrosis_progression": _clean(record.get("hrct_fibrosis_progression")),
-            "symptoms_worsened": _clean(record.get("respiratory_symptoms_worsened")),
+            "ild": clean_value(record.get("hrct_ild")),
+            "extent_pct": clean_value(record.get("hrct_extent_pct")),
+            "pattern": clean_value(record.get("hrct_pattern")),
+            "comparison": clean_value(record.get("hrct_comparison")),
+            "fibrosis_progression": clean_value(record.get("hrct_fibrosis_progression")),
+            "symptoms_worsened": clean_value(record.get("respiratory_symptoms_worsened")),
         }
         for flag in ("ild", "fibrosis_progression", "symptoms_worsened"):
             if isinstance(values[flag], (int, float)) and values[flag] in (0, 1):

@@ -44,7 +44,9 @@ import pandas as pd
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_float_array,
     bool_column,
+    clean_value,
     float_column,
     optional_in_range,
 )
@@ -134,14 +136,6 @@ def _grade_kernel(
     )
 
 
-def _as_float(values: Any) -> FloatArray:
-    a = np.asarray(
-        [np.nan if v is None else float(v) for v in np.ravel(np.asarray(values, dtype=object))],
-        dtype=np.float64,
-    )
-    return a.reshape(np.shape(values))
-
-
 def vascular_grade(
     *,
     raynauds: Any,
@@ -176,11 +170,11 @@ def vascular_grade(
     nan
     """
     out = _grade_kernel(
-        _as_float(raynauds),
-        _as_float(vasodilator_therapy),
-        _as_float(digital_pitting_scars),
-        _as_float(digital_ulcers_active),
-        _as_float(digital_gangrene),
+        as_float_array(raynauds),
+        as_float_array(vasodilator_therapy),
+        as_float_array(digital_pitting_scars),
+        as_float_array(digital_ulcers_active),
+        as_float_array(digital_gangrene),
     )
     return float(out) if out.ndim == 0 else out
 
@@ -270,8 +264,8 @@ class VascularAssessment:
         """
         values: dict[str, Any] = {}
         for spec in VASCULAR_COLUMNS:
-            v = record.get(spec.name)
-            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            v = clean_value(record.get(spec.name))
+            if v is None:
                 continue
             if spec.dtype == "bool":
                 if isinstance(v, (bool, np.bool_)) or (
