@@ -20,6 +20,8 @@ from importlib.metadata import PackageNotFoundError, version
 from .analysis.change import (
     absolute_change,
     change_from_baseline,
+    hrct_change_from_baseline,
+    pah_change_from_baseline,
     percent_change,
 )
 
@@ -304,6 +306,7 @@ __all__ = [
     "haq_di_change_definition",
     "haq_disability_index",
     "hrct_change",
+    "hrct_change_from_baseline",
     "kaplan_meier",
     "load_demo",
     "logrank",
@@ -312,6 +315,7 @@ __all__ = [
     "mrss_course",
     "mrss_total",
     "pah_change",
+    "pah_change_from_baseline",
     "paired_change",
     "percent_change",
     "ph_probability",

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._response import ResponderDefinition
+from .analysis.change import hrct_change_from_baseline, pah_change_from_baseline
 from .analysis.rates import responder_rates
 from .analysis.responders import RESPONDER_DEFINITIONS
 from .analysis.schedule import Schedule
@@ -32,8 +33,6 @@ from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import SchemaError
 from .measures.haq import score_haq
-from .measures.heart import pah_change, score_echo
-from .measures.lung import hrct_change
 from .measures.skin import score_mrss
 from .measures.vascular import VASCULAR_COLUMNS, score_vascular
 
@@ -273,44 +272,26 @@ class FollowUpReport:
         scored: pd.DataFrame,
         patients: pd.DataFrame,
         flag: str,
-        comparison: str,
+        columns: tuple[str, str],
         section: str,
         label: str,
-        value_column: str | None = None,
-        kernel: Any = None,
+        change: Any,
     ) -> list[dict[str, Any]]:
-        """Change categories among the patients with ``flag``: the reader's comparison at
-        each timepoint, or (where it is missing) ``kernel`` applied to ``value_column`` at
-        the baseline and at the timepoint."""
-        measures = [c for c in (comparison, value_column) if c and c in scored.columns]
-        if not measures or flag not in patients.columns:
+        """Change categories among the patients with ``flag``, from ``change`` (e.g.
+        :func:`hrct_change_from_baseline`): the reader's comparison where recorded, else
+        the measured value against the baseline."""
+        if not any(c in scored.columns for c in columns) or flag not in patients.columns:
             return []
         group = patients.loc[patients[flag].fillna(False).astype(bool), "patient_id"]
         if group.empty:
             return []
         subset = scored[scored["patient_id"].isin(group)]
         sub_patients = patients[patients["patient_id"].isin(group)]
-        sel = self.schedule.select(subset, measures, patients=sub_patients)
-        base_name = self.schedule.require_baseline().name
+        table = change(subset, self.schedule, patients=sub_patients)
         rows = []
         n_group = len(group)
         for tp in self.schedule.follow_up:
-            at = sel[sel["timepoint"] == tp.name].set_index("patient_id")
-            read = (
-                at[comparison].astype(object).where(at[comparison].notna(), None).to_numpy()
-                if comparison in at.columns
-                else None
-            )
-            if value_column in measures and kernel is not None:
-                base = sel[sel["timepoint"] == base_name].set_index("patient_id")
-                categories = kernel(
-                    read,
-                    base[value_column].reindex(at.index).to_numpy(dtype=float),
-                    at[value_column].to_numpy(dtype=float),
-                )
-                values = pd.Series(np.asarray(categories, dtype=object)).dropna().astype(str)
-            else:
-                values = pd.Series(read, dtype=object).dropna().astype(str)
+            values = table.loc[table["timepoint"] == tp.name, "change"].dropna().astype(str)
             counts = {c: int((values == c).sum()) for c in _CHANGE_LABELS}
             n = sum(counts.values())
             for category, k in counts.items():
@@ -354,25 +335,21 @@ class FollowUpReport:
             scored,
             patients,
             "ild",
-            "hrct_comparison",
+            ("hrct_comparison", "hrct_extent_pct"),
             "hrct",
             "HRCT",
-            value_column="hrct_extent_pct",
-            kernel=hrct_change,
+            hrct_change_from_baseline,
         )
 
     def _pah(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        if "tr_velocity_m_s" in scored.columns or "spap_mmhg" in scored.columns:
-            scored = scored.assign(spap_mmhg=score_echo(scored)["spap_mmhg"])
         return self._categories(
             scored,
             patients,
             "pah",
-            "pah_comparison",
+            ("pah_comparison", "tr_velocity_m_s"),
             "pah",
             "PAH",
-            value_column="spap_mmhg",
-            kernel=pah_change,
+            pah_change_from_baseline,
         )
 
     def _vascular(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:

@@ -188,3 +188,27 @@ def test_change_is_antisymmetric(x: int, y: int, day: int) -> None:
     one = change_from_baseline(forward, "mrss", YEARS).iloc[0]
     two = change_from_baseline(backward, "mrss", YEARS).iloc[0]
     assert one.change == -two.change == y - x
+
+
+def test_hrct_and_pah_change_over_a_visits_frame() -> None:
+    from sscoutcomes import Schedule, hrct_change_from_baseline, pah_change_from_baseline
+
+    v = pd.DataFrame(
+        {
+            "patient_id": ["a", "a", "b", "b", "c", "c"],
+            "day": [0, 365, 0, 370, -5, 360],
+            "hrct_extent_pct": [20, 30, 15, 15, 25, None],
+            "hrct_comparison": [None, None, None, "improved", None, None],
+            "tr_velocity_m_s": [3.4, 2.9, 2.5, 2.5, 3.0, 3.5],
+            "rap_mmhg": [8, 8, 3, 3, 8, 8],
+        }
+    )
+    before = v.copy()
+    hrct = hrct_change_from_baseline(v, Schedule.years(0, 1))
+    pd.testing.assert_frame_equal(v, before)
+    assert hrct["change"].tolist()[:2] == ["worsened", "improved"]  # extent; reader wins
+    assert pd.isna(hrct["change"].iloc[2])  # no follow-up extent: not evaluable
+    assert hrct["source"].tolist() == ["hrct_extent_pct", "reader", "not evaluable"]
+    pah = pah_change_from_baseline(v, Schedule.years(0, 1))
+    # sPAP 4 v^2 + RAP: a 54.24 -> 41.64 (improved), b 28 -> 28 (stable), c 44 -> 57 (worse)
+    assert pah["change"].tolist() == ["improved", "stable", "worsened"]

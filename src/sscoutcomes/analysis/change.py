@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._change import absolute_change, percent_change
+from ..errors import SchemaError
 from .schedule import (
     Schedule,
     _measure_names,
@@ -24,7 +25,13 @@ from .schedule import (
     _timepoint_categorical,
 )
 
-__all__ = ["absolute_change", "change_from_baseline", "percent_change"]
+__all__ = [
+    "absolute_change",
+    "change_from_baseline",
+    "hrct_change_from_baseline",
+    "pah_change_from_baseline",
+    "percent_change",
+]
 
 
 def change_from_baseline(
@@ -131,3 +138,152 @@ def change_from_baseline(
         status = _status(data, follow).T  # (n_patients, n_timepoints)
         out["status"] = _status_categorical(np.repeat(status.ravel(), n_m))
     return pd.DataFrame(out)
+
+
+def _category_change(
+    visits: Any,
+    schedule: Schedule,
+    *,
+    comparison: str,
+    value: str,
+    kernel: Any,
+    patients: pd.DataFrame | None,
+    threshold: float,
+) -> pd.DataFrame:
+    """Per patient and follow-up timepoint: the reader's comparison where recorded, else the
+    change category of ``value`` versus its baseline by ``kernel``."""
+    frame = visits.visits if hasattr(visits, "visits") else visits
+    if patients is None and hasattr(visits, "patients_frame"):
+        patients = visits.patients_frame
+    measures = [c for c in (comparison, value) if c in frame.columns]
+    if not measures:
+        raise SchemaError(
+            f"the visits frame has neither {comparison!r} nor {value!r}: nothing to compare"
+        )
+    sel = schedule.select(frame, measures, patients=patients)
+    base_name = schedule.require_baseline().name
+    base = sel[sel["timepoint"] == base_name].set_index("patient_id")
+    parts = []
+    for tp in schedule.follow_up:
+        at = sel[sel["timepoint"] == tp.name].set_index("patient_id")
+        read = (
+            at[comparison].astype(object).where(at[comparison].notna(), None).to_numpy()
+            if comparison in at.columns
+            else None
+        )
+        b = (
+            base[value].reindex(at.index).to_numpy(dtype=float)
+            if value in at.columns
+            else np.full(len(at), np.nan)
+        )
+        f = at[value].to_numpy(dtype=float) if value in at.columns else np.full(len(at), np.nan)
+        category = kernel(read, b, f, threshold)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "patient_id": at.index.to_numpy(),
+                    "timepoint": tp.name,
+                    "baseline": b,
+                    "value": f,
+                    "change": pd.Categorical(
+                        category, categories=["improved", "stable", "worsened"]
+                    ),
+                    "source": np.where(
+                        pd.notna(read) if read is not None else np.zeros(len(at), bool),
+                        "reader",
+                        np.where(
+                            pd.isna(np.asarray(category, dtype=object)), "not evaluable", value
+                        ),
+                    ),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["timepoint"] = pd.Categorical(
+        out["timepoint"], categories=[tp.name for tp in schedule.follow_up], ordered=True
+    )
+    return out
+
+
+def hrct_change_from_baseline(
+    visits: Any,
+    schedule: Schedule,
+    *,
+    patients: pd.DataFrame | None = None,
+    threshold_pct: float = 5.0,
+) -> pd.DataFrame:
+    """HRCT change (improved / stable / worsened) at every follow-up timepoint.
+
+    The reader's comparison (``hrct_comparison``) is used where recorded; otherwise the
+    extent (``hrct_extent_pct``) at the timepoint is compared with the baseline extent by
+    :func:`sscoutcomes.hrct_change` (threshold ``threshold_pct`` percentage points).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per patient x follow-up timepoint: ``patient_id``, ``timepoint``,
+        ``baseline``, ``value`` (extents), ``change`` (categorical, missing = not
+        evaluable) and ``source`` (``"reader"``, ``"hrct_extent_pct"`` or
+        ``"not evaluable"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes import Schedule, hrct_change_from_baseline
+    >>> v = pd.DataFrame({"patient_id": ["a", "a", "b", "b"], "day": [0, 365, 0, 370],
+    ...                   "hrct_extent_pct": [20, 30, 15, 15],
+    ...                   "hrct_comparison": [None, None, None, "improved"]})
+    >>> hrct_change_from_baseline(v, Schedule.years(0, 1))["change"].tolist()
+    ['worsened', 'improved']
+    """
+    from ..measures.lung import hrct_change
+
+    return _category_change(
+        visits,
+        schedule,
+        comparison="hrct_comparison",
+        value="hrct_extent_pct",
+        kernel=hrct_change,
+        patients=patients,
+        threshold=threshold_pct,
+    )
+
+
+def pah_change_from_baseline(
+    visits: Any,
+    schedule: Schedule,
+    *,
+    patients: pd.DataFrame | None = None,
+    threshold_mmhg: float = 10.0,
+) -> pd.DataFrame:
+    """PAH change (improved / stable / worsened) at every follow-up timepoint.
+
+    The reader's comparison (``pah_comparison``) is used where recorded; otherwise sPAP (as
+    :func:`sscoutcomes.score_echo` gives it: 4 v^2 + RAP, else the recorded value) at the
+    timepoint is compared with the baseline by :func:`sscoutcomes.pah_change`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes import Schedule, pah_change_from_baseline
+    >>> v = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 365],
+    ...                   "tr_velocity_m_s": [3.4, 2.9], "rap_mmhg": [8, 8]})
+    >>> pah_change_from_baseline(v, Schedule.years(0, 1))["change"].tolist()
+    ['improved']
+    """
+    from ..measures.heart import pah_change, score_echo
+
+    frame = visits.visits if hasattr(visits, "visits") else visits
+    if patients is None and hasattr(visits, "patients_frame"):
+        patients = visits.patients_frame
+    if "tr_velocity_m_s" in frame.columns or "spap_mmhg" in frame.columns:
+        frame = frame.assign(spap_mmhg=score_echo(frame)["spap_mmhg"])
+    return _category_change(
+        frame,
+        schedule,
+        comparison="pah_comparison",
+        value="spap_mmhg",
+        kernel=pah_change,
+        patients=patients,
+        threshold=threshold_mmhg,
+    )
