@@ -121,6 +121,7 @@ from .indices.classification import (
 from .indices.criss import (
     CRISSResult,
     criss,
+    criss_from_visits,
     criss_probability,
     criss_step1,
     revised_criss,
@@ -285,6 +286,7 @@ __all__ = [
     "classify_acr_eular_2013",
     "column_spec",
     "criss",
+    "criss_from_visits",
     "criss_probability",
     "criss_step1",
     "cutaneous_subset",

@@ -96,4 +96,7 @@ def score_visits(visits: pd.DataFrame) -> pd.DataFrame:
             "haq_<item>, fvc_pct_predicted, tr_velocity_m_s)"
         )
     scores = pd.concat(parts, axis=1)
+    # a score reported by two measures (SHAQ reports the HAQ-DI beside its scales) is kept
+    # once, from the measure that owns it (the first scorer)
+    scores = scores.loc[:, ~scores.columns.duplicated()]
     return visits.drop(columns=[c for c in scores.columns if c in columns]).join(scores)

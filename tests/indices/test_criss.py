@@ -161,3 +161,26 @@ def test_revised_criss_provisional_rule() -> None:
     frame = revised_criss(pd.DataFrame([BASE]), pd.DataFrame([after]))
     assert frame["rcriss_response"].tolist() == ["responder"]
     assert np.isfinite(frame["rcriss_items_improved"]).all()
+
+
+def test_criss_from_visits_uses_the_schedule() -> None:
+    from sscoutcomes import Schedule, criss_from_visits
+
+    v = pd.DataFrame(
+        {
+            "patient_id": ["a", "a", "a", "b", "b"],
+            "day": [0, 340, 400, 0, 365],
+            "mrss": [25, 14, 30, 20, 20],
+            "fvc_pct_predicted": [80, 82, 70, 80, 80],
+            "patient_global": [6, 4, 8, 5, 5],
+            "physician_global": [6, 3, 8, 5, 5],
+            "haq_di": [1.5, 1.0, 2.0, 1.0, 1.0],
+            "renal_crisis": [False, False, False, False, True],
+        }
+    )
+    out = criss_from_visits(v, Schedule.years(0, 1))
+    # patient a: day 340 is 25 days from 365, day 400 is 35: day 340 is used
+    expected = criss(v.iloc[0].to_dict(), v.iloc[1].to_dict())
+    assert out.loc[0, "criss_probability"] == pytest.approx(expected.probability)
+    assert out["criss_response"].tolist() == ["responder", "non-responder"]
+    assert bool(out.loc[1, "criss_step1"])

@@ -57,6 +57,7 @@ __all__ = [
     "CRISS_CORE",
     "CRISSResult",
     "criss",
+    "criss_from_visits",
     "criss_probability",
     "criss_step1",
     "revised_criss",
@@ -452,3 +453,53 @@ def revised_criss(
         "rcriss_items_evaluable": int(n_known),
         "rcriss_response": Response.from_code(int(codes)).value,
     }
+
+
+def criss_from_visits(
+    visits: Any,
+    schedule: Any,
+    *,
+    patients: pd.DataFrame | None = None,
+    threshold: float = CRISS_THRESHOLD,
+) -> pd.DataFrame:
+    """CRISS (step 1 and step 2) at every follow-up timepoint of a visits frame.
+
+    Baseline and follow-up values of the five core measures are picked by the schedule's
+    visit rule (:meth:`sscoutcomes.Schedule.select`); step-1 events are taken from the
+    visit used at the timepoint. ``visits`` may be a visits frame (with ``mrss`` and
+    ``haq_di`` scored, e.g. by :func:`sscoutcomes.score_visits`) or a cohort.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per patient x follow-up timepoint: ``patient_id``, ``timepoint``,
+        ``criss_probability``, ``criss_step1``, ``criss_response``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes import Schedule
+    >>> from sscoutcomes.indices.criss import criss_from_visits
+    >>> v = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 360], "mrss": [25, 14],
+    ...                   "fvc_pct_predicted": [80, 82], "patient_global": [6, 4],
+    ...                   "physician_global": [6, 3], "haq_di": [1.5, 1.0]})
+    >>> criss_from_visits(v, Schedule.years(0, 1))["criss_response"].tolist()
+    ['responder']
+    """
+    frame = visits.visits if hasattr(visits, "visits") else visits
+    if patients is None and hasattr(visits, "patients_frame"):
+        patients = visits.patients_frame
+    extra = [c for c in (*_EVENTS, "fvc_decline_confirmed", "hrct_ild") if c in frame.columns]
+    sel = schedule.select(frame, [*CRISS_CORE, *extra], patients=patients)
+    base_name = schedule.require_baseline().name
+    base = sel[sel["timepoint"] == base_name].set_index("patient_id")
+    parts = []
+    for tp in schedule.follow_up:
+        at = sel[sel["timepoint"] == tp.name].set_index("patient_id")
+        out = criss(
+            base.reindex(at.index)[list(CRISS_CORE)], at[[*CRISS_CORE, *extra]], threshold=threshold
+        )
+        parts.append(out.assign(timepoint=tp.name).reset_index())
+    result = pd.concat(parts, ignore_index=True)
+    columns = ["patient_id", "timepoint", "criss_probability", "criss_step1", "criss_response"]
+    return pd.DataFrame(result[columns])
