@@ -87,7 +87,8 @@ def test_outputs(report: FollowUpReport) -> None:
 
 def test_html_embeds_figures(report: FollowUpReport) -> None:
     pytest.importorskip("matplotlib")
-    assert "data:image/png;base64," in report.to_html(figures=True)
+    html = report.to_html(figures=True)
+    assert html.count("data:image/png;base64,") == 4  # KM, mRSS, HRCT, PAH
 
 
 def test_input_not_mutated(demo: ssc.Cohort) -> None:

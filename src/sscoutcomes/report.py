@@ -470,7 +470,7 @@ class FollowUpReport:
             import matplotlib.pyplot as plt
         except ImportError:
             return ["<p>(Figures need matplotlib: pip install 'sscoutcomes[plot]')</p>"]
-        from .plot import plot_kaplan_meier
+        from .plot import plot_change_categories, plot_kaplan_meier, plot_trajectories
 
         out = []
         patients = self.cohort.patients_frame
@@ -481,10 +481,62 @@ class FollowUpReport:
         event = ~np.isnan(death)
         time = np.where(event, death, last)
         known = ~np.isnan(time)
+        figures: list[tuple[str, Any]] = []
         if known.any():
+            km = kaplan_meier(
+                time[known], event[known], conf_type=self.conf_type, conf_level=self.conf_level
+            )
+            figures.append(
+                (
+                    "Kaplan-Meier estimate of overall survival",
+                    lambda ax: plot_kaplan_meier(km, ax=ax),
+                )
+            )
+        t = self._table
+        mrss = t[(t["section"] == "mrss") & (t["outcome"] == "mRSS")]
+        if not mrss.empty:
+            visits = self.cohort.visits
+            scored = visits.assign(mrss=score_mrss(visits))
+            sel = self.schedule.select(scored, "mrss", patients=patients)
+            sd = sel.groupby("timepoint", observed=True)["mrss"].std()
+            summary = pd.DataFrame(
+                {
+                    "day": mrss["day"].to_numpy(),
+                    "mean": mrss["value"].to_numpy(),
+                    "sd": sd.reindex(mrss["timepoint"]).to_numpy(),
+                }
+            )
+            figures.append(
+                (
+                    "mRSS: individual trajectories and mean +/- SD per timepoint",
+                    lambda ax: plot_trajectories(
+                        scored, "mrss", summary=summary, ax=ax, ylabel="mRSS"
+                    ),
+                )
+            )
+        for key, label in (("hrct", "HRCT"), ("pah", "PAH")):
+            block = t[
+                (t["section"] == key) & t["outcome"].isin([f"{label} {c}" for c in _CHANGE_LABELS])
+            ]
+            if block.empty:
+                continue
+            counts = block.assign(
+                category=block["outcome"].str.removeprefix(f"{label} "),
+                k=(block["value"].fillna(0) * block["n"]).round(),
+            ).pivot_table(index="timepoint", columns="category", values="k", sort=False)
+            counts = counts.reindex(columns=list(_CHANGE_LABELS))
+            figures.append(
+                (
+                    f"{label} change from baseline",
+                    lambda ax, c=counts, lab=label: plot_change_categories(
+                        c, ax=ax, title=f"{lab} change from baseline"
+                    ),
+                )
+            )
+        for alt, draw in figures:
             fig, ax = plt.subplots(figsize=(6.4, 4.2))
-            plot_kaplan_meier(kaplan_meier(time[known], event[known]), ax=ax)
-            out.append(_png(fig, "Kaplan-Meier estimate of overall survival"))
+            draw(ax)
+            out.append(_png(fig, alt))
             plt.close(fig)
         return out
 
