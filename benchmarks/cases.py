@@ -176,7 +176,64 @@ CHANGE = Case(
     reference=_change_reference,
 )
 
-CASES: list[Case] = [MRSS, HAQ_DI, CHANGE]
+# ----------------------------------------------------------------------------- sPAP
+SPAP = Case(
+    name="sPAP (4 v^2 + RAP)",
+    groups=("heart",),
+    columns=lambda v: ["tr_velocity_m_s", "rap_mmhg"],
+    library=lambda f: ssc.estimate_spap(f["tr_velocity_m_s"], f["rap_mmhg"]),
+    arrays=_float_arrays,
+    reference=lambda a: 4.0 * a["tr_velocity_m_s"] ** 2 + a["rap_mmhg"],
+    loop=lambda f: [
+        ssc.EchoFinding(tr_velocity_m_s=r["tr_velocity_m_s"], rap_mmhg=r["rap_mmhg"]).spap_mmhg
+        if r["tr_velocity_m_s"] == r["tr_velocity_m_s"]
+        else None
+        for r in f.to_dict("records")
+    ],
+    pandas=lambda f: 4 * f["tr_velocity_m_s"] ** 2 + f["rap_mmhg"],
+)
+
+
+# ----------------------------------------------------------------------------- CRISS
+CRISS_COLUMNS = ["d_mrss", "d_fvc", "d_pt", "d_md", "d_haq"]
+
+
+def _criss_frame(v: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = len(v)
+    return pd.DataFrame(
+        {
+            "d_mrss": rng.normal(-4, 6, n),
+            "d_fvc": rng.normal(0, 5, n),
+            "d_pt": rng.normal(-1, 2, n),
+            "d_md": rng.normal(-1, 2, n),
+            "d_haq": rng.normal(-0.1, 0.3, n),
+        }
+    )
+
+
+def _criss_reference(a: Arrays) -> np.ndarray:
+    logit = (
+        -5.54
+        - 0.81 * a["d_mrss"]
+        + 0.21 * a["d_fvc"]
+        - 0.40 * a["d_pt"]
+        - 0.44 * a["d_md"]
+        - 3.41 * a["d_haq"]
+    )
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+CRISS_PROBABILITY = Case(
+    name="CRISS probability",
+    groups=("skin",),
+    columns=lambda v: list(v.columns[:1]),
+    library=lambda f: ssc.criss_probability(*(f[c].to_numpy() for c in CRISS_COLUMNS)),
+    arrays=_float_arrays,
+    reference=_criss_reference,
+)
+
+CASES: list[Case] = [MRSS, HAQ_DI, CHANGE, SPAP, CRISS_PROBABILITY]
 
 
 def _haq_object() -> Any:

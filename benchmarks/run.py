@@ -82,8 +82,12 @@ def peak_memory(fn: Callable[[], object]) -> float:
 
 
 def run_case(case: Case, visits: pd.DataFrame, repeat: int, loop_sample: int) -> Row:
-    inputs = case.columns(visits)
-    frame = visits[inputs]
+    if case.name == "CRISS probability":
+        from cases import _criss_frame
+
+        frame = _criss_frame(visits)
+    else:
+        frame = visits[case.columns(visits)]
     input_bytes = float(frame.memory_usage(deep=True, index=False).sum())
     library = best_time(lambda: case.library(frame), repeat)
     arrays = case.arrays(frame)

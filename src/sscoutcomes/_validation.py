@@ -257,11 +257,15 @@ def as_float_array(x: Any, label: str = "value") -> FloatArray:
     if isinstance(x, (pd.Series, pd.Index)) and (
         pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_bool_dtype(x.dtype)
     ):
-        return np.asarray(
-            x.astype("float64").to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64
-        )
+        if pd.api.types.is_bool_dtype(x.dtype):
+            x = x.astype("float64")
+        return np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
     if x is None:
         return np.asarray(np.nan)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        return np.asarray(x, dtype=np.float64)  # numeric arrays: no per-element work
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
+        return np.asarray(float(x))
     a = np.asarray(x, dtype=object)
     flat: list[float] = []
     for v in a.ravel():
