@@ -330,9 +330,23 @@ def _fmax(a: Any, b: Any) -> Any:
     return a if a >= b else b
 
 
-def _used(flag: Any) -> Any:
-    """Aid/help ticked: 1 is used; 0 or missing (NaN) is not."""
-    return flag > 0
+def _fmax_scalar(a: float, b: float) -> float:
+    """:func:`_fmax` for two floats."""
+    if a != a:  # NaN
+        return b
+    if b != b:
+        return a
+    return a if a >= b else b
+
+
+def _either_scalar(a: bool | None, b: bool) -> bool:
+    return b if a is None else a or b
+
+
+def _raise_to_floor_scalar(raw: float, flag: bool) -> float:
+    return float(AID_FLOOR) if flag and raw < AID_FLOOR else raw
+
+
 
 
 def _either(a: Any, b: Any) -> Any:
@@ -376,29 +390,37 @@ def _score_columns(
     """
     use_aids = variant == "with_aids_and_help"
     use_help = variant in ("with_aids_and_help", "without_aids")
+    # internal callers pass either all floats (one assessment) or all arrays (a frame)
+    arrays = isinstance(items[0], np.ndarray)
+    fmax = _fmax if arrays else _fmax_scalar
+    either = _either if arrays else _either_scalar
+    raise_floor = _raise_to_floor if arrays else _raise_to_floor_scalar
     categories: list[Any] = []
     for k, idx in enumerate(_CATEGORY_ITEM_IDX):
         raw = items[idx[0]]
         for i in idx[1:]:
-            raw = _fmax(raw, items[i])
+            raw = fmax(raw, items[i])
         flag: Any = None
         if use_aids:
             for j in _CATEGORY_AID_IDX[k]:
-                flag = _either(flag, _used(aids[j]))
+                flag = either(flag, aids[j] > 0)
         if use_help:
-            flag = _either(flag, _used(help_[k]))
-        categories.append(raw if flag is None else _raise_to_floor(raw, flag))
+            flag = either(flag, help_[k] > 0)
+        categories.append(raw if flag is None else raise_floor(raw, flag))
+    if not arrays:
+        present = [c for c in categories if c == c]  # NaN != NaN: unanswered
+        n = len(present)
+        one_index = sum(present) / n if n >= min_categories else math.nan
+        return categories, one_index, float(n)
     answered: Any = 0
     total: Any = 0.0
     for c in categories:
-        answered = answered + (c == c)  # NaN != NaN: unanswered
+        answered = answered + (c == c)
         total = total + _zero_if_missing(c)
-    if isinstance(answered, np.ndarray):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            index = np.where(answered >= min_categories, total / np.maximum(answered, 1), np.nan)
-        return categories, index, answered.astype(np.float64)
-    one_index = total / answered if answered >= min_categories else math.nan
-    return categories, one_index, float(answered)
+    answered = np.broadcast_to(np.asarray(answered), np.shape(total))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(answered >= min_categories, total / np.maximum(answered, 1), np.nan)
+    return categories, index, answered.astype(np.float64)
 
 
 def _score_arrays(
@@ -583,19 +605,18 @@ def _convert_items(values: Mapping[str, Any] | None) -> Mapping[str, int | None]
     if not isinstance(values, Mapping):
         raise SchemaError(f"HAQ items must be a mapping of item name to 0-3; got {values!r}")
     _unknown_names(values, _ITEM_NAMES, "item")
-    out: dict[str, int | None] = {}
-    for name in _ITEM_NAMES:
-        v = values.get(name)
+    out: dict[str, int | None] = dict.fromkeys(_ITEM_NAMES)  # in questionnaire order
+    for name, v in values.items():
         if v is None or v is pd.NA:
-            out[name] = None
-        elif type(v) is int and 0 <= v <= ITEM_MAX:  # the common case, checked cheaply
+            continue
+        if type(v) is int and 0 <= v <= ITEM_MAX:  # the common case, checked cheaply
             out[name] = v
         else:
             out[name] = int(check_number(f"haq item {name!r}", v, 0, ITEM_MAX, integer=True))
     return MappingProxyType(out)
 
 
-def _flag(v: object, label: str) -> bool | None:
+def _flag(v: object, what: str, name: str) -> bool | None:
     if v is None or v is pd.NA:
         return None
     if v is True or v is False:
@@ -604,7 +625,7 @@ def _flag(v: object, label: str) -> bool | None:
         return bool(v)
     if isinstance(v, numbers.Real) and float(v) in (0.0, 1.0):
         return bool(float(v))
-    raise OutOfRangeError(f"{label} = {v!r} is not a yes/no value (True/False)")
+    raise OutOfRangeError(f"haq {what} {name!r} = {v!r} is not a yes/no value (True/False)")
 
 
 def _convert_flags(
@@ -615,11 +636,12 @@ def _convert_flags(
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, Mapping):
-        names = list(values)
-        _unknown_names(names, known, what)
-        values = dict.fromkeys(names, True)
+        values = dict.fromkeys(values, True)
     _unknown_names(values, known, what)
-    return MappingProxyType({k: _flag(values.get(k), f"haq {what} {k!r}") for k in known})
+    out: dict[str, bool | None] = dict.fromkeys(known)
+    for k, v in values.items():
+        out[k] = _flag(v, what, k)
+    return MappingProxyType(out)
 
 
 def _convert_aids(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
@@ -635,6 +657,8 @@ def _validate_unadjusted(_inst: Any, _attr: attrs.Attribute[Any], value: Any) ->
 
 
 def _validate_min_categories(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is int and 1 <= value <= len(HAQ_CATEGORIES):
+        return  # the common case, checked cheaply
     _check_min_categories(value)
 
 
@@ -762,7 +786,8 @@ class HAQ:
 
     def _score(self, variant: HAQVariant) -> tuple[list[float], float, int]:
         def values(mapping: Mapping[str, Any]) -> list[float]:
-            return [math.nan if v is None else float(v) for v in mapping.values()]
+            # validated ints and bools compare and add as numbers; None is missing
+            return [math.nan if v is None else v for v in mapping.values()]
 
         cats, index, n = _score_columns(
             values(self.items),
