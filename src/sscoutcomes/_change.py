@@ -7,7 +7,10 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["absolute_change", "percent_change"]
+__all__ = ["CHANGE_CATEGORIES", "absolute_change", "change_category_codes", "percent_change"]
+
+#: Labels of :func:`change_category_codes` (codes 0, 1, 2).
+CHANGE_CATEGORIES: tuple[str, str, str] = ("improved", "stable", "worsened")
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -86,3 +89,47 @@ def percent_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> FloatAr
     if out.ndim == 0:
         return float(out)
     return out
+
+
+def change_category_codes(
+    comparison: npt.ArrayLike | None,
+    baseline: npt.ArrayLike,
+    follow_up: npt.ArrayLike,
+    threshold: float,
+    field: str,
+) -> npt.NDArray[np.int64]:
+    """Codes 0 improved, 1 stable, 2 worsened, -1 not evaluable, for a measure where a
+    *rise* is worse (HRCT extent, sPAP).
+
+    A reader's comparison (``"improved"``/``"stable"``/``"worsened"``, any case) wins where
+    given; otherwise a change of at least ``threshold`` upwards is worsened, downwards
+    improved, anything smaller stable; missing values are not evaluable. Text that is not
+    one of the three labels raises :class:`~sscoutcomes.errors.SchemaError` naming ``field``.
+
+    Examples
+    --------
+    >>> from sscoutcomes._change import change_category_codes
+    >>> change_category_codes(["stable", None, None], [20, 20, 20], [40, 26, 14], 5, "x")
+    array([1, 2, 0])
+    """
+    from .errors import SchemaError
+
+    base = np.atleast_1d(np.asarray(baseline, dtype=np.float64))
+    follow = np.atleast_1d(np.asarray(follow_up, dtype=np.float64))
+    n = max(base.size, follow.size, 0 if comparison is None else int(np.size(comparison)))
+    base, follow = np.broadcast_to(base, (n,)), np.broadcast_to(follow, (n,))
+    with np.errstate(invalid="ignore"):
+        d = follow - base
+        codes = np.where(d >= threshold, 2, np.where(d <= -threshold, 0, 1))
+    codes = np.where(np.isnan(d), -1, codes)
+    if comparison is not None:
+        comp = np.broadcast_to(np.atleast_1d(np.asarray(comparison, dtype=object)), (n,))
+        for i, c in enumerate(comp):
+            if isinstance(c, str) and c.strip():
+                key = c.strip().lower()
+                if key not in CHANGE_CATEGORIES:
+                    raise SchemaError(
+                        f"{field} = {c!r} is not one of {', '.join(CHANGE_CATEGORIES)}"
+                    )
+                codes[i] = CHANGE_CATEGORIES.index(key)
+    return codes.astype(np.int64)

@@ -278,6 +278,17 @@ def as_float_array(x: Any, label: str = "value") -> FloatArray:
     return np.asarray(flat, dtype=np.float64).reshape(a.shape)
 
 
+def check_array_range(label: str, values: FloatArray, lo: float, hi: float, unit: str = "") -> None:
+    """Raise :class:`OutOfRangeError` naming ``label``, the first offending value and the
+    range when any non-missing value of ``values`` lies outside ``lo..hi``."""
+    if values.size == 0:
+        return
+    vmin, vmax = np.fmin.reduce(values, axis=None), np.fmax.reduce(values, axis=None)
+    if vmin < lo or vmax > hi:
+        bad = float(vmin if vmin < lo else vmax)
+        raise OutOfRangeError(f"{label} = {bad:g} is outside {_range_text(lo, hi, unit)}")
+
+
 def clean_value(v: Any) -> Any:
     """A record value with missing markers (None, NA, NaN) as ``None`` and numpy scalars
     as Python scalars, for rebuilding objects from frame rows."""

@@ -39,9 +39,10 @@ from .._validation import (
     FailureCollector,
     as_float_array,
     bool_column,
+    check_array_range,
     float_column,
 )
-from ..errors import OutOfRangeError, SchemaError, UnitError
+from ..errors import SchemaError, UnitError
 
 __all__ = [
     "EUSTAR_ACTIVITY_CUTOFF",
@@ -99,13 +100,6 @@ def _kernel(
     return np.asarray(np.where(missing, np.nan, total), dtype=np.float64)
 
 
-def _check(name: str, v: FloatArray, lo: float, hi: float) -> None:
-    finite = v[~np.isnan(v)]
-    if finite.size and (finite.min() < lo or finite.max() > hi):
-        bad = finite[(finite < lo) | (finite > hi)][0]
-        raise OutOfRangeError(f"{name} = {bad:g} is outside {lo:g}..{hi:g}")
-
-
 def eustar_activity_index(
     *,
     skin_worsening: Any,
@@ -157,9 +151,9 @@ def eustar_activity_index(
         crp,
         as_float_array(dlco_pct_predicted),
     ]
-    _check("mrss", args[1], 0, 51)
-    _check("crp_mg_dl", crp, 0, 30)
-    _check("dlco_pct_predicted", args[5], 5, 200)
+    check_array_range("mrss", args[1], 0, 51)
+    check_array_range("crp_mg_dl", crp, 0, 30)
+    check_array_range("dlco_pct_predicted", args[5], 5, 200)
     out = _kernel(*np.broadcast_arrays(*args))
     return float(out) if out.ndim == 0 else out
 

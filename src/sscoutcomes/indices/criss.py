@@ -48,7 +48,7 @@ import pandas as pd
 
 from .._change import percent_change
 from .._response import ResponderDefinition, Response, codes_to_categorical, response_codes
-from .._validation import as_float_array
+from .._validation import as_float_array, check_array_range
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
@@ -235,11 +235,7 @@ def _column(data: Mapping[str, Any] | pd.DataFrame, name: str, n: int | None) ->
 
 
 def _check(values: FloatArray, name: str, which: str) -> None:
-    lo, hi = _RANGES[name]
-    finite = values[~np.isnan(values)]
-    if finite.size and (finite.min() < lo or finite.max() > hi):
-        bad = finite[(finite < lo) | (finite > hi)][0]
-        raise OutOfRangeError(f"{which} {name} = {bad:g} is outside {lo:g}..{hi:g}")
+    check_array_range(f"{which} {name}", values, *_RANGES[name])
 
 
 def _criss_arrays(

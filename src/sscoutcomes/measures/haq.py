@@ -347,8 +347,6 @@ def _raise_to_floor_scalar(raw: float, flag: bool) -> float:
     return float(AID_FLOOR) if flag and raw < AID_FLOOR else raw
 
 
-
-
 def _either(a: Any, b: Any) -> Any:
     if a is None:
         return b

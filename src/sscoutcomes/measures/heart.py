@@ -41,11 +41,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._change import change_category_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
     as_float_array,
     bool_column,
+    check_array_range,
     check_number,
     clean_value,
     float_column,
@@ -114,15 +116,6 @@ def _check_trv(v: FloatArray) -> None:
         raise OutOfRangeError(f"tr_velocity_m_s = {vmin:g} is outside 0..6 m/s")
 
 
-def _check_range(name: str, v: FloatArray, lo: float, hi: float, unit: str) -> None:
-    if v.size == 0:
-        return
-    vmin, vmax = np.fmin.reduce(v, axis=None), np.fmax.reduce(v, axis=None)
-    if vmin < lo or vmax > hi:
-        bad = vmin if vmin < lo else vmax
-        raise OutOfRangeError(f"{name} = {bad:g} is outside {lo:g}..{hi:g} {unit}")
-
-
 def _spap_kernel(trv: FloatArray, rap: FloatArray) -> FloatArray:
     """The formula: 4 v^2 + RAP (computed in one output buffer)."""
     out = np.multiply(trv, trv, dtype=np.float64)
@@ -153,7 +146,7 @@ def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
     """
     trv, rap = as_float_array(tr_velocity_m_s), as_float_array(rap_mmhg)
     _check_trv(trv)
-    _check_range("rap_mmhg", rap, 0, 30, "mmHg")
+    check_array_range("rap_mmhg", rap, 0, 30, "mmHg")
     out = _spap_kernel(*np.broadcast_arrays(trv, rap))
     return float(out) if out.ndim == 0 else out
 
@@ -187,8 +180,8 @@ def estimate_rap(ivc_diameter_cm: Any, ivc_collapse_pct: Any) -> Any:
     finite = ivc[~np.isnan(ivc)]
     if finite.size and finite.max() > 5:
         raise UnitError(f"ivc_diameter_cm = {finite.max():g} looks like mm; give cm (e.g. 1.8)")
-    _check_range("ivc_diameter_cm", ivc, 0.3, 5, "cm")
-    _check_range("ivc_collapse_pct", collapse, 0, 100, "%")
+    check_array_range("ivc_diameter_cm", ivc, 0.3, 5, "cm")
+    check_array_range("ivc_collapse_pct", collapse, 0, 100, "%")
     out = _rap_kernel(*np.broadcast_arrays(ivc, collapse))
     return float(out) if out.ndim == 0 else out
 
@@ -322,35 +315,14 @@ def pah_change(
     ['improved', 'stable', 'worsened']
     """
     check_number("threshold_mmhg", threshold_mmhg, 0, 100)
-    base = np.atleast_1d(as_float_array(baseline_spap))
-    follow = np.atleast_1d(as_float_array(follow_up_spap))
-    n = max(base.size, follow.size, 0 if comparison is None else np.size(comparison))
-    base, follow = np.broadcast_to(base, (n,)), np.broadcast_to(follow, (n,))
-    with np.errstate(invalid="ignore"):
-        d = follow - base
-        codes = np.where(
-            d >= threshold_mmhg,
-            2.0,
-            np.where(d <= -threshold_mmhg, 0.0, np.where(np.isnan(d), np.nan, 1.0)),
-        )
-    if comparison is not None:
-        comp = np.broadcast_to(np.atleast_1d(np.asarray(comparison, dtype=object)), (n,))
-        read = []
-        for c in comp:
-            if isinstance(c, str) and c.strip():
-                key = c.strip().lower()
-                if key not in _CHANGE_LABELS:
-                    raise SchemaError(
-                        f"pah_comparison = {c!r} is not one of {', '.join(_CHANGE_LABELS)}"
-                    )
-                read.append(float(_CHANGE_LABELS.index(key)))
-            else:
-                read.append(np.nan)
-        r = np.asarray(read, dtype=np.float64)
-        codes = np.where(np.isnan(r), codes, r)
-    return labelled_categorical(
-        np.where(np.isnan(codes), -1, codes).astype(np.int64), _CHANGE_LABELS
+    codes = change_category_codes(
+        comparison,
+        as_float_array(baseline_spap, "baseline_spap"),
+        as_float_array(follow_up_spap, "follow_up_spap"),
+        threshold_mmhg,
+        "pah_comparison",
     )
+    return labelled_categorical(codes, _CHANGE_LABELS)
 
 
 # --------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._change import absolute_change, percent_change
+from .._change import absolute_change, change_category_codes, percent_change
 from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
@@ -309,31 +309,6 @@ def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
     )
 
 
-def _change_codes(
-    comparison: npt.NDArray[Any] | None,
-    baseline: FloatArray,
-    follow_up: FloatArray,
-    threshold: float,
-) -> FloatArray:
-    """0 improved, 1 stable, 2 worsened, NaN not evaluable; the reader's comparison wins."""
-    with np.errstate(invalid="ignore"):
-        d = follow_up - baseline
-        from_values = np.where(
-            d >= threshold, 2.0, np.where(d <= -threshold, 0.0, np.where(np.isnan(d), np.nan, 1.0))
-        )
-    if comparison is None:
-        return np.asarray(from_values, dtype=np.float64)
-    lookup = {label: float(i) for i, label in enumerate(_CHANGE_LABELS)}
-    read = np.array(
-        [
-            lookup.get(str(c).strip().lower(), np.nan) if isinstance(c, str) else np.nan
-            for c in comparison
-        ],
-        dtype=np.float64,
-    )
-    return np.asarray(np.where(np.isnan(read), from_values, read), dtype=np.float64)
-
-
 def hrct_change(
     comparison: Any = None,
     baseline_extent_pct: Any = None,
@@ -354,31 +329,15 @@ def hrct_change(
     >>> list(hrct_change(["stable", None, None, None], [20, 20, 20, None], [40, 27, 14, 20]))
     ['stable', 'worsened', 'improved', nan]
     """
-    base = np.atleast_1d(
-        np.asarray(np.nan if baseline_extent_pct is None else baseline_extent_pct, dtype=np.float64)
-    )
-    follow = np.atleast_1d(
-        np.asarray(
-            np.nan if follow_up_extent_pct is None else follow_up_extent_pct, dtype=np.float64
-        )
-    )
-    comp = None
-    if comparison is not None:
-        comp = np.atleast_1d(np.asarray(comparison, dtype=object))
-        bad = [c for c in comp if isinstance(c, str) and c.strip().lower() not in _CHANGE_LABELS]
-        if bad:
-            raise SchemaError(
-                f"hrct_comparison = {bad[0]!r} is not one of {', '.join(_CHANGE_LABELS)}"
-            )
     check_number("threshold_pct", threshold_pct, 0, 100)
-    n = max(base.size, follow.size, 0 if comp is None else comp.size)
-    base, follow = np.broadcast_to(base, (n,)), np.broadcast_to(follow, (n,))
-    if comp is not None:
-        comp = np.broadcast_to(comp, (n,))
-    codes = _change_codes(comp, base, follow, threshold_pct)
-    return labelled_categorical(
-        np.where(np.isnan(codes), -1, codes).astype(np.int64), _CHANGE_LABELS
+    codes = change_category_codes(
+        comparison,
+        np.nan if baseline_extent_pct is None else baseline_extent_pct,
+        np.nan if follow_up_extent_pct is None else follow_up_extent_pct,
+        threshold_pct,
+        "hrct_comparison",
     )
+    return labelled_categorical(codes, _CHANGE_LABELS)
 
 
 # --------------------------------------------------------------------------------------
