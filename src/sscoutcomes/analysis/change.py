@@ -122,7 +122,7 @@ def change_from_baseline(
     day = np.stack([paired.day[m] for m in names], 2)
 
     out: dict[str, Any] = {
-        "patient_id": np.repeat(data.ids.to_numpy(), n_t * n_m),
+        "patient_id": data.ids.take(np.repeat(np.arange(data.n_patients), n_t * n_m)).array,
         "timepoint": _timepoint_categorical(
             [tp.name for tp in follow], np.tile(np.repeat(np.arange(n_t), n_m), n_p)
         ),
