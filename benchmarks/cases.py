@@ -28,6 +28,8 @@ class Case:
 
 
 def _float_arrays(frame: pd.DataFrame) -> Arrays:
+    """The columns as float64 arrays (NaN = missing), converted before the clock starts: the
+    reference gets its inputs for free, whatever storage the frame uses."""
     return {c: frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in frame.columns}
 
 
@@ -118,6 +120,23 @@ def _haq_loop(frame: pd.DataFrame) -> list[float | None]:
     return out
 
 
+def _haq_pandas(f: pd.DataFrame) -> pd.Series:
+    """What a user writes in pandas: category = row max of its items, raised to 2 by an aid
+    or help, mean of the answered categories when at least 6 are answered."""
+    cats = []
+    for k, c in enumerate(HAQ_CATEGORIES):
+        raw = f[[ITEM_COLUMNS[i] for i in _CATEGORY_ITEM_IDX[k]]].max(axis=1)
+        flags = [a for j, a in enumerate(AID_COLUMNS) if _AID_TO_CATEGORY[j, k] and a in f]
+        if HELP_COLUMNS[k] in f:
+            flags.append(HELP_COLUMNS[k])
+        if flags:
+            used = (f[flags] > 0).any(axis=1)
+            raw = raw.mask(used & (raw < AID_FLOOR), float(AID_FLOOR))
+        cats.append(raw.astype("float64").rename(c))
+    table = pd.concat(cats, axis=1)
+    return table.mean(axis=1).where(table.notna().sum(axis=1) >= 6)
+
+
 HAQ_DI = Case(
     name="HAQ-DI",
     groups=("haq",),
@@ -126,36 +145,50 @@ HAQ_DI = Case(
     arrays=_haq_arrays,
     reference=_haq_reference,
     loop=_haq_loop,
+    pandas=_haq_pandas,
 )
 
 
 # ----------------------------------------------------------------------------- change
 YEARS = ssc.Schedule.years(0, 1, 3, 5, window_days=90)
+#: Every scored column of a visits frame (run.py adds mrss, haq_di and spap_mmhg).
+SCORED = [
+    "mrss",
+    "haq_di",
+    "fvc_pct_predicted",
+    "dlco_pct_predicted",
+    "spap_mmhg",
+    "patient_global",
+    "physician_global",
+]
 
 
 def _change_reference(a: Arrays) -> np.ndarray:
     """Baseline per patient (last value on or before day 0 within 90 days) and change at
-    the visit closest to each target, on visits sorted by patient and day."""
-    pid, day, value = a["patient_code"], a["day"], a["mrss"]
+    the visit closest to each target (ties to the earlier), for every scored column, on
+    visits sorted by patient and day with integer patient codes given."""
+    pid, day = a["patient_code"], a["day"]
     n = len(pid)
     starts = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]])
     patient_of_row = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, n]))
-    has = ~np.isnan(value)
-    base_ok = has & (day <= 0) & (day >= -90)
-    base_row = np.full(starts.size, -1)
-    rows = np.flatnonzero(base_ok)
-    base_row[patient_of_row[rows]] = rows  # the last qualifying row wins (sorted by day)
-    baseline = np.where(base_row >= 0, value[np.maximum(base_row, 0)], np.nan)
     out = []
-    for target in (365, 1096, 1826):
-        dist = np.where(has & (np.abs(day - target) <= 90), np.abs(day - target), np.inf)
-        key = dist * 2 + (day > target)  # ties to the earlier visit
-        best = np.full(starts.size, np.inf)
-        np.minimum.at(best, patient_of_row, key)
-        chosen = np.full(starts.size, np.nan)
-        hit = (key == best[patient_of_row]) & np.isfinite(key)
-        chosen[patient_of_row[hit]] = value[hit]
-        out.append(chosen - baseline)
+    for measure in SCORED:
+        value = a[measure]
+        has = ~np.isnan(value)
+        base_ok = has & (day <= 0) & (day >= -90)
+        base_row = np.full(starts.size, -1)
+        rows = np.flatnonzero(base_ok)
+        base_row[patient_of_row[rows]] = rows  # the last qualifying row wins (sorted by day)
+        baseline = np.where(base_row >= 0, value[np.maximum(base_row, 0)], np.nan)
+        for target in (365, 1096, 1826):
+            dist = np.where(has & (np.abs(day - target) <= 90), np.abs(day - target), np.inf)
+            key = dist * 2 + (day > target)  # ties to the earlier visit
+            best = np.full(starts.size, np.inf)
+            np.minimum.at(best, patient_of_row, key)
+            chosen = np.full(starts.size, np.nan)
+            hit = (key == best[patient_of_row]) & np.isfinite(key)
+            chosen[patient_of_row[hit]] = value[hit]
+            out.append(chosen - baseline)
     return np.concatenate(out)
 
 
@@ -163,17 +196,39 @@ def _change_arrays(f: pd.DataFrame) -> Arrays:
     return {
         "patient_code": pd.factorize(f["patient_id"])[0].astype(np.int64),
         "day": f["day"].to_numpy(dtype=np.float64),
-        "mrss": f["mrss"].to_numpy(dtype=np.float64, na_value=np.nan),
+        **{m: f[m].to_numpy(dtype=np.float64, na_value=np.nan) for m in SCORED},
     }
 
 
+def _change_pandas(f: pd.DataFrame) -> pd.DataFrame:
+    """What a user writes in pandas: a baseline per patient, then for each timepoint the
+    visit nearest the target inside the window, merged and subtracted, column by column."""
+    frames = []
+    for measure in SCORED:
+        v = f.loc[f[measure].notna(), ["patient_id", "day", measure]]
+        base = (
+            v[(v["day"] <= 0) & (v["day"] >= -90)]
+            .sort_values(["patient_id", "day"])
+            .groupby("patient_id")
+            .tail(1)
+            .set_index("patient_id")[measure]
+        )
+        for target in (365, 1096, 1826):
+            w = v[(v["day"] - target).abs() <= 90].copy()
+            w["key"] = (w["day"] - target).abs() * 2 + (w["day"] > target)
+            near = w.sort_values("key").groupby("patient_id").head(1).set_index("patient_id")
+            frames.append((near[measure] - base.reindex(near.index)).rename(measure))
+    return pd.concat(frames)
+
+
 CHANGE = Case(
-    name="change from baseline (mRSS)",
-    groups=("skin",),
-    columns=lambda v: ["patient_id", "day", "mrss"],
-    library=lambda f: ssc.change_from_baseline(f, "mrss", YEARS),
+    name="change from baseline (all)",
+    groups=("skin", "haq", "lung", "heart", "globals"),
+    columns=lambda v: ["patient_id", "day", *SCORED],
+    library=lambda f: ssc.change_from_baseline(f, SCORED, YEARS),
     arrays=_change_arrays,
     reference=_change_reference,
+    pandas=_change_pandas,
 )
 
 # ----------------------------------------------------------------------------- sPAP
@@ -224,6 +279,18 @@ def _criss_reference(a: Arrays) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logit))
 
 
+def _criss_pandas(f: pd.DataFrame) -> pd.Series:
+    logit = (
+        -5.54
+        - 0.81 * f["d_mrss"]
+        + 0.21 * f["d_fvc"]
+        - 0.40 * f["d_pt"]
+        - 0.44 * f["d_md"]
+        - 3.41 * f["d_haq"]
+    )
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
 CRISS_PROBABILITY = Case(
     name="CRISS probability",
     groups=("skin",),
@@ -231,6 +298,8 @@ CRISS_PROBABILITY = Case(
     library=lambda f: ssc.criss_probability(*(f[c].to_numpy() for c in CRISS_COLUMNS)),
     arrays=_float_arrays,
     reference=_criss_reference,
+    loop=lambda f: [ssc.criss_probability(*r) for r in f[CRISS_COLUMNS].itertuples(index=False)],
+    pandas=_criss_pandas,
 )
 
 CASES: list[Case] = [MRSS, HAQ_DI, CHANGE, SPAP, CRISS_PROBABILITY]

@@ -6,6 +6,12 @@ Not part of the test suite. Run::
     python benchmarks/run.py                 # 10^5 and 10^6 visit rows
     python benchmarks/run.py --rows 10000000 # one size
     python benchmarks/run.py --json results.json
+    python benchmarks/run.py --input raw     # plain float64 frames, as read from a CSV
+    SSCOUTCOMES_THREADS=1 python benchmarks/run.py   # the frame face on one thread
+
+The data are ``simulate_cohort(...).visits`` (the canonical frame a Cohort holds: nullable
+integer and boolean columns) or, with ``--input raw``, the same simulation before the Cohort
+(float64 with NaN, as ``pandas.read_csv`` gives).
 
 For each case and size it reports rows/s of (a) the library, (b) the numpy reference doing
 the same arithmetic on the same arrays (the practical limit), (c) the per-row object loop
@@ -36,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cases import CASES, Case
 
 import sscoutcomes
-from sscoutcomes.datasets import simulate_frames
+from sscoutcomes._validation import _threads
+from sscoutcomes.datasets import simulate_cohort, simulate_frames
 
 VISITS_PER_PATIENT = 8.0  # what simulate_frames makes on average over 5 years
 
@@ -114,6 +121,25 @@ def run_case(case: Case, visits: pd.DataFrame, repeat: int, loop_sample: int) ->
     )
 
 
+def make_visits(rows: int, groups: list[str], kind: str) -> pd.DataFrame:
+    """About ``rows`` simulated visits with the scored columns the change case reads."""
+    n_patients = max(1, round(rows / VISITS_PER_PATIENT))
+    if kind == "cohort":
+        visits = simulate_cohort(n_patients, 5, seed=1, measures=groups, missing_rate=0.01).visits
+    else:
+        _, visits = simulate_frames(n_patients, 5, seed=1, measures=groups, missing_rate=0.01)
+    scored = {}
+    if "mrss_face" in visits.columns:
+        scored["mrss"] = sscoutcomes.score_mrss(visits)
+    if "haq_dress" in visits.columns:
+        scored["haq_di"] = sscoutcomes.score_haq(visits)["haq_di"]
+    if "tr_velocity_m_s" in visits.columns:
+        scored["spap_mmhg"] = sscoutcomes.estimate_spap(
+            visits["tr_velocity_m_s"], visits["rap_mmhg"]
+        )
+    return visits.assign(**scored)
+
+
 def object_timings(repeat: int = 5) -> dict[str, float]:
     """Microseconds per object for the object-face targets."""
     from cases import OBJECT_CASES
@@ -139,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loop-sample", type=int, default=2000, help="rows timed in loops")
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--cases", nargs="*", help="only these cases")
+    parser.add_argument(
+        "--input",
+        choices=("cohort", "raw"),
+        default="cohort",
+        help="cohort: simulate_cohort(...).visits (default); raw: float64 frames",
+    )
     args = parser.parse_args(argv)
     sizes = args.rows or [100_000, 1_000_000]
     cases = [c for c in CASES if not args.cases or c.name in args.cases]
@@ -149,9 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'case':<28}{'rows':>10}{'library':>11}{'numpy':>11}{'loop':>11}{'pandas':>11}"
         f"{'a/b':>7}{'c/a':>9}{'peak/in':>9}"
     )
+    threads = _threads()
     print(
         f"sscoutcomes {sscoutcomes.__version__}, numpy {np.__version__}, "
-        f"pandas {pd.__version__}, Python {platform.python_version()}"
+        f"pandas {pd.__version__}, Python {platform.python_version()}; "
+        f"input {args.input}; frame-face threads {threads}"
     )
     print(
         "rows/s (M = millions); a = library frame face, b = numpy reference, "
@@ -159,10 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(header)
     for size in sizes:
-        n_patients = max(1, round(size / VISITS_PER_PATIENT))
-        _, visits = simulate_frames(n_patients, 5, seed=1, measures=groups, missing_rate=0.01)
-        if "mrss_face" in visits.columns:
-            visits["mrss"] = sscoutcomes.score_mrss(visits)
+        visits = make_visits(size, groups, args.input)
         for case in cases:
             r = run_case(case, visits, args.repeat, args.loop_sample)
             rows.append(r)
@@ -187,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
                 "python": platform.python_version(),
             },
             "machine": platform.machine(),
+            "input": args.input,
+            "threads": threads,
             "results": [asdict(r) for r in rows],
             "object_us": objects,
         }

@@ -84,8 +84,13 @@ def percent_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> FloatAr
     """
     b = np.asarray(baseline, dtype=np.float64)
     f = np.asarray(follow_up, dtype=np.float64)
+    # 100 * (f - b) / b, evaluated in that order in one output array (no temporaries the
+    # size of the data besides the zero-baseline mask).
+    out = np.asarray(np.subtract(f, b))  # a 0-d array for scalars: writable in place
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(b == 0.0, np.nan, 100.0 * (f - b) / b)
+        np.multiply(100.0, out, out=out)
+        np.divide(out, b, out=out)
+    out[np.broadcast_to(b == 0.0, out.shape)] = np.nan
     if out.ndim == 0:
         return float(out)
     return out

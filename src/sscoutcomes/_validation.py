@@ -10,7 +10,10 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import os
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Literal
 
 import attrs
@@ -23,6 +26,7 @@ from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SchemaError, SSCOutco
 __all__ = [
     "ColumnSpec",
     "FailureCollector",
+    "any_missing",
     "as_float_array",
     "bool_column",
     "check_number",
@@ -31,11 +35,12 @@ __all__ = [
     "float_column",
     "in_range",
     "labelled_categorical",
-    "numeric_block",
     "numeric_columns",
     "optional_in_range",
     "read_numeric_columns",
+    "scan_blocks",
     "series_to_float",
+    "with_missing",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -102,6 +107,8 @@ def in_range(
     """An attrs validator wrapping :func:`check_number`; ``label`` defaults to the field name."""
 
     def validator(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) is int and lo <= value <= hi:
+            return  # the common case (a whole number in range), checked cheaply
         check_number(label or attribute.name, value, lo, hi, integer=integer, unit=unit, hint=hint)
 
     return validator
@@ -120,8 +127,9 @@ def optional_in_range(
     inner = in_range(lo, hi, integer=integer, unit=unit, label=label, hint=hint)
 
     def validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            inner(inst, attribute, value)
+        if value is None or (type(value) is int and lo <= value <= hi):
+            return  # not measured, or the common case checked cheaply
+        inner(inst, attribute, value)
 
     return validator
 
@@ -395,51 +403,246 @@ def numeric_columns(
     frame: pd.DataFrame, specs: Sequence[ColumnSpec], collector: FailureCollector
 ) -> list[FloatArray]:
     """Read several numeric columns (e.g. the 17 mRSS sites, the 20 HAQ items) as float64
-    arrays, validating them with one shared scratch buffer and recording every failing cell.
-    """
-    fast = _valid_numeric_columns(frame, specs)
-    if fast is not None:
-        return fast
+    arrays with one shared scratch buffer, recording every failing cell. This is the
+    collecting path; :func:`scan_blocks` is the fast one."""
     scratch = np.empty(len(frame), dtype=np.float64)
     return [float_column(frame, spec, collector, scratch) for spec in specs]
 
 
-_CHUNK: Final = 1 << 17  # rows per block (1 MiB of float64: the checks read from cache)
+#: Rows per block of the block-wise frame face (:func:`scan_blocks`). 2**15 rows of float64
+#: are 256 KiB a column: a block's columns and the kernel's temporaries stay in the
+#: processor's cache instead of streaming every intermediate array through memory.
+BLOCK_ROWS: Final = 1 << 15
+
+BoolArray = npt.NDArray[np.bool_]
+#: A kernel over one block of rows: (start, stop, the block's columns, their missing masks)
+#: -> False to abandon the fast path (the caller then takes the collecting path, which
+#: raises). The masks are all ``None`` unless the scan runs in integer mode.
+BlockKernel = Callable[[int, int, list[npt.NDArray[Any]], list[BoolArray | None]], bool | None]
+Storage = tuple[npt.NDArray[Any], BoolArray | None]
 
 
-def _valid_numeric_columns(
-    frame: pd.DataFrame, specs: Sequence[ColumnSpec]
-) -> list[FloatArray] | None:
-    """The columns as float64 when every cell is valid, checked block by block so that the
-    checks read from cache; ``None`` (nothing recorded) when a column is not numeric or any
-    cell fails, so that the caller takes the path that lists every failing cell."""
-    columns: list[FloatArray] = []
-    for spec in specs:
-        series = frame[spec.name]
-        if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
-            series.dtype
-        ):
-            return None
-        columns.append(series_to_float(series))
+def _numeric_storage(series: pd.Series[Any]) -> Storage | None:
+    """A numeric column's own storage: (values, missing mask or None), without copying.
+
+    NumPy-backed numbers and booleans give their array; pandas' masked arrays (``Int64``,
+    ``Float64``, ``boolean``: what a :class:`~sscoutcomes.Cohort` stores) give their values
+    and mask. Anything else (text, objects, Arrow-backed columns) gives ``None``: the caller
+    then reads the column cell by cell.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "biuf":
+            return np.asarray(series.to_numpy(copy=False)), None
+        return None
+    arr = series.array
+    if isinstance(arr, (pd.arrays.IntegerArray, pd.arrays.FloatingArray, pd.arrays.BooleanArray)):
+        # The masked arrays' buffers (stable across pandas 2.x and 3.x); the public
+        # conversion below is the fallback should they ever move.
+        data, mask = getattr(arr, "_data", None), getattr(arr, "_mask", None)
+        if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray):
+            return data, mask
+        numpy_dtype = np.dtype(getattr(dtype, "numpy_dtype", np.float64))
+        fill: Any = False if numpy_dtype.kind == "b" else 0
+        return (
+            np.asarray(arr.to_numpy(dtype=numpy_dtype, na_value=fill)),
+            np.asarray(arr.isna(), dtype=bool),
+        )
+    return None
+
+
+def _block_valid(x: FloatArray, spec: ColumnSpec, integral: bool, buf: FloatArray) -> bool:
+    """Whether every non-missing value of the float64 block ``x`` satisfies ``spec`` (the
+    rule of :func:`_check_values`; yes/no columns must hold 0 or 1). ``integral``: the values
+    came from integer or boolean storage, so they are whole numbers already.
+
+    Exact, with few passes over the block (which is in cache after the first): the fraction
+    ``x - floor(x)`` is positive for every non-whole value, and the NaN-ignoring ``fmax`` /
+    ``fmin`` reductions find a fraction and check the range without building masks.
+    """
+    lo, hi = _bounds(spec)
+    if (spec.integer or spec.dtype == "bool") and not integral:
+        np.floor(x, out=buf)
+        with np.errstate(invalid="ignore"):  # inf - inf: NaN, and the range check fails
+            np.subtract(x, buf, out=buf)
+        if np.fmax.reduce(buf) > 0:
+            return False
+    if lo is not None and np.fmin.reduce(x) < lo:
+        return False
+    return not (hi is not None and np.fmax.reduce(x) > hi)
+
+
+def _bounds(spec: ColumnSpec) -> tuple[float | None, float | None]:
+    """The valid range of a numeric column; yes/no columns hold 0 or 1."""
+    return (0.0, 1.0) if spec.dtype == "bool" else (spec.lo, spec.hi)
+
+
+def with_missing(values: npt.NDArray[Any], mask: BoolArray | None) -> FloatArray:
+    """A float64 copy of ``values`` with NaN where ``mask`` is true (or as is: no mask)."""
+    out = np.array(values, dtype=np.float64)
+    if mask is not None:
+        np.copyto(out, np.nan, where=mask)
+    return out
+
+
+def any_missing(masks: Iterable[BoolArray | None]) -> BoolArray | None:
+    """Rows where any of ``masks`` is true (``None`` when every mask is ``None``)."""
+    out: BoolArray | None = None
+    for mask in masks:
+        if mask is None:
+            continue
+        if out is None:
+            out = mask.copy()
+        else:
+            np.logical_or(out, mask, out=out)
+    return out
+
+
+def _int_block_valid(raw: npt.NDArray[Any], spec: ColumnSpec) -> bool:
+    """Whether every value of an integer or boolean block lies in ``spec``'s range.
+
+    The values under a missing mask are checked too (whatever the storage holds there, 0
+    for a Cohort's frames): a stray value there only sends the caller to the collecting
+    path, which then finds nothing wrong.
+    """
+    lo, hi = _bounds(spec)
+    if raw.dtype.kind == "b":
+        return (lo is None or lo <= 0) and (hi is None or hi >= 1)
+    if lo == 0 and hi is not None and raw.dtype.kind == "i":
+        # One reduction: negative values are huge when read as unsigned.
+        return bool(raw.view(raw.dtype.str.replace("i", "u")).max() <= hi)
+    if lo is not None and raw.min() < lo:
+        return False
+    return not (hi is not None and raw.max() > hi)
+
+
+def _threads() -> int:
+    """Threads for :func:`scan_blocks`: ``SSCOUTCOMES_THREADS`` if set, else up to 4 of the
+    machine's processors. NumPy releases the GIL inside its loops, so blocks run in
+    parallel; set ``SSCOUTCOMES_THREADS=1`` where the caller already runs one task per
+    processor (e.g. Dask's threaded scheduler)."""
+    text = os.environ.get("SSCOUTCOMES_THREADS", "").strip()
+    if text:
+        try:
+            wanted = int(text)
+        except ValueError:
+            raise SchemaError(
+                f"SSCOUTCOMES_THREADS = {text!r} is not a whole number of threads (1 or more)"
+            ) from None
+        if wanted < 1:
+            raise SchemaError(f"SSCOUTCOMES_THREADS = {wanted} is below 1")
+        return wanted
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def scan_blocks(
+    frame: pd.DataFrame,
+    specs: Sequence[ColumnSpec],
+    kernel: BlockKernel,
+    *,
+    integers: bool = False,
+) -> bool:
+    """The fast path of the frame face: run ``kernel`` over blocks of :data:`BLOCK_ROWS` rows.
+
+    Each call gets the block's columns of ``specs``, every cell already checked against its
+    spec: as float64 with NaN for missing values (an absent column is all NaN) and masks of
+    ``None``; or, with ``integers=True`` and every column in integer or boolean storage (a
+    Cohort's ``Int64`` / ``boolean`` columns), as the stored integers with a mask of the
+    missing cells each (``None`` where nothing can be missing), which spares formulas that
+    add whole numbers the conversion to floats. Reading, checking and scoring a block
+    while it is in cache costs about what reading the numbers costs; blocks are shared out
+    among a few threads (:func:`_threads`). The arrays passed to the kernel are reused for
+    a later block: the kernel writes its results into its own outputs, each block into its
+    own rows, so calls may run concurrently.
+
+    Returns ``False`` -- possibly after some blocks ran -- when a column is not plain numeric
+    storage, a cell fails its spec, or the kernel returns ``False``. The caller then reads the
+    columns with the collecting path (:func:`float_column`, :class:`FailureCollector`), which
+    lists every failing cell in one error; so the fast path never decides an error message.
+    """
     n = len(frame)
-    scratch = np.empty(min(n, _CHUNK), dtype=np.float64)
-    for start in range(0, n, _CHUNK):
-        stop = min(n, start + _CHUNK)
-        buf = scratch[: stop - start]
-        for spec, values in zip(specs, columns, strict=True):
-            if _check_values(values[start:stop], spec, None, spec.name, buf):
-                return None
-    return columns
+    storage: list[Storage | None] = []
+    for spec in specs:
+        if spec.name not in frame.columns:
+            storage.append(None)
+            continue
+        found = _numeric_storage(frame[spec.name])
+        if found is None:
+            return False
+        storage.append(found)
+    as_integers = integers and all(s is None or s[0].dtype.kind in "biu" for s in storage)
+    n_blocks = -(-n // BLOCK_ROWS)
+    workers = min(_threads(), n_blocks)
+    failed = threading.Event()
+    if workers <= 1:
+        return _scan(specs, storage, kernel, n, range(n_blocks), failed, as_integers)
+    per_worker = -(-n_blocks // workers)
+    parts = [range(i, min(n_blocks, i + per_worker)) for i in range(0, n_blocks, per_worker)]
+    with ThreadPoolExecutor(len(parts), thread_name_prefix="sscoutcomes") as pool:
+        done = list(
+            pool.map(lambda p: _scan(specs, storage, kernel, n, p, failed, as_integers), parts)
+        )
+    return all(done)
 
 
-def numeric_block(
-    frame: pd.DataFrame, specs: Sequence[ColumnSpec], collector: FailureCollector
-) -> FloatArray:
-    """Like :func:`numeric_columns` but as one ``(n, k)`` array."""
-    columns = numeric_columns(frame, specs, collector)
-    if not columns:
-        return np.empty((len(frame), 0), dtype=np.float64)
-    return np.column_stack(columns)
+def _scan(
+    specs: Sequence[ColumnSpec],
+    storage: Sequence[Storage | None],
+    kernel: BlockKernel,
+    n: int,
+    blocks: range,
+    failed: threading.Event,
+    as_integers: bool,
+) -> bool:
+    """:func:`scan_blocks` over the given blocks, with this worker's own buffers."""
+    size = min(n, BLOCK_ROWS)
+    absent: Storage = (
+        (np.zeros(size, dtype=np.int8), np.ones(size, dtype=bool))
+        if as_integers
+        else (np.full(size, np.nan), None)
+    )
+    for part in absent:
+        if part is not None:
+            part.flags.writeable = False
+    buffers = [np.empty(size) for _ in specs]
+    scratch = np.empty(size)
+    for b in blocks:
+        if failed.is_set():
+            return False
+        start = b * BLOCK_ROWS
+        stop = min(n, start + BLOCK_ROWS)
+        m = stop - start
+        columns: list[npt.NDArray[Any]] = []
+        masks: list[BoolArray | None] = []
+        for spec, found, buf in zip(specs, storage, buffers, strict=True):
+            if found is None:
+                columns.append(absent[0][:m])
+                masks.append(None if absent[1] is None else absent[1][:m])
+                continue
+            values, mask = found
+            raw = values[start:stop]
+            if as_integers:
+                ok = _int_block_valid(raw, spec)
+                columns.append(raw)
+                masks.append(None if mask is None else mask[start:stop])
+            else:
+                if mask is None and raw.dtype == np.float64:
+                    x = raw
+                else:
+                    x = buf[:m]
+                    np.copyto(x, raw, casting="unsafe")
+                    if mask is not None:
+                        np.copyto(x, np.nan, where=mask[start:stop])
+                ok = _block_valid(x, spec, raw.dtype.kind in "biu", scratch[:m])
+                columns.append(x)
+                masks.append(None)
+            if not ok:
+                failed.set()
+                return False
+        if kernel(start, stop, columns, masks) is False:
+            failed.set()
+            return False
+    return True
 
 
 def bool_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector) -> FloatArray:

@@ -181,6 +181,35 @@ def test_invariant_to_row_order(visits: pd.DataFrame, rnd: Any) -> None:
     pd.testing.assert_frame_equal(a, b)
 
 
+@given(visit_frames())
+def test_sorted_grouped_and_shuffled_inputs_agree(visits: pd.DataFrame) -> None:
+    """Sorted visits take the neighbour-comparison path for patient ids; ids grouped out of
+    order and shuffled rows take factorization: all give the same result."""
+    shuffled = change_from_baseline(visits, "mrss", YEARS)
+    ordered = visits.sort_values(["patient_id", "day"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(change_from_baseline(ordered, "mrss", YEARS), shuffled)
+    backwards = visits.sort_values(["patient_id", "day"], ascending=[False, True])
+    pd.testing.assert_frame_equal(change_from_baseline(backwards, "mrss", YEARS), shuffled)
+    assert shuffled["measure"].cat.categories.tolist() == ["mrss"]
+
+
+def test_sorted_visits_with_patients_frame_adding_a_patient() -> None:
+    visits = pd.DataFrame(
+        {"patient_id": ["a", "a", "c", "c"], "day": [0, 365, 0, 360], "mrss": [20, 15, 10, 12]}
+    )
+    patients = pd.DataFrame(
+        {"patient_id": ["c", "b", "a"], "death_day": [None, 100, None], "last_contact_day": None}
+    )
+    out = change_from_baseline(visits, "mrss", Schedule.years(0, 1), patients=patients)
+    assert out["patient_id"].tolist() == ["a", "b", "c"]
+    assert out["change"].tolist()[0::2] == [-5.0, 2.0]
+    assert math.isnan(out["change"].iloc[1])
+    assert out["status"].tolist() == ["in follow-up", "died", "in follow-up"]
+    same_patients = patients[patients["patient_id"] != "b"]
+    out2 = change_from_baseline(visits, "mrss", Schedule.years(0, 1), patients=same_patients)
+    assert out2["change"].tolist() == [-5.0, 2.0]
+
+
 @given(st.integers(0, 51), st.integers(0, 51), st.integers(275, 455))
 def test_change_is_antisymmetric(x: int, y: int, day: int) -> None:
     forward = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, day], "mrss": [x, y]})

@@ -68,7 +68,8 @@ def change_from_baseline(
         One row per patient x follow-up timepoint x measure (sorted in that order):
         ``patient_id``, ``timepoint``, ``measure``, ``baseline_day``, ``baseline``, ``day``,
         ``value``, ``change`` and ``percent_change`` (plus ``status`` with a patients
-        frame). Missing values are NaN; ``percent_change`` is NaN when the baseline is 0.
+        frame). ``timepoint`` and ``measure`` are categoricals in schedule and argument
+        order. Missing values are NaN; ``percent_change`` is NaN when the baseline is 0.
         The input is not modified and its row order does not matter.
 
     Raises
@@ -113,31 +114,37 @@ def change_from_baseline(
     data = paired.data
     n_p, n_t, n_m = data.n_patients, len(follow), len(names)
 
-    # Arrays shaped (n_patients, n_timepoints, n_measures), flattened in that order.
-    base = np.stack([np.broadcast_to(paired.baseline[m][:, None], (n_p, n_t)) for m in names], 2)
-    base_day = np.stack(
-        [np.broadcast_to(paired.baseline_day[m][:, None], (n_p, n_t)) for m in names], 2
-    )
-    value = np.stack([paired.value[m] for m in names], 2)
-    day = np.stack([paired.day[m] for m in names], 2)
+    # The six number columns, shaped (n_patients, n_timepoints, n_measures) and flattened in
+    # that order, are written straight into one block that the result frame takes without a
+    # copy: the output costs its own size and little more.
+    numbers = ("baseline_day", "baseline", "day", "value", "change", "percent_change")
+    table = np.empty((len(numbers), n_p * n_t * n_m), dtype=np.float64)
+    col = dict(zip(numbers, table, strict=True))
+    grid = {name: row.reshape(n_p, n_t, n_m) for name, row in col.items()}
+    for j, m in enumerate(names):
+        grid["baseline_day"][:, :, j] = paired.baseline_day[m][:, None]
+        grid["baseline"][:, :, j] = paired.baseline[m][:, None]
+        grid["day"][:, :, j] = paired.day[m]
+        grid["value"][:, :, j] = paired.value[m]
+    col["change"][:] = absolute_change(col["baseline"], col["value"])
+    col["percent_change"][:] = percent_change(col["baseline"], col["value"])
 
-    out: dict[str, Any] = {
-        "patient_id": data.ids.take(np.repeat(np.arange(data.n_patients), n_t * n_m)).array,
-        "timepoint": _timepoint_categorical(
-            [tp.name for tp in follow], np.tile(np.repeat(np.arange(n_t), n_m), n_p)
-        ),
-        "measure": np.tile(np.array(names, dtype=object), n_p * n_t),
-        "baseline_day": base_day.ravel(),
-        "baseline": base.ravel(),
-        "day": day.ravel(),
-        "value": value.ravel(),
-        "change": absolute_change(base.ravel(), value.ravel()),
-        "percent_change": percent_change(base.ravel(), value.ravel()),
-    }
+    out = pd.DataFrame(table.T, columns=list(numbers), copy=False)
+    measure = pd.Categorical.from_codes(
+        np.tile(np.arange(n_m), n_p * n_t), categories=pd.Index(list(names), dtype=object)
+    )
+    timepoint = _timepoint_categorical(
+        [tp.name for tp in follow], np.tile(np.repeat(np.arange(n_t), n_m), n_p)
+    )
+    out.insert(0, "measure", pd.Series(measure, copy=False))
+    out.insert(0, "timepoint", pd.Series(timepoint, copy=False))
+    out.insert(
+        0, "patient_id", data.ids.take(np.repeat(np.arange(data.n_patients), n_t * n_m)).array
+    )
     if data.has_status:
         status = _status(data, follow).T  # (n_patients, n_timepoints)
         out["status"] = _status_categorical(np.repeat(status.ravel(), n_m))
-    return pd.DataFrame(out)
+    return out
 
 
 def _category_change(

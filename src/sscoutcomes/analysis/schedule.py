@@ -544,6 +544,7 @@ class _Prepared:
     visits: pd.DataFrame
     ids: pd.Index  # sorted unique patient ids; position = patient code
     rows: IntArray  # original row positions of the visits in sorted order
+    in_order: bool  # the visits came sorted: ``rows`` is 0..n-1
     code: IntArray  # patient code of each sorted visit
     day: IntArray  # day of each sorted visit
     death_day: FloatArray | None  # per patient code, NaN = unknown
@@ -598,13 +599,26 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
         )
     else:
         all_ids = visit_ids.reset_index(drop=True)
-    try:
-        codes_all, uniques = pd.factorize(all_ids, sort=True)
-    except TypeError as exc:
-        raise SchemaError(f"patient_id values cannot be ordered (mixed types?): {exc}") from None
-    codes_all = codes_all.astype(np.int64)
-    code_visits = codes_all[: len(visits)]
-    ids = pd.Index(uniques, name="patient_id")
+    grouped = _sorted_runs(visit_ids)
+    if grouped is not None and pat is not None:
+        # The patients frame may add patients without visits: then sort them in with the rest.
+        pat_codes = grouped[1].get_indexer(pd.Index(pat["patient_id"]))
+        grouped = None if (pat_codes < 0).any() else grouped
+    if grouped is not None:
+        code_visits, ids = grouped
+        codes_all = (
+            code_visits if pat is None else np.concatenate([code_visits, pat_codes])
+        ).astype(np.int64)
+    else:
+        try:
+            codes_all, uniques = pd.factorize(all_ids, sort=True)
+        except TypeError as exc:
+            raise SchemaError(
+                f"patient_id values cannot be ordered (mixed types?): {exc}"
+            ) from None
+        codes_all = codes_all.astype(np.int64)
+        code_visits = codes_all[: len(visits)]
+        ids = pd.Index(uniques, name="patient_id")
 
     # Registries usually arrive sorted by patient and day: then the sort is skipped.
     already_sorted = bool(
@@ -661,12 +675,36 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
         visits=visits,
         ids=ids,
         rows=rows,
+        in_order=already_sorted,
         code=code,
         day=day,
         death_day=death,
         last_contact_day=contact,
         has_status=pat is not None,
     )
+
+
+def _sorted_runs(ids: pd.Series[Any]) -> tuple[IntArray, pd.Index] | None:
+    """Patient codes and sorted unique ids without hashing every row, for visits that come
+    grouped by patient in increasing id order (as registries and ``Cohort`` frames do):
+    each id's rows form one run, found by comparing neighbours. ``None`` when the ids are
+    not so grouped (the caller then factorizes)."""
+    values = ids.array
+    n = len(values)
+    if n == 0:
+        return None
+    starts = np.ones(n, dtype=bool)
+    try:
+        starts[1:] = np.asarray(values[1:] != values[:-1], dtype=bool)
+        firsts = values[np.flatnonzero(starts)]
+        # Strictly increasing run ids: each id has one run, and the runs are in sorted order.
+        ordered = bool(np.asarray(firsts[1:] > firsts[:-1], dtype=bool).all())
+    except TypeError:
+        return None
+    if not ordered:
+        return None
+    code = np.cumsum(starts, dtype=np.int64) - 1
+    return code, pd.Index(firsts, name="patient_id")
 
 
 def _patient_days(
@@ -732,7 +770,7 @@ def _pick_all(
     """Per measure: (n_timepoints, n_patients) sorted positions of the visits used (-1 none)."""
     picks: dict[str, IntArray] = {}
     for m in measures:
-        present = data.visits[m].notna().to_numpy(dtype=bool)[data.rows]
+        present = _in_sorted_order(data, data.visits[m].notna().to_numpy(dtype=bool))
         picks[m] = np.stack([_pick(data, present, tp) for tp in timepoints])
     return picks
 
@@ -768,7 +806,13 @@ def _numeric_values(data: _Prepared, measures: Sequence[str]) -> dict[str, Float
     """The measure columns as float64 in *sorted* visit order (SchemaError for text)."""
     specs = [ColumnSpec(name=m, dtype="float", description=m) for m in measures]
     values = read_numeric_columns(data.visits, specs)
-    return {m: values[m][data.rows] for m in measures}
+    return {m: _in_sorted_order(data, values[m]) for m in measures}
+
+
+def _in_sorted_order(data: _Prepared, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Per-visit ``values`` (input row order) in sorted visit order; the array itself when
+    the visits came sorted (read-only use)."""
+    return values if data.in_order else values[data.rows]
 
 
 def _values_at(values: FloatArray, pos: IntArray) -> FloatArray:

@@ -53,6 +53,7 @@ from .._validation import (
     float_column,
     labelled_categorical,
     optional_in_range,
+    scan_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError
 
@@ -200,6 +201,18 @@ _CATEGORY_ITEM_IDX: Final[tuple[npt.NDArray[np.intp], ...]] = tuple(
     for c in HAQ_CATEGORIES
 )
 #: Aids (indices into HAQ_AIDS) that raise each category.
+#: The same positions as Python ints (cheap to index with, for one assessment).
+_CATEGORY_ITEMS: Final[tuple[tuple[int, ...], ...]] = tuple(
+    tuple(int(i) for i in idx) for idx in _CATEGORY_ITEM_IDX
+)
+#: Each category's items are contiguous in questionnaire order: (start, stop) positions.
+_CATEGORY_BOUNDS: Final[tuple[tuple[int, int], ...]] = tuple(
+    (members[0], members[-1] + 1) for members in _CATEGORY_ITEMS
+)
+assert all(  # noqa: S101  (a module invariant of the item table, not an input check)
+    members == tuple(range(start, stop))
+    for members, (start, stop) in zip(_CATEGORY_ITEMS, _CATEGORY_BOUNDS, strict=True)
+)
 _CATEGORY_AID_IDX: Final[tuple[tuple[int, ...], ...]] = tuple(
     tuple(j for j, a in enumerate(HAQ_AIDS) if HAQ_AIDS[a] == c) for c in HAQ_CATEGORIES
 )
@@ -317,54 +330,28 @@ def _as_array(
     return a
 
 
-# Primitive operations of the formula, for one assessment (Python floats) or many (arrays).
-# The formula itself (_score_columns) is written once in terms of them.
-def _fmax(a: Any, b: Any) -> Any:
-    """Maximum ignoring missing values (NaN only when both are missing)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return np.fmax(a, b)
-    if a != a:  # NaN
-        return b
-    if b != b:
-        return a
-    return a if a >= b else b
-
-
-def _fmax_scalar(a: float, b: float) -> float:
-    """:func:`_fmax` for two floats."""
-    if a != a:  # NaN
-        return b
-    if b != b:
-        return a
-    return a if a >= b else b
-
-
-def _either_scalar(a: bool | None, b: bool) -> bool:
-    return b if a is None else a or b
-
-
-def _raise_to_floor_scalar(raw: float, flag: bool) -> float:
-    return float(AID_FLOOR) if flag and raw < AID_FLOOR else raw
-
-
-def _either(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    return a | b if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a or b
-
-
-def _raise_to_floor(raw: Any, flag: Any) -> Any:
-    """An aid or help raises a category score of 0 or 1 to 2; missing stays missing."""
-    if isinstance(raw, np.ndarray) or isinstance(flag, np.ndarray):
-        with np.errstate(invalid="ignore"):
-            return np.where(flag & (raw < AID_FLOOR), float(AID_FLOOR), raw)
-    return float(AID_FLOOR) if flag and raw < AID_FLOOR else raw
-
-
-def _zero_if_missing(x: Any) -> Any:
-    if isinstance(x, np.ndarray):
-        return np.fmax(x, 0.0)  # category scores are >= 0; fmax maps NaN to 0
-    return 0.0 if x != x else x
+def _raw_categories(items: Sequence[Any]) -> list[Any]:
+    """Category scores before aids and help: the highest answered item of each category
+    (NaN when none is answered), over the 20 items in :data:`HAQ_ITEMS` order, each a float
+    (one assessment) or a 1-D array (one value per visit)."""
+    if not isinstance(items[0], np.ndarray):
+        # One assessment (None = unanswered): the same rule with Python's builtins.
+        scores: list[Any] = []
+        for start, stop in _CATEGORY_BOUNDS:
+            group = items[start:stop]
+            if None in group:
+                answered = [v for v in group if v is not None]
+                scores.append(max(answered) if answered else math.nan)
+            else:
+                scores.append(max(group))
+        return scores
+    raw_scores: list[Any] = []
+    for first, *rest in _CATEGORY_ITEMS:
+        raw = items[first]
+        for i in rest:
+            raw = np.fmax(raw, items[i])  # ignores a missing item; NaN when all are
+        raw_scores.append(raw)
+    return raw_scores
 
 
 def _score_columns(
@@ -374,47 +361,67 @@ def _score_columns(
     *,
     variant: HAQVariant,
     min_categories: int,
+    raw_categories: Sequence[Any] | None = None,
 ) -> tuple[list[Any], Any, Any]:
     """The formula, over the 20 item, 13 aid and 8 help values in the order of
     :data:`HAQ_ITEMS`, :data:`HAQ_AIDS` and :data:`HAQ_CATEGORIES`; each value is a float
-    (NaN = missing) or a 1-D array (one value per visit). Returns the 8 category scores,
-    the index and the number of answered categories.
+    (NaN = missing) or a 1-D array (one value per visit); for one assessment the items
+    are numbers or None (unanswered) and the flags True, False or None. Returns the 8
+    category scores, the index and the number of answered categories.
 
-    Category score = highest answered item (NaN when no item of the category is answered);
-    under ``with_aids_and_help`` an aid for the category or help from another person raises
-    0 or 1 to 2 (``without_aids`` counts help only; ``without_aids_and_help`` neither); the
-    index is the mean of the answered categories when at least ``min_categories`` are
-    answered, else NaN. Aid and help flags that are missing (NaN) count as not used.
+    Category score = highest answered item (NaN when no item of the category is answered;
+    :func:`_raw_categories`, which a caller scoring several variants passes in as
+    ``raw_categories`` to compute once); under ``with_aids_and_help`` an aid for the
+    category or help from another person raises 0 or 1 to 2 (``without_aids`` counts help
+    only; ``without_aids_and_help`` neither); the index is the mean of the answered
+    categories when at least ``min_categories`` are answered, else NaN. Aid and help flags
+    that are missing (NaN) count as not used.
     """
     use_aids = variant == "with_aids_and_help"
     use_help = variant in ("with_aids_and_help", "without_aids")
     # internal callers pass either all floats (one assessment) or all arrays (a frame)
     arrays = isinstance(items[0], np.ndarray)
-    fmax = _fmax if arrays else _fmax_scalar
-    either = _either if arrays else _either_scalar
-    raise_floor = _raise_to_floor if arrays else _raise_to_floor_scalar
+    raw_scores = _raw_categories(items) if raw_categories is None else raw_categories
     categories: list[Any] = []
-    for k, idx in enumerate(_CATEGORY_ITEM_IDX):
-        raw = items[idx[0]]
-        for i in idx[1:]:
-            raw = fmax(raw, items[i])
-        flag: Any = None
-        if use_aids:
-            for j in _CATEGORY_AID_IDX[k]:
-                flag = either(flag, aids[j] > 0)
-        if use_help:
-            flag = either(flag, help_[k] > 0)
-        categories.append(raw if flag is None else raise_floor(raw, flag))
     if not arrays:
-        present = [c for c in categories if c == c]  # NaN != NaN: unanswered
-        n = len(present)
-        one_index = sum(present) / n if n >= min_categories else math.nan
-        return categories, one_index, float(n)
+        # One assessment: the same rule with Python's builtins. Flags are True, False or
+        # None (not answered: not used); NaN < 2 is False, so an unanswered category
+        # stays unanswered.
+        n = 0
+        total_one = 0.0
+        for k, raw in enumerate(raw_scores):
+            if raw < AID_FLOOR:
+                used = use_help and help_[k]
+                if use_aids and not used:
+                    for j in _CATEGORY_AID_IDX[k]:
+                        if aids[j]:
+                            used = True
+                            break
+                if used:
+                    raw = float(AID_FLOOR)
+            categories.append(raw)
+            if raw == raw:  # NaN != NaN: unanswered
+                n += 1
+                total_one += raw
+        return categories, (total_one / n if n >= min_categories else math.nan), float(n)
+    for k, raw in enumerate(raw_scores):
+        flags = [aids[j] > 0 for j in _CATEGORY_AID_IDX[k]] if use_aids else []
+        if use_help:
+            flags.append(help_[k] > 0)
+        if not flags:
+            categories.append(raw)
+            continue
+        used = flags[0]
+        for more in flags[1:]:
+            used = used | more
+        # Raise 0 or 1 to 2 where an aid or help is used: items are 0..3, and maximum
+        # keeps an unanswered category NaN.
+        categories.append(np.maximum(raw, float(AID_FLOOR) * used))
     answered: Any = 0
     total: Any = 0.0
     for c in categories:
         answered = answered + (c == c)
-        total = total + _zero_if_missing(c)
+        total = total + np.fmax(c, 0.0)  # category scores are >= 0; fmax maps NaN to 0
     answered = np.broadcast_to(np.asarray(answered), np.shape(total))
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(answered >= min_categories, total / np.maximum(answered, 1), np.nan)
@@ -578,12 +585,10 @@ def haq_disability_index(
 # object face
 # --------------------------------------------------------------------------------------
 def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> None:
-    known_set = _KNOWN_SETS.get(known)
-    if known_set is None:
-        known_set = _KNOWN_SETS.setdefault(known, frozenset(known))
-    unknown = [g for g in given if g not in known_set]
-    if not unknown:
+    known_set = _KNOWN_SETS[known]
+    if known_set.issuperset(given):
         return
+    unknown = [g for g in given if g not in known_set]
     parts = []
     for name in unknown:
         close = difflib.get_close_matches(str(name), known, n=1)
@@ -591,7 +596,13 @@ def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> N
     raise SchemaError(f"unknown HAQ {what}(s): {', '.join(parts)}; known: {', '.join(known)}")
 
 
-_KNOWN_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+#: Names known to each converter, and an unanswered mapping to copy (cheaper than building).
+_KNOWN_SETS: Final[dict[tuple[str, ...], frozenset[str]]] = {
+    names: frozenset(names) for names in (_ITEM_NAMES, _AID_NAMES, HAQ_CATEGORIES)
+}
+_UNANSWERED: Final[dict[tuple[str, ...], dict[str, Any]]] = {
+    names: dict.fromkeys(names) for names in _KNOWN_SETS
+}
 
 
 def _is_missing(v: object) -> bool:
@@ -600,10 +611,10 @@ def _is_missing(v: object) -> bool:
 
 def _convert_items(values: Mapping[str, Any] | None) -> Mapping[str, int | None]:
     values = {} if values is None else values
-    if not isinstance(values, Mapping):
+    if type(values) is not dict and not isinstance(values, Mapping):
         raise SchemaError(f"HAQ items must be a mapping of item name to 0-3; got {values!r}")
     _unknown_names(values, _ITEM_NAMES, "item")
-    out: dict[str, int | None] = dict.fromkeys(_ITEM_NAMES)  # in questionnaire order
+    out: dict[str, int | None] = _UNANSWERED[_ITEM_NAMES].copy()  # in questionnaire order
     for name, v in values.items():
         if v is None or v is pd.NA:
             continue
@@ -633,12 +644,12 @@ def _convert_flags(
         values = {}
     if isinstance(values, str):
         values = [values]
-    if not isinstance(values, Mapping):
+    if type(values) is not dict and not isinstance(values, Mapping):
         values = dict.fromkeys(values, True)
     _unknown_names(values, known, what)
-    out: dict[str, bool | None] = dict.fromkeys(known)
+    out: dict[str, bool | None] = _UNANSWERED[known].copy()
     for k, v in values.items():
-        out[k] = _flag(v, what, k)
+        out[k] = v if v is True or v is False else _flag(v, what, k)
     return MappingProxyType(out)
 
 
@@ -783,14 +794,11 @@ class HAQ:
         return "with_aids_and_help"
 
     def _score(self, variant: HAQVariant) -> tuple[list[float], float, int]:
-        def values(mapping: Mapping[str, Any]) -> list[float]:
-            # validated ints and bools compare and add as numbers; None is missing
-            return [math.nan if v is None else v for v in mapping.values()]
-
+        # Validated ints and bools, None where not answered, in questionnaire order.
         cats, index, n = _score_columns(
-            values(self.items),
-            values(self.aids),
-            values(self.help),
+            tuple(self.items.values()),
+            tuple(self.aids.values()),
+            tuple(self.help.values()),
             variant=variant,
             min_categories=self.min_categories,
         )
@@ -936,12 +944,28 @@ _HAQ_KNOWN: Final[tuple[str, ...]] = (
 )
 
 
+def _haq_columns(visits: pd.DataFrame) -> bool:
+    """Check the frame's HAQ columns (a misspelled ``haq_`` column, or none at all raise
+    SchemaError); return whether it records ``haq_di``."""
+    check_unknown_prefixed(visits, "haq_", _HAQ_KNOWN)
+    columns = set(visits.columns)
+    has_answers = bool(columns & {s.name for s in (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS)})
+    has_index = "haq_di" in columns
+    if not has_answers and not has_index:
+        raise SchemaError(
+            "the visits frame has no HAQ columns: give the item columns "
+            f"({', '.join(_ITEM_COLUMNS[:2])}, ...) with the aid/help columns, and/or 'haq_di'"
+        )
+    return has_index
+
+
 def _read_haq(
     visits: pd.DataFrame,
 ) -> tuple[list[FloatArray], list[FloatArray], list[FloatArray], FloatArray | None]:
     """Validated item, aid and help columns (all-NaN where a column is absent) and the
-    recorded index (or None)."""
-    check_unknown_prefixed(visits, "haq_", _HAQ_KNOWN)
+    recorded index (or None): the collecting path, listing every failing cell in one
+    error."""
+    has_index = _haq_columns(visits)
     columns = set(visits.columns)
     n = len(visits)
     collector = FailureCollector(visits)
@@ -963,15 +987,68 @@ def _read_haq(
     items = block(_ITEM_SPECS, False)
     aids = block(_AID_SPECS, True)
     help_ = block(_HELP_SPECS, True)
-    index = float_column(visits, _INDEX_SPEC, collector) if "haq_di" in columns else None
-    has_answers = bool(columns & {s.name for s in (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS)})
-    if not has_answers and index is None:
-        raise SchemaError(
-            "the visits frame has no HAQ columns: give the item columns "
-            f"({', '.join(_ITEM_COLUMNS[:2])}, ...) with the aid/help columns, and/or 'haq_di'"
-        )
+    index = float_column(visits, _INDEX_SPEC, collector) if has_index else None
     collector.raise_if_failed()
     return items, aids, help_, index
+
+
+def _index_clash(index: FloatArray, recorded: FloatArray) -> npt.NDArray[np.bool_]:
+    """Rows whose recorded ``haq_di`` disagrees with the index computed from the items."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(index) & ~np.isnan(recorded) & (np.abs(index - recorded) > INDEX_TOLERANCE)
+
+
+def _frame_scores(
+    items: Sequence[FloatArray],
+    aids: Sequence[FloatArray],
+    help_: Sequence[FloatArray],
+    recorded: FloatArray | None,
+    *,
+    min_categories: int,
+    unadjusted_variant: HAQVariant,
+) -> tuple[dict[str, FloatArray], npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
+    """The numeric output columns of :func:`score_haq`, the source codes (-1 none, 0 items,
+    1 recorded index) and the rows whose recorded index disagrees with their items (an
+    error for the caller to raise), for rows given as 1-D arrays."""
+    raw = _raw_categories(items)
+    cat_list, index, answered = _score_columns(
+        items,
+        aids,
+        help_,
+        variant="with_aids_and_help",
+        min_categories=min_categories,
+        raw_categories=raw,
+    )
+    _, unadjusted, _ = _score_columns(
+        items,
+        aids,
+        help_,
+        variant=unadjusted_variant,
+        min_categories=min_categories,
+        raw_categories=raw,
+    )
+    source = np.where(np.isnan(index), -1, 0).astype(np.int8)
+    clash = np.zeros(np.shape(index), dtype=bool)
+    if recorded is not None:
+        clash = _index_clash(index, recorded)
+        use_recorded = np.isnan(index) & ~np.isnan(recorded)
+        index = np.where(use_recorded, recorded, index)
+        source[use_recorded] = 1
+        answered = np.where(use_recorded & (answered == 0), np.nan, answered)
+    return (
+        {
+            "haq_di": index,
+            "haq_di_unadjusted": unadjusted,
+            **{f"haq_cat_{c}": cat_list[k] for k, c in enumerate(HAQ_CATEGORIES)},
+            "haq_n_categories": answered,
+        },
+        source,
+        clash,
+    )
+
+
+_N_ITEMS: Final = len(_ITEM_SPECS)
+_N_FLAGS: Final = len(_AID_SPECS) + len(_HELP_SPECS)
 
 
 def score_haq(
@@ -1031,52 +1108,46 @@ def score_haq(
     """
     mc = _check_min_categories(min_categories)
     _check_variant(unadjusted_variant, ("without_aids_and_help", "without_aids"))
-    items, aids, help_, recorded = _read_haq(visits)
-    cat_list, index, answered = _score_columns(
-        items, aids, help_, variant="with_aids_and_help", min_categories=mc
-    )
-    _, unadjusted, _ = _score_columns(
-        items, aids, help_, variant=unadjusted_variant, min_categories=mc
-    )
+    has_index = _haq_columns(visits)
     n = len(visits)
-    index = np.broadcast_to(np.asarray(index, dtype=np.float64), (n,))
-    unadjusted = np.broadcast_to(np.asarray(unadjusted, dtype=np.float64), (n,))
-    answered = np.broadcast_to(np.asarray(answered, dtype=np.float64), (n,))
-    source = np.where(np.isnan(index), -1, 0)
-    if recorded is not None:
-        with np.errstate(invalid="ignore"):
-            clash = (
-                ~np.isnan(index)
-                & ~np.isnan(recorded)
-                & (np.abs(index - recorded) > INDEX_TOLERANCE)
-            )
+    names = HAQ_OUTPUT_COLUMNS[:-1]
+    # One (columns, rows) array: each output column is a contiguous row of it, and the
+    # result frame takes it as its block without a copy.
+    table = np.empty((len(names), n), dtype=np.float64)
+    results = dict(zip(names, table, strict=True))
+    source = np.empty(n, dtype=np.int8)
+    options: dict[str, Any] = {"min_categories": mc, "unadjusted_variant": unadjusted_variant}
+    specs = (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS, *((_INDEX_SPEC,) if has_index else ()))
+
+    def block(start: int, stop: int, columns: list[FloatArray], _masks: object) -> bool:
+        items = columns[:_N_ITEMS]
+        aids = columns[_N_ITEMS : _N_ITEMS + len(_AID_SPECS)]
+        help_ = columns[_N_ITEMS + len(_AID_SPECS) : _N_ITEMS + _N_FLAGS]
+        recorded = columns[-1] if has_index else None
+        scores, codes, clash = _frame_scores(items, aids, help_, recorded, **options)
         if clash.any():
-            collector = FailureCollector(visits)
-            collector.add(
-                clash,
-                "haq_di",
-                recorded,
-                "disagrees with the HAQ-DI computed from the items (drop one of them)",
-                schema=True,
-            )
-            collector.raise_if_failed()
-        use_recorded = np.isnan(index) & ~np.isnan(recorded)
-        index = np.where(use_recorded, recorded, index)
-        source = np.where(use_recorded, 1, source)
-        answered = np.where(use_recorded & (answered == 0), np.nan, answered)
-    out = pd.DataFrame(
-        {
-            "haq_di": index,
-            "haq_di_unadjusted": unadjusted,
-            **{
-                f"haq_cat_{c}": np.broadcast_to(np.asarray(cat_list[k], dtype=np.float64), (n,))
-                for k, c in enumerate(HAQ_CATEGORIES)
-            },
-            "haq_n_categories": answered,
-        },
-        index=visits.index,
-        dtype="float64",
-    )
+            return False
+        for name in names:
+            results[name][start:stop] = scores[name]
+        source[start:stop] = codes
+        return True
+
+    if not scan_blocks(visits, specs, block):
+        # The collecting path: text cells, or failures to list (then it raises).
+        items, aids, help_, recorded = _read_haq(visits)
+        scores, source, clash = _frame_scores(items, aids, help_, recorded, **options)
+        for name in names:
+            results[name][:] = scores[name]
+        collector = FailureCollector(visits)
+        collector.add(
+            clash,
+            "haq_di",
+            recorded if recorded is not None else np.full(n, np.nan),
+            "disagrees with the HAQ-DI computed from the items (drop one of them)",
+            schema=True,
+        )
+        collector.raise_if_failed()
+    out = pd.DataFrame(table.T, index=visits.index, columns=list(names), copy=False)
     out["haq_di_source"] = pd.Series(
         labelled_categorical(source, ("items", "recorded index")), index=visits.index
     )

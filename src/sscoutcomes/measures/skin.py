@@ -31,6 +31,7 @@ from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    any_missing,
     check_number,
     check_unknown_prefixed,
     float_column,
@@ -38,6 +39,8 @@ from .._validation import (
     numeric_columns,
     optional_in_range,
     require_all_or_none,
+    scan_blocks,
+    with_missing,
 )
 from ..errors import OutOfRangeError, SchemaError
 
@@ -60,6 +63,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 #: The 17 mRSS sites, in the order of the Khanna 2017 standardisation form.
 SKIN_SITES: Final[tuple[str, ...]] = (
@@ -148,13 +152,30 @@ def _sum_sites(sites: Sequence[Any]) -> Any:
     pro-rating).
 
     ``sites`` holds the 17 grades in :data:`SKIN_SITES` order, each a float (one
-    assessment) or a 1-D array (one value per visit). Arrays are added in place into one
-    output, so the frame face costs about what reading the grades costs.
+    assessment) or a 1-D array (one value per visit): float arrays with NaN for missing
+    grades, or integer arrays whose missing grades the caller masks afterwards
+    (:func:`_site_totals`). Arrays are added in place into one output, so the frame face
+    costs about what reading the grades costs.
     """
-    total = sites[0] + 0.0  # a new float or a new array: never the caller's
+    first = sites[0]
+    if isinstance(first, np.ndarray):
+        # A new array, never the caller's: whole numbers add as int64 (a Cohort's frames).
+        total = first.astype(np.int64 if first.dtype.kind in "biu" else np.float64)
+    else:
+        total = first + 0.0
     for grade in sites[1:]:
         total += grade
     return total
+
+
+def _site_totals(sites: list[npt.NDArray[Any]], masks: list[BoolArray | None]) -> FloatArray:
+    """:func:`_sum_sites` over block columns, NaN where any site is missing (by NaN or, for
+    integer storage, by its mask)."""
+    total = _sum_sites(sites)
+    missing = any_missing(masks)
+    if missing is None and total.dtype == np.float64:
+        return np.asarray(total, dtype=np.float64)
+    return with_missing(total, missing)
 
 
 def _columns(a: FloatArray) -> list[FloatArray]:
@@ -499,10 +520,9 @@ class SkinScore:
 # --------------------------------------------------------------------------------------
 # frame face
 # --------------------------------------------------------------------------------------
-def _read_skin(
-    visits: pd.DataFrame,
-) -> tuple[list[FloatArray] | None, FloatArray | None]:
-    """Validated 17 site columns and the total column, each None when absent."""
+def _skin_columns(visits: pd.DataFrame) -> tuple[bool, bool]:
+    """Whether the frame has the 17 site columns and the total; SchemaError for a partial
+    or misspelled set, or neither."""
     check_unknown_prefixed(visits, "mrss_", _SITE_COLUMNS)
     has_sites = require_all_or_none(visits, _SITE_COLUMNS, "mRSS site")
     has_total = "mrss" in visits.columns
@@ -511,18 +531,49 @@ def _read_skin(
             "the visits frame has no mRSS columns: give the 17 site columns "
             f"({', '.join(_SITE_COLUMNS[:2])}, ...) and/or the total 'mrss'"
         )
+    return has_sites, has_total
+
+
+def _total_clash(from_sites: FloatArray, total: FloatArray) -> npt.NDArray[np.bool_]:
+    """Rows whose recorded total disagrees with the sum of their sites."""
+    with np.errstate(invalid="ignore"):
+        clash: npt.NDArray[np.bool_] = (
+            ~np.isnan(from_sites) & ~np.isnan(total) & (from_sites != total)
+        )
+    return clash
+
+
+def _read_skin(
+    visits: pd.DataFrame,
+) -> tuple[list[FloatArray] | None, FloatArray | None]:
+    """Validated 17 site columns and the total column, each None when absent (the collecting
+    path: every failing cell is listed in one error)."""
+    has_sites, has_total = _skin_columns(visits)
     collector = FailureCollector(visits)
     sites = numeric_columns(visits, _SITE_SPECS, collector) if has_sites else None
     total = float_column(visits, _TOTAL_SPEC, collector) if has_total else None
     if sites is not None and total is not None:
-        from_sites = _sum_sites(sites)
-        with np.errstate(invalid="ignore"):
-            clash = ~np.isnan(from_sites) & ~np.isnan(total) & (from_sites != total)
         collector.add(
-            clash, "mrss", total, "disagrees with the sum of the 17 site grades", schema=True
+            _total_clash(_sum_sites(sites), total),
+            "mrss",
+            total,
+            "disagrees with the sum of the 17 site grades",
+            schema=True,
         )
     collector.raise_if_failed()
     return sites, total
+
+
+def _mrss_from(from_sites: FloatArray | None, total: FloatArray | None) -> FloatArray:
+    """The total of each row: the sum of its sites, else its recorded total."""
+    if from_sites is None:
+        assert total is not None  # noqa: S101  (guaranteed by _skin_columns)
+        return np.array(total, dtype=np.float64)
+    if total is not None:
+        missing = np.isnan(from_sites)
+        if missing.any():
+            from_sites[missing] = total[missing]
+    return from_sites
 
 
 def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
@@ -564,16 +615,25 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     >>> score_mrss(visits).tolist()
     [18.0, 13.0]
     """
-    sites, total = _read_skin(visits)
-    if sites is not None:
-        result = _sum_sites(sites)
-        if total is not None:
-            missing = np.isnan(result)
-            if missing.any():
-                result[missing] = total[missing]
-    else:
-        assert total is not None  # noqa: S101  (guaranteed by _read_skin)
-        result = total
+    has_sites, has_total = _skin_columns(visits)
+    specs = (*(_SITE_SPECS if has_sites else ()), *((_TOTAL_SPEC,) if has_total else ()))
+    result = np.empty(len(visits), dtype=np.float64)
+
+    def block(
+        start: int, stop: int, columns: list[npt.NDArray[Any]], masks: list[BoolArray | None]
+    ) -> bool:
+        k = len(_SITE_SPECS)
+        from_sites = _site_totals(columns[:k], masks[:k]) if has_sites else None
+        total = with_missing(columns[-1], masks[-1]) if has_total else None
+        if from_sites is not None and total is not None and _total_clash(from_sites, total).any():
+            return False
+        result[start:stop] = _mrss_from(from_sites, total)
+        return True
+
+    if not scan_blocks(visits, specs, block, integers=True):
+        # The collecting path: text cells, or failures to list (then it raises).
+        sites, total = _read_skin(visits)
+        result = _mrss_from(None if sites is None else _sum_sites(sites), total)
     return pd.Series(result, index=visits.index, name="mrss", dtype="float64")
 
 
