@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rows", type=int, action="append", help="visit rows (repeatable); default 1e5 and 1e6"
     )
-    parser.add_argument("--repeat", type=int, default=3, help="timed repeats (best is kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed repeats (best is kept)")
     parser.add_argument("--loop-sample", type=int, default=2000, help="rows timed in loops")
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--cases", nargs="*", help="only these cases")

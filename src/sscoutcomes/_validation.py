@@ -12,7 +12,7 @@ import math
 import numbers
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Literal
 
@@ -38,6 +38,7 @@ __all__ = [
     "numeric_columns",
     "optional_in_range",
     "read_numeric_columns",
+    "row_blocks",
     "scan_blocks",
     "series_to_float",
     "with_missing",
@@ -514,6 +515,14 @@ def _int_block_valid(raw: npt.NDArray[Any], spec: ColumnSpec) -> bool:
     if lo is not None and raw.min() < lo:
         return False
     return not (hi is not None and raw.max() > hi)
+
+
+def row_blocks(n: int) -> Iterator[slice]:
+    """Slices of :data:`BLOCK_ROWS` rows covering ``range(n)``, in order: for array
+    functions that check and compute block by block, so that each block is read from
+    memory once and worked on in cache."""
+    for start in range(0, n, BLOCK_ROWS):
+        yield slice(start, min(n, start + BLOCK_ROWS))
 
 
 def _threads() -> int:

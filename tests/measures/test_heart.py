@@ -182,3 +182,22 @@ def test_record_round_trip() -> None:
     again = EchoFinding.from_record(e.to_record())
     assert again == e
     assert EchoFinding.from_record({"tr_velocity_m_s": np.nan}) is None
+
+
+def test_spap_over_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sscoutcomes._validation as validation
+
+    monkeypatch.setattr(validation, "BLOCK_ROWS", 4)
+    trv = np.linspace(0.0, 5.0, 23).reshape(23, 1)
+    rap = np.array([3.0, 8.0, 15.0])
+    out = estimate_spap(trv, rap)
+    assert out.shape == (23, 3)
+    np.testing.assert_array_equal(out, 4.0 * trv**2 + rap)
+    late = np.linspace(0.0, 5.0, 23)
+    late[21] = 310.0
+    with pytest.raises(UnitError, match="310"):
+        estimate_spap(late, 5.0)
+    late[21] = -1.0
+    with pytest.raises(OutOfRangeError, match="tr_velocity_m_s = -1"):
+        estimate_spap(late, 5.0)
+    assert estimate_spap(np.array([]), 5.0).shape == (0,)

@@ -209,6 +209,7 @@ _CATEGORY_ITEMS: Final[tuple[tuple[int, ...], ...]] = tuple(
 _CATEGORY_BOUNDS: Final[tuple[tuple[int, int], ...]] = tuple(
     (members[0], members[-1] + 1) for members in _CATEGORY_ITEMS
 )
+_CATEGORY_SLICES: Final[tuple[slice, ...]] = tuple(slice(a, b) for a, b in _CATEGORY_BOUNDS)
 assert all(  # noqa: S101  (a module invariant of the item table, not an input check)
     members == tuple(range(start, stop))
     for members, (start, stop) in zip(_CATEGORY_ITEMS, _CATEGORY_BOUNDS, strict=True)
@@ -336,6 +337,8 @@ def _raw_categories(items: Sequence[Any]) -> list[Any]:
     (one assessment) or a 1-D array (one value per visit)."""
     if not isinstance(items[0], np.ndarray):
         # One assessment (None = unanswered): the same rule with Python's builtins.
+        if None not in items:
+            return list(map(max, map(items.__getitem__, _CATEGORY_SLICES)))
         scores: list[Any] = []
         for start, stop in _CATEGORY_BOUNDS:
             group = items[start:stop]
@@ -600,6 +603,8 @@ def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> N
 _KNOWN_SETS: Final[dict[tuple[str, ...], frozenset[str]]] = {
     names: frozenset(names) for names in (_ITEM_NAMES, _AID_NAMES, HAQ_CATEGORIES)
 }
+_INT_ONLY: Final = {int}
+_NAME_COLLECTIONS: Final = (list, tuple, set, frozenset)
 _UNANSWERED: Final[dict[tuple[str, ...], dict[str, Any]]] = {
     names: dict.fromkeys(names) for names in _KNOWN_SETS
 }
@@ -615,6 +620,14 @@ def _convert_items(values: Mapping[str, Any] | None) -> Mapping[str, int | None]
         raise SchemaError(f"HAQ items must be a mapping of item name to 0-3; got {values!r}")
     _unknown_names(values, _ITEM_NAMES, "item")
     out: dict[str, int | None] = _UNANSWERED[_ITEM_NAMES].copy()  # in questionnaire order
+    answers = values.values()
+    if (
+        answers
+        and set(map(type, answers)) == _INT_ONLY
+        and 0 <= min(answers) <= max(answers) <= ITEM_MAX
+    ):
+        out.update(values)  # the common case (whole numbers 0-3), checked cheaply
+        return MappingProxyType(out)
     for name, v in values.items():
         if v is None or v is pd.NA:
             continue
@@ -644,7 +657,9 @@ def _convert_flags(
         values = {}
     if isinstance(values, str):
         values = [values]
-    if type(values) is not dict and not isinstance(values, Mapping):
+    if type(values) in _NAME_COLLECTIONS or (
+        type(values) is not dict and not isinstance(values, Mapping)
+    ):
         values = dict.fromkeys(values, True)
     _unknown_names(values, known, what)
     out: dict[str, bool | None] = _UNANSWERED[known].copy()

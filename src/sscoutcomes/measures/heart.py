@@ -52,6 +52,7 @@ from .._validation import (
     clean_value,
     float_column,
     labelled_categorical,
+    row_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 
@@ -144,11 +145,23 @@ def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
     ...
     sscoutcomes.errors.UnitError: tr_velocity_m_s = 310 is above 6 m/s: it looks like cm/s ...
     """
-    trv, rap = as_float_array(tr_velocity_m_s), as_float_array(rap_mmhg)
+    trv, rap = np.broadcast_arrays(as_float_array(tr_velocity_m_s), as_float_array(rap_mmhg))
+    if trv.ndim == 0:
+        _check_spap_inputs(trv, rap)
+        return float(_spap_kernel(trv, rap))
+    # Block by block (in order, so the first bad block raises): each block is read once
+    # and checked and computed while in cache.
+    out = np.empty(trv.shape, dtype=np.float64)
+    flat_out, flat_trv, flat_rap = out.reshape(-1), trv.reshape(-1), rap.reshape(-1)
+    for rows in row_blocks(flat_out.size):
+        _check_spap_inputs(flat_trv[rows], flat_rap[rows])
+        flat_out[rows] = _spap_kernel(flat_trv[rows], flat_rap[rows])
+    return out
+
+
+def _check_spap_inputs(trv: FloatArray, rap: FloatArray) -> None:
     _check_trv(trv)
     check_array_range("rap_mmhg", rap, 0, 30, "mmHg")
-    out = _spap_kernel(*np.broadcast_arrays(trv, rap))
-    return float(out) if out.ndim == 0 else out
 
 
 def _rap_kernel(ivc: FloatArray, collapse: FloatArray) -> FloatArray:
