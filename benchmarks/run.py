@@ -140,8 +140,9 @@ def make_visits(rows: int, groups: list[str], kind: str) -> pd.DataFrame:
     return visits.assign(**scored)
 
 
-def object_timings(repeat: int = 5) -> dict[str, float]:
-    """Microseconds per object for the object-face targets."""
+def object_timings(repeat: int = 25) -> dict[str, float]:
+    """Microseconds per object for the object-face targets: the best of ``repeat`` batches
+    (as ``timeit`` reports), since a shared machine's noise only ever adds time."""
     from cases import OBJECT_CASES
 
     out = {}

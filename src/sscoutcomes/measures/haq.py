@@ -209,6 +209,10 @@ _CATEGORY_ITEMS: Final[tuple[tuple[int, ...], ...]] = tuple(
 _CATEGORY_BOUNDS: Final[tuple[tuple[int, int], ...]] = tuple(
     (members[0], members[-1] + 1) for members in _CATEGORY_ITEMS
 )
+#: The category of each aid (position in HAQ_CATEGORIES), in HAQ_AIDS order.
+_AID_CATEGORY_POS: Final[tuple[int, ...]] = tuple(
+    HAQ_CATEGORIES.index(HAQ_AIDS[a]) for a in _AID_NAMES
+)
 _CATEGORY_SLICES: Final[tuple[slice, ...]] = tuple(slice(a, b) for a, b in _CATEGORY_BOUNDS)
 assert all(  # noqa: S101  (a module invariant of the item table, not an input check)
     members == tuple(range(start, stop))
@@ -284,6 +288,8 @@ HAQ_OUTPUT_COLUMNS: Final[tuple[str, ...]] = (
 # kernel
 # --------------------------------------------------------------------------------------
 def _check_variant(variant: object, allowed: Iterable[str]) -> None:
+    if variant in allowed:
+        return
     allowed = tuple(allowed)
     if variant not in allowed:
         raise SchemaError(
@@ -390,22 +396,19 @@ def _score_columns(
         # One assessment: the same rule with Python's builtins. Flags are True, False or
         # None (not answered: not used); NaN < 2 is False, so an unanswered category
         # stays unanswered.
-        n = 0
-        total_one = 0.0
-        for k, raw in enumerate(raw_scores):
-            if raw < AID_FLOOR:
-                used = use_help and help_[k]
-                if use_aids and not used:
-                    for j in _CATEGORY_AID_IDX[k]:
-                        if aids[j]:
-                            used = True
-                            break
-                if used:
-                    raw = float(AID_FLOOR)
-            categories.append(raw)
-            if raw == raw:  # NaN != NaN: unanswered
-                n += 1
-                total_one += raw
+        used = [bool(h) for h in help_] if use_help else [False] * len(raw_scores)
+        if use_aids:
+            for j, aid in enumerate(aids):
+                if aid:
+                    used[_AID_CATEGORY_POS[j]] = True
+        floor = float(AID_FLOOR)
+        categories = [
+            floor if flag and raw < floor else raw
+            for raw, flag in zip(raw_scores, used, strict=True)
+        ]
+        present = [c for c in categories if c == c]  # NaN != NaN: unanswered
+        n = len(present)
+        total_one = sum(present)
         return categories, (total_one / n if n >= min_categories else math.nan), float(n)
     for k, raw in enumerate(raw_scores):
         flags = [aids[j] > 0 for j in _CATEGORY_AID_IDX[k]] if use_aids else []
