@@ -112,6 +112,12 @@ def test_flags_from_booleans_and_numbers() -> None:
     assert not scan(pd.DataFrame({"f": [0.0, 1.0, 2.0]}), [FLAG])[0]
 
 
+def test_duplicate_column_names_raise() -> None:
+    frame = pd.DataFrame([[1, 2]], columns=["x", "x"])
+    with pytest.raises(SchemaError, match="2 columns named 'x'"):
+        scan(frame, [GRADE])
+
+
 def test_text_and_absent_columns() -> None:
     assert not scan(pd.DataFrame({"x": ["1", "2"]}), [GRADE])[0]
     ok, (values,), _ = scan(pd.DataFrame({"other": [1, 2]}), [GRADE])

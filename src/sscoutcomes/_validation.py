@@ -575,7 +575,12 @@ def scan_blocks(
         if spec.name not in frame.columns:
             storage.append(None)
             continue
-        found = _numeric_storage(frame[spec.name])
+        column = frame[spec.name]
+        if not isinstance(column, pd.Series):
+            raise SchemaError(
+                f"the visits frame has {column.shape[1]} columns named {spec.name!r}; keep one"
+            )
+        found = _numeric_storage(column)
         if found is None:
             return False
         storage.append(found)

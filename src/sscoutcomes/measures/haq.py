@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -287,8 +287,8 @@ HAQ_OUTPUT_COLUMNS: Final[tuple[str, ...]] = (
 # --------------------------------------------------------------------------------------
 # kernel
 # --------------------------------------------------------------------------------------
-def _check_variant(variant: object, allowed: Iterable[str]) -> None:
-    if variant in allowed:
+def _check_variant(variant: object, allowed: Collection[str]) -> None:
+    if isinstance(variant, str) and variant in allowed:
         return
     allowed = tuple(allowed)
     if variant not in allowed:
