@@ -396,8 +396,8 @@ def _score_columns(
         # One assessment: the same rule with Python's builtins. Flags are True, False or
         # None (not answered: not used); NaN < 2 is False, so an unanswered category
         # stays unanswered.
-        used = [bool(h) for h in help_] if use_help else [False] * len(raw_scores)
-        if use_aids:
+        used = list(map(bool, help_)) if use_help else [False] * len(raw_scores)
+        if use_aids and any(aids):
             for j, aid in enumerate(aids):
                 if aid:
                     used[_AID_CATEGORY_POS[j]] = True
@@ -658,7 +658,7 @@ def _convert_flags(
 ) -> Mapping[str, bool | None]:
     if values is None:
         values = {}
-    if isinstance(values, str):
+    elif isinstance(values, str):
         values = [values]
     if type(values) in _NAME_COLLECTIONS or (
         type(values) is not dict and not isinstance(values, Mapping)
