@@ -340,26 +340,21 @@ def _as_numeric(series: pd.Series[Any]) -> tuple[FloatArray, npt.NDArray[np.bool
 def _check_values(
     values: FloatArray,
     spec: ColumnSpec,
-    collector: FailureCollector | None,
+    collector: FailureCollector,
     column: str,
     scratch: FloatArray | None = None,
-) -> bool:
-    """Record out-of-range and non-integer cells of a 1-D ``values`` (NaN = missing); with
-    ``collector=None`` only say whether something fails. Returns whether something failed.
+) -> None:
+    """Record out-of-range and non-integer cells of a 1-D ``values`` (NaN = missing).
 
     The common all-valid case costs a few whole-array reductions and, for integer columns,
     two passes into ``scratch`` (a reusable buffer of the same size, to avoid allocating);
     masks are only built when a reduction shows a failure.
     """
     if values.size == 0:
-        return False
-    failed = False
+        return
     if spec.lo is not None and spec.hi is not None:
         lo, hi = spec.lo, spec.hi
         if np.fmin.reduce(values, axis=None) < lo or np.fmax.reduce(values, axis=None) > hi:
-            failed = True
-            if collector is None:
-                return True
             with np.errstate(invalid="ignore"):
                 outside = (values < lo) | (values > hi)
             reason = f"is outside {spec.range_text}"
@@ -371,13 +366,9 @@ def _check_values(
         frac = np.rint(values, out=buf)
         np.subtract(values, frac, out=frac)
         if np.fmax.reduce(frac, axis=None) > 0 or np.fmin.reduce(frac, axis=None) < 0:
-            failed = True
-            if collector is None:
-                return True
             with np.errstate(invalid="ignore"):
                 fractional = ~np.isnan(values) & (values != np.round(values))
             collector.add(fractional, column, values, f"is not an integer ({spec.range_text})")
-    return failed
 
 
 def float_column(
