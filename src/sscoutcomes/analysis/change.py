@@ -120,7 +120,7 @@ def change_from_baseline(
     numbers = ("baseline_day", "baseline", "day", "value", "change", "percent_change")
     table = np.empty((len(numbers), n_p * n_t * n_m), dtype=np.float64)
     col = dict(zip(numbers, table, strict=True))
-    grid = {name: row.reshape(n_p, n_t, n_m) for name, row in col.items()}
+    grid = {name: col[name].reshape(n_p, n_t, n_m) for name in numbers[:4]}
     for j, m in enumerate(names):
         grid["baseline_day"][:, :, j] = paired.baseline_day[m][:, None]
         grid["baseline"][:, :, j] = paired.baseline[m][:, None]

@@ -593,32 +593,8 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
         if "patient_id" not in pat.columns:
             raise SchemaError("the patients frame lacks the 'patient_id' column")
         _check_ids(pat, "patients frame")
-        all_ids = pd.concat(
-            [visit_ids.reset_index(drop=True), pat["patient_id"].reset_index(drop=True)],
-            ignore_index=True,
-        )
-    else:
-        all_ids = visit_ids.reset_index(drop=True)
-    grouped = _sorted_runs(visit_ids)
-    if grouped is not None and pat is not None:
-        # The patients frame may add patients without visits: then sort them in with the rest.
-        pat_codes = grouped[1].get_indexer(pd.Index(pat["patient_id"]))
-        grouped = None if (pat_codes < 0).any() else grouped
-    if grouped is not None:
-        code_visits, ids = grouped
-        codes_all = (
-            code_visits if pat is None else np.concatenate([code_visits, pat_codes])
-        ).astype(np.int64)
-    else:
-        try:
-            codes_all, uniques = pd.factorize(all_ids, sort=True)
-        except TypeError as exc:
-            raise SchemaError(
-                f"patient_id values cannot be ordered (mixed types?): {exc}"
-            ) from None
-        codes_all = codes_all.astype(np.int64)
-        code_visits = codes_all[: len(visits)]
-        ids = pd.Index(uniques, name="patient_id")
+    codes_all, ids = _patient_codes(visit_ids, None if pat is None else pat["patient_id"])
+    code_visits = codes_all[: len(visits)]
 
     # Registries usually arrive sorted by patient and day: then the sort is skipped.
     already_sorted = bool(
@@ -682,6 +658,31 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
         last_contact_day=contact,
         has_status=pat is not None,
     )
+
+
+def _patient_codes(
+    visit_ids: pd.Series[Any], patient_ids: pd.Series[Any] | None
+) -> tuple[IntArray, pd.Index]:
+    """Codes of the visits' patient ids, followed by those of the patients frame's ids, and
+    the sorted unique ids (position = code). Sorted visits whose ids cover every patient
+    need no hashing (:func:`_sorted_runs`); anything else is factorized."""
+    grouped = _sorted_runs(visit_ids)
+    if grouped is not None:
+        code, ids = grouped
+        if patient_ids is None:
+            return code, ids
+        patient_codes = ids.get_indexer(pd.Index(patient_ids))
+        if not (patient_codes < 0).any():
+            return np.concatenate([code, patient_codes]).astype(np.int64), ids
+        # The patients frame adds patients without visits: sort them in with the rest.
+    all_ids = visit_ids.reset_index(drop=True)
+    if patient_ids is not None:
+        all_ids = pd.concat([all_ids, patient_ids.reset_index(drop=True)], ignore_index=True)
+    try:
+        codes, uniques = pd.factorize(all_ids, sort=True)
+    except TypeError as exc:
+        raise SchemaError(f"patient_id values cannot be ordered (mixed types?): {exc}") from None
+    return codes.astype(np.int64), pd.Index(uniques, name="patient_id")
 
 
 def _sorted_runs(ids: pd.Series[Any]) -> tuple[IntArray, pd.Index] | None:
