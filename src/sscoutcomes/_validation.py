@@ -576,16 +576,16 @@ def scan_blocks(
             return False
         storage.append(found)
     as_integers = integers and all(s is None or s[0].dtype.kind in "biu" for s in storage)
-    n_blocks = -(-n // BLOCK_ROWS)
-    workers = min(_threads(), n_blocks)
+    blocks = list(row_blocks(n))
+    workers = min(_threads(), len(blocks))
     failed = threading.Event()
     if workers <= 1:
-        return _scan(specs, storage, kernel, n, range(n_blocks), failed, as_integers)
-    per_worker = -(-n_blocks // workers)
-    parts = [range(i, min(n_blocks, i + per_worker)) for i in range(0, n_blocks, per_worker)]
+        return _scan(specs, storage, kernel, blocks, failed, as_integers)
+    per_worker = -(-len(blocks) // workers)
+    parts = [blocks[i : i + per_worker] for i in range(0, len(blocks), per_worker)]
     with ThreadPoolExecutor(len(parts), thread_name_prefix="sscoutcomes") as pool:
         done = list(
-            pool.map(lambda p: _scan(specs, storage, kernel, n, p, failed, as_integers), parts)
+            pool.map(lambda p: _scan(specs, storage, kernel, p, failed, as_integers), parts)
         )
     return all(done)
 
@@ -594,13 +594,15 @@ def _scan(
     specs: Sequence[ColumnSpec],
     storage: Sequence[Storage | None],
     kernel: BlockKernel,
-    n: int,
-    blocks: range,
+    blocks: Sequence[slice],
     failed: threading.Event,
     as_integers: bool,
 ) -> bool:
-    """:func:`scan_blocks` over the given blocks, with this worker's own buffers."""
-    size = min(n, BLOCK_ROWS)
+    """:func:`scan_blocks` over the given blocks, with this worker's own buffers (only for
+    the columns that need converting to float64)."""
+    if not blocks:
+        return True
+    size = blocks[0].stop - blocks[0].start
     absent: Storage = (
         (np.zeros(size, dtype=np.int8), np.ones(size, dtype=bool))
         if as_integers
@@ -609,13 +611,17 @@ def _scan(
     for part in absent:
         if part is not None:
             part.flags.writeable = False
-    buffers = [np.empty(size) for _ in specs]
+    buffers = [
+        None
+        if as_integers or found is None or (found[1] is None and found[0].dtype == np.float64)
+        else np.empty(size)
+        for found in storage
+    ]
     scratch = np.empty(size)
-    for b in blocks:
+    for rows in blocks:
         if failed.is_set():
             return False
-        start = b * BLOCK_ROWS
-        stop = min(n, start + BLOCK_ROWS)
+        start, stop = rows.start, rows.stop
         m = stop - start
         columns: list[npt.NDArray[Any]] = []
         masks: list[BoolArray | None] = []
@@ -625,19 +631,19 @@ def _scan(
                 masks.append(None if absent[1] is None else absent[1][:m])
                 continue
             values, mask = found
-            raw = values[start:stop]
+            raw = values[rows]
             if as_integers:
                 ok = _int_block_valid(raw, spec)
                 columns.append(raw)
-                masks.append(None if mask is None else mask[start:stop])
+                masks.append(None if mask is None else mask[rows])
             else:
-                if mask is None and raw.dtype == np.float64:
-                    x = raw
+                if buf is None:
+                    x = raw  # float64 without a mask: read in place
                 else:
                     x = buf[:m]
                     np.copyto(x, raw, casting="unsafe")
                     if mask is not None:
-                        np.copyto(x, np.nan, where=mask[start:stop])
+                        np.copyto(x, np.nan, where=mask[rows])
                 ok = _block_valid(x, spec, raw.dtype.kind in "biu", scratch[:m])
                 columns.append(x)
                 masks.append(None)

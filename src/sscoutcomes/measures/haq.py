@@ -200,24 +200,19 @@ _CATEGORY_ITEM_IDX: Final[tuple[npt.NDArray[np.intp], ...]] = tuple(
     np.array([k for k, i in enumerate(_ITEM_NAMES) if HAQ_ITEMS[i] == c], dtype=np.intp)
     for c in HAQ_CATEGORIES
 )
-#: Aids (indices into HAQ_AIDS) that raise each category.
-#: The same positions as Python ints (cheap to index with, for one assessment).
-_CATEGORY_ITEMS: Final[tuple[tuple[int, ...], ...]] = tuple(
-    tuple(int(i) for i in idx) for idx in _CATEGORY_ITEM_IDX
+#: Each category's items are contiguous in questionnaire order: the slice of each.
+_CATEGORY_SLICES: Final[tuple[slice, ...]] = tuple(
+    slice(int(idx[0]), int(idx[-1]) + 1) for idx in _CATEGORY_ITEM_IDX
 )
-#: Each category's items are contiguous in questionnaire order: (start, stop) positions.
-_CATEGORY_BOUNDS: Final[tuple[tuple[int, int], ...]] = tuple(
-    (members[0], members[-1] + 1) for members in _CATEGORY_ITEMS
+assert all(  # noqa: S101  (a module invariant of the item table, not an input check)
+    idx.tolist() == list(range(sl.start, sl.stop))
+    for idx, sl in zip(_CATEGORY_ITEM_IDX, _CATEGORY_SLICES, strict=True)
 )
 #: The category of each aid (position in HAQ_CATEGORIES), in HAQ_AIDS order.
 _AID_CATEGORY_POS: Final[tuple[int, ...]] = tuple(
     HAQ_CATEGORIES.index(HAQ_AIDS[a]) for a in _AID_NAMES
 )
-_CATEGORY_SLICES: Final[tuple[slice, ...]] = tuple(slice(a, b) for a, b in _CATEGORY_BOUNDS)
-assert all(  # noqa: S101  (a module invariant of the item table, not an input check)
-    members == tuple(range(start, stop))
-    for members, (start, stop) in zip(_CATEGORY_ITEMS, _CATEGORY_BOUNDS, strict=True)
-)
+#: Aids (indices into HAQ_AIDS) that raise each category.
 _CATEGORY_AID_IDX: Final[tuple[tuple[int, ...], ...]] = tuple(
     tuple(j for j, a in enumerate(HAQ_AIDS) if HAQ_AIDS[a] == c) for c in HAQ_CATEGORIES
 )
@@ -290,11 +285,7 @@ HAQ_OUTPUT_COLUMNS: Final[tuple[str, ...]] = (
 def _check_variant(variant: object, allowed: Collection[str]) -> None:
     if isinstance(variant, str) and variant in allowed:
         return
-    allowed = tuple(allowed)
-    if variant not in allowed:
-        raise SchemaError(
-            f"HAQ variant = {variant!r} is not one of {', '.join(map(repr, allowed))}"
-        )
+    raise SchemaError(f"HAQ variant = {variant!r} is not one of {', '.join(map(repr, allowed))}")
 
 
 def _check_min_categories(min_categories: object) -> int:
@@ -346,19 +337,15 @@ def _raw_categories(items: Sequence[Any]) -> list[Any]:
         if None not in items:
             return list(map(max, map(items.__getitem__, _CATEGORY_SLICES)))
         scores: list[Any] = []
-        for start, stop in _CATEGORY_BOUNDS:
-            group = items[start:stop]
-            if None in group:
-                answered = [v for v in group if v is not None]
-                scores.append(max(answered) if answered else math.nan)
-            else:
-                scores.append(max(group))
+        for members in map(items.__getitem__, _CATEGORY_SLICES):
+            answered = [v for v in members if v is not None]
+            scores.append(max(answered) if answered else math.nan)
         return scores
     raw_scores: list[Any] = []
-    for first, *rest in _CATEGORY_ITEMS:
-        raw = items[first]
-        for i in rest:
-            raw = np.fmax(raw, items[i])  # ignores a missing item; NaN when all are
+    for first, *rest in map(items.__getitem__, _CATEGORY_SLICES):
+        raw = first
+        for item in rest:
+            raw = np.fmax(raw, item)  # ignores a missing item; NaN when all are
         raw_scores.append(raw)
     return raw_scores
 
