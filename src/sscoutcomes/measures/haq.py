@@ -34,6 +34,7 @@ import difflib
 import math
 import numbers
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import chain, compress, product
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -208,6 +209,15 @@ assert all(  # noqa: S101  (a module invariant of the item table, not an input c
     idx.tolist() == list(range(sl.start, sl.stop))
     for idx, sl in zip(_CATEGORY_ITEM_IDX, _CATEGORY_SLICES, strict=True)
 )
+#: The category score of one assessment for every answer of a category's 2 or 3 items
+#: (whole numbers 0-3, None = unanswered): the highest answered item, NaN when none is.
+_CATEGORY_MAX: Final[dict[Sequence[Any], float]] = {
+    answers: max((v for v in answers if v is not None), default=math.nan)
+    for width in {sl.stop - sl.start for sl in _CATEGORY_SLICES}
+    for answers in product((None, *range(ITEM_MAX + 1)), repeat=width)
+}
+#: Positions of the categories in HAQ_CATEGORIES (help is asked per category).
+_CATEGORY_POS: Final[tuple[int, ...]] = tuple(range(len(HAQ_CATEGORIES)))
 #: The category of each aid (position in HAQ_CATEGORIES), in HAQ_AIDS order.
 _AID_CATEGORY_POS: Final[tuple[int, ...]] = tuple(
     HAQ_CATEGORIES.index(HAQ_AIDS[a]) for a in _AID_NAMES
@@ -333,14 +343,8 @@ def _raw_categories(items: Sequence[Any]) -> list[Any]:
     (NaN when none is answered), over the 20 items in :data:`HAQ_ITEMS` order, each a float
     (one assessment) or a 1-D array (one value per visit)."""
     if not isinstance(items[0], np.ndarray):
-        # One assessment (None = unanswered): the same rule with Python's builtins.
-        if None not in items:
-            return list(map(max, map(items.__getitem__, _CATEGORY_SLICES)))
-        scores: list[Any] = []
-        for members in map(items.__getitem__, _CATEGORY_SLICES):
-            answered = [v for v in members if v is not None]
-            scores.append(max(answered) if answered else math.nan)
-        return scores
+        # One assessment (whole numbers 0-3, None = unanswered): the same rule, looked up.
+        return list(map(_CATEGORY_MAX.__getitem__, map(items.__getitem__, _CATEGORY_SLICES)))
     raw_scores: list[Any] = []
     for first, *rest in map(items.__getitem__, _CATEGORY_SLICES):
         raw = first
@@ -383,20 +387,17 @@ def _score_columns(
         # One assessment: the same rule with Python's builtins. Flags are True, False or
         # None (not answered: not used); NaN < 2 is False, so an unanswered category
         # stays unanswered.
-        used = list(map(bool, help_)) if use_help else [False] * len(raw_scores)
-        if use_aids and any(aids):
-            for j, aid in enumerate(aids):
-                if aid:
-                    used[_AID_CATEGORY_POS[j]] = True
-        floor = float(AID_FLOOR)
-        categories = [
-            floor if flag and raw < floor else raw
-            for raw, flag in zip(raw_scores, used, strict=True)
-        ]
+        categories = list(raw_scores)
+        raised = chain(
+            compress(_CATEGORY_POS, help_) if use_help else (),
+            compress(_AID_CATEGORY_POS, aids) if use_aids else (),  # the aids' categories
+        )
+        for pos in raised:
+            if categories[pos] < AID_FLOOR:
+                categories[pos] = AID_FLOOR
         present = [c for c in categories if c == c]  # NaN != NaN: unanswered
         n = len(present)
-        total_one = sum(present)
-        return categories, (total_one / n if n >= min_categories else math.nan), float(n)
+        return categories, (sum(present) / n if n >= min_categories else math.nan), float(n)
     for k, raw in enumerate(raw_scores):
         flags = [aids[j] > 0 for j in _CATEGORY_AID_IDX[k]] if use_aids else []
         if use_help:
@@ -578,10 +579,10 @@ def haq_disability_index(
 # object face
 # --------------------------------------------------------------------------------------
 def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> None:
-    known_set = _KNOWN_SETS[known]
-    if known_set.issuperset(given):
+    """Raise SchemaError naming the names of ``given`` not in ``known`` (with a suggestion)."""
+    unknown = [g for g in given if g not in known]
+    if not unknown:
         return
-    unknown = [g for g in given if g not in known_set]
     parts = []
     for name in unknown:
         close = difflib.get_close_matches(str(name), known, n=1)
@@ -589,15 +590,15 @@ def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> N
     raise SchemaError(f"unknown HAQ {what}(s): {', '.join(parts)}; known: {', '.join(known)}")
 
 
-#: Names known to each converter, and an unanswered mapping to copy (cheaper than building).
-_KNOWN_SETS: Final[dict[tuple[str, ...], frozenset[str]]] = {
-    names: frozenset(names) for names in (_ITEM_NAMES, _AID_NAMES, HAQ_CATEGORIES)
-}
+#: An unanswered mapping of each converter's names, in questionnaire order: a converter
+#: copies it and fills in what was given, so a longer result means an unknown name.
+_UNANSWERED_ITEMS: Final[dict[str, Any]] = dict.fromkeys(_ITEM_NAMES)
+_UNANSWERED_AIDS: Final[dict[str, Any]] = dict.fromkeys(_AID_NAMES)
+_UNANSWERED_HELP: Final[dict[str, Any]] = dict.fromkeys(HAQ_CATEGORIES)
 _INT_ONLY: Final = {int}
+#: The item answers (with :data:`_INT_ONLY`, the whole-number check of the common case).
+_ITEM_VALUES: Final = frozenset(range(ITEM_MAX + 1))
 _NAME_COLLECTIONS: Final = (list, tuple, set, frozenset)
-_UNANSWERED: Final[dict[tuple[str, ...], dict[str, Any]]] = {
-    names: dict.fromkeys(names) for names in _KNOWN_SETS
-}
 
 
 def _is_missing(v: object) -> bool:
@@ -608,22 +609,17 @@ def _convert_items(values: Mapping[str, Any] | None) -> Mapping[str, int | None]
     values = {} if values is None else values
     if type(values) is not dict and not isinstance(values, Mapping):
         raise SchemaError(f"HAQ items must be a mapping of item name to 0-3; got {values!r}")
-    _unknown_names(values, _ITEM_NAMES, "item")
-    out: dict[str, int | None] = _UNANSWERED[_ITEM_NAMES].copy()  # in questionnaire order
+    out: dict[str, Any] = _UNANSWERED_ITEMS.copy()  # in questionnaire order
+    out.update(values)
+    if len(out) != len(_ITEM_NAMES):
+        _unknown_names(values, _ITEM_NAMES, "item")
     answers = values.values()
-    if (
-        answers
-        and set(map(type, answers)) == _INT_ONLY
-        and 0 <= min(answers) <= max(answers) <= ITEM_MAX
-    ):
-        out.update(values)  # the common case (whole numbers 0-3), checked cheaply
-        return MappingProxyType(out)
+    if _ITEM_VALUES.issuperset(answers) and set(map(type, answers)) == _INT_ONLY:
+        return MappingProxyType(out)  # the common case (whole numbers 0-3), checked cheaply
     for name, v in values.items():
         if v is None or v is pd.NA:
-            continue
-        if type(v) is int and 0 <= v <= ITEM_MAX:  # the common case, checked cheaply
-            out[name] = v
-        else:
+            out[name] = None
+        elif type(v) is not int or not 0 <= v <= ITEM_MAX:
             out[name] = int(check_number(f"haq item {name!r}", v, 0, ITEM_MAX, integer=True))
     return MappingProxyType(out)
 
@@ -641,29 +637,38 @@ def _flag(v: object, what: str, name: str) -> bool | None:
 
 
 def _convert_flags(
-    values: Mapping[str, Any] | Iterable[str] | None, known: tuple[str, ...], what: str
+    values: Mapping[str, Any] | Iterable[str] | None,
+    unanswered: dict[str, Any],
+    known: tuple[str, ...],
+    what: str,
 ) -> Mapping[str, bool | None]:
+    out: dict[str, Any] = unanswered.copy()  # in questionnaire order
     if values is None:
-        values = {}
-    elif isinstance(values, str):
+        return MappingProxyType(out)
+    if isinstance(values, str):
         values = [values]
     if type(values) in _NAME_COLLECTIONS or (
         type(values) is not dict and not isinstance(values, Mapping)
     ):
-        values = dict.fromkeys(values, True)
-    _unknown_names(values, known, what)
-    out: dict[str, bool | None] = _UNANSWERED[known].copy()
+        out.update(dict.fromkeys(values, True))  # just the names of those used
+        if len(out) != len(known):
+            _unknown_names(values, known, what)
+        return MappingProxyType(out)
+    out.update(values)
+    if len(out) != len(known):
+        _unknown_names(values, known, what)
     for k, v in values.items():
-        out[k] = v if v is True or v is False else _flag(v, what, k)
+        if v is not True and v is not False:
+            out[k] = _flag(v, what, k)
     return MappingProxyType(out)
 
 
 def _convert_aids(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
-    return _convert_flags(values, _AID_NAMES, "aid")
+    return _convert_flags(values, _UNANSWERED_AIDS, _AID_NAMES, "aid")
 
 
 def _convert_help(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
-    return _convert_flags(values, HAQ_CATEGORIES, "help category")
+    return _convert_flags(values, _UNANSWERED_HELP, HAQ_CATEGORIES, "help category")
 
 
 def _validate_unadjusted(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
