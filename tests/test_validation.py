@@ -9,6 +9,8 @@ path so that errors still list every failing cell.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 from typing import Any
 
 import numpy as np
@@ -19,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sscoutcomes._validation as validation
-from sscoutcomes import SKIN_SITES, SkinScore, score_haq, score_mrss
-from sscoutcomes._validation import ColumnSpec, _threads, scan_blocks
+from sscoutcomes import SKIN_SITES, SkinScore, estimate_spap, score_haq, score_mrss
+from sscoutcomes._validation import ColumnSpec, _executor, _threads, map_blocks, scan_blocks
 from sscoutcomes.errors import OutOfRangeError, SchemaError
 from sscoutcomes.measures.haq import HAQ_AIDS, HAQ_CATEGORIES, HAQ_ITEMS
 from strategies import partial_sites
@@ -175,6 +177,53 @@ def test_threads_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("SSCOUTCOMES_THREADS", bad)
         with pytest.raises(SchemaError, match="SSCOUTCOMES_THREADS"):
             _threads()
+
+
+@pytest.mark.usefixtures("small_blocks")
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 10, 31])
+def test_map_blocks_runs_every_row_once(n: int) -> None:
+    seen = np.zeros(n, dtype=np.int64)
+
+    def work(rows: slice) -> None:
+        seen[rows] += 1
+
+    map_blocks(n, work)
+    np.testing.assert_array_equal(seen, np.ones(n, dtype=np.int64))
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_map_blocks_raises_the_error_of_the_first_failing_block() -> None:
+    # 30 rows = 10 blocks of 3 in two runs of 5; rows 25 and 7 fail, in the second and the
+    # first run: the error is row 7's, as a loop in row order would give.
+    def work(rows: slice) -> None:
+        for bad in (25, 7):
+            if rows.start <= bad < rows.stop:
+                raise SchemaError(f"row {bad}")
+
+    with pytest.raises(SchemaError, match="row 7"):
+        map_blocks(30, work)
+
+
+def test_thread_pools_are_kept_between_calls() -> None:
+    assert _executor(2) is _executor(2)
+    assert _executor(3) is not _executor(2)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_threads_work_in_a_forked_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The parent's pool threads do not exist in a forked child: it must start its own
+    # (a pool inherited as is would wait forever for them).
+    monkeypatch.setenv("SSCOUTCOMES_THREADS", "2")
+    trv = np.full(200_000, 3.0)
+    expected = float(estimate_spap(trv, 8.0)[-1])  # the parent's pool now exists
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        got = pool.apply_async(_spap_last, (trv,)).get(timeout=60)
+    assert got == expected
+
+
+def _spap_last(trv: npt.NDArray[np.float64]) -> float:
+    return float(estimate_spap(trv, 8.0)[-1])
 
 
 # ----------------------------------------------------------------------------- mRSS

@@ -52,7 +52,7 @@ from .._validation import (
     clean_value,
     float_column,
     labelled_categorical,
-    row_blocks,
+    map_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 
@@ -117,12 +117,12 @@ def _check_trv(v: FloatArray) -> None:
         raise OutOfRangeError(f"tr_velocity_m_s = {vmin:g} is outside 0..6 m/s")
 
 
-def _spap_kernel(trv: FloatArray, rap: FloatArray) -> FloatArray:
-    """The formula: 4 v^2 + RAP (computed in one output buffer)."""
-    out = np.multiply(trv, trv, dtype=np.float64)
+def _spap_kernel(trv: FloatArray, rap: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """The formula: 4 v^2 + RAP (computed in one output buffer, ``out`` if given)."""
+    out = np.multiply(trv, trv, out=out, dtype=np.float64)
     out *= 4.0
     out += rap
-    return np.asarray(out, dtype=np.float64)
+    return out
 
 
 def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
@@ -149,13 +149,16 @@ def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
     if trv.ndim == 0:
         _check_spap_inputs(trv, rap)
         return float(_spap_kernel(trv, rap))
-    # Block by block (in order, so the first bad block raises): each block is read once
-    # and checked and computed while in cache.
+    # Block by block: each block is read once and checked and computed while in cache,
+    # into its rows of the output; map_blocks raises the error of the first bad block.
     out = np.empty(trv.shape, dtype=np.float64)
     flat_out, flat_trv, flat_rap = out.reshape(-1), trv.reshape(-1), rap.reshape(-1)
-    for rows in row_blocks(flat_out.size):
+
+    def block(rows: slice) -> None:
         _check_spap_inputs(flat_trv[rows], flat_rap[rows])
-        flat_out[rows] = _spap_kernel(flat_trv[rows], flat_rap[rows])
+        _spap_kernel(flat_trv[rows], flat_rap[rows], out=flat_out[rows])
+
+    map_blocks(flat_out.size, block)
     return out
 
 
