@@ -113,6 +113,12 @@ def change_from_baseline(
     paired = _paired_values(visits, patients, names, base_tp, follow)
     data = paired.data
     n_p, n_t, n_m = data.n_patients, len(follow), len(names)
+    ids = data.ids
+    status = _status(data, follow).T if data.has_status else None  # (n_patients, n_timepoints)
+    # Keep only the paired values: the sorted visits are no longer needed, and each
+    # measure's values are let go once written (peak memory stays near the output's size).
+    per_measure = (paired.baseline_day, paired.baseline, paired.day, paired.value)
+    del paired, data
 
     # The six number columns, shaped (n_patients, n_timepoints, n_measures) and flattened in
     # that order, are written straight into one block that the result frame takes without a
@@ -120,29 +126,28 @@ def change_from_baseline(
     numbers = ("baseline_day", "baseline", "day", "value", "change", "percent_change")
     table = np.empty((len(numbers), n_p * n_t * n_m), dtype=np.float64)
     col = dict(zip(numbers, table, strict=True))
-    grid = {name: col[name].reshape(n_p, n_t, n_m) for name in numbers[:4]}
+    grids = [col[name].reshape(n_p, n_t, n_m) for name in numbers[:4]]
     for j, m in enumerate(names):
-        grid["baseline_day"][:, :, j] = paired.baseline_day[m][:, None]
-        grid["baseline"][:, :, j] = paired.baseline[m][:, None]
-        grid["day"][:, :, j] = paired.day[m]
-        grid["value"][:, :, j] = paired.value[m]
+        for grid, values in zip(grids, per_measure, strict=True):
+            v = values.pop(m)
+            grid[:, :, j] = v[:, None] if v.ndim == 1 else v  # baselines: one per patient
+    del grids, per_measure
     col["change"][:] = absolute_change(col["baseline"], col["value"])
     col["percent_change"][:] = percent_change(col["baseline"], col["value"])
-
     out = pd.DataFrame(table.T, columns=list(numbers), copy=False)
+    del table, col
+    code = np.int8 if max(n_m, n_t) <= np.iinfo(np.int8).max else np.int64
     measure = pd.Categorical.from_codes(
-        np.tile(np.arange(n_m), n_p * n_t), categories=pd.Index(list(names), dtype=object)
+        np.tile(np.arange(n_m, dtype=code), n_p * n_t),
+        categories=pd.Index(list(names), dtype=object),
     )
     timepoint = _timepoint_categorical(
-        [tp.name for tp in follow], np.tile(np.repeat(np.arange(n_t), n_m), n_p)
+        [tp.name for tp in follow], np.tile(np.repeat(np.arange(n_t, dtype=code), n_m), n_p)
     )
     out.insert(0, "measure", pd.Series(measure, copy=False))
     out.insert(0, "timepoint", pd.Series(timepoint, copy=False))
-    out.insert(
-        0, "patient_id", data.ids.take(np.repeat(np.arange(data.n_patients), n_t * n_m)).array
-    )
-    if data.has_status:
-        status = _status(data, follow).T  # (n_patients, n_timepoints)
+    out.insert(0, "patient_id", ids.take(np.repeat(np.arange(n_p), n_t * n_m)).array)
+    if status is not None:
         out["status"] = _status_categorical(np.repeat(status.ravel(), n_m))
     return out
 
