@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import numpy as np
@@ -469,9 +469,15 @@ def _bounds(spec: ColumnSpec) -> tuple[float | None, float | None]:
     return (0.0, 1.0) if spec.dtype == "bool" else (spec.lo, spec.hi)
 
 
-def with_missing(values: npt.NDArray[Any], mask: BoolArray | None) -> FloatArray:
-    """A float64 copy of ``values`` with NaN where ``mask`` is true (or as is: no mask)."""
-    out = np.array(values, dtype=np.float64)
+def with_missing(
+    values: npt.NDArray[Any], mask: BoolArray | None, out: FloatArray | None = None
+) -> FloatArray:
+    """A float64 copy of ``values`` (into ``out`` if given) with NaN where ``mask`` is true
+    (or as is: no mask)."""
+    if out is None:
+        out = np.array(values, dtype=np.float64)
+    else:
+        np.copyto(out, values)
     if mask is not None:
         np.copyto(out, np.nan, where=mask)
     return out
@@ -535,6 +541,8 @@ def _threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+_T = TypeVar("_T")
+
 #: Thread pools of :func:`_executor`, by number of threads.
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
@@ -570,6 +578,18 @@ def _runs(n: int) -> list[list[slice]]:
     return [blocks[i : i + per_worker] for i in range(0, len(blocks), per_worker)]
 
 
+def _in_threads(task: Callable[[list[slice]], _T], runs: list[list[slice]]) -> list[_T]:
+    """``task(run)`` for each run: the first in this thread, the others in the pool, in
+    parallel. Every run ends before this returns or raises; the results are in run order,
+    and an exception raised is that of the first run (in order) that raised one."""
+    others = [_executor(len(runs) - 1).submit(task, run) for run in runs[1:]]
+    try:
+        first = task(runs[0])
+    finally:
+        wait(others)  # none may still run (or write into an output) after this returns
+    return [first, *(other.result() for other in others)]
+
+
 def map_blocks(n: int, work: Callable[[slice], object]) -> None:
     """Run ``work(rows)`` for each slice of :func:`row_blocks(n) <row_blocks>`, the blocks
     shared out in runs of consecutive blocks among a few threads (:func:`_threads`).
@@ -588,11 +608,7 @@ def map_blocks(n: int, work: Callable[[slice], object]) -> None:
         for rows in blocks:
             work(rows)
 
-    pool = _executor(_threads())
-    done = [pool.submit(run, blocks) for blocks in runs]
-    wait(done)  # every run ends before this returns or raises
-    for run_done in done:
-        run_done.result()  # in row order: the first failing run holds the first failing block
+    _in_threads(run, runs)
 
 
 def scan_blocks(
@@ -640,10 +656,7 @@ def scan_blocks(
     failed = threading.Event()
     if len(runs) <= 1:
         return _scan(specs, storage, kernel, list(row_blocks(n)), failed, as_integers)
-    pool = _executor(_threads())
-    done = [pool.submit(_scan, specs, storage, kernel, b, failed, as_integers) for b in runs]
-    finished = [d.result() for d in done]  # wait for every run: none writes after return
-    return all(finished)
+    return all(_in_threads(lambda b: _scan(specs, storage, kernel, b, failed, as_integers), runs))
 
 
 def _scan(

@@ -157,25 +157,29 @@ def _sum_sites(sites: Sequence[Any]) -> Any:
     (:func:`_site_totals`). Arrays are added in place into one output, so the frame face
     costs about what reading the grades costs.
     """
-    first = sites[0]
+    first, second, *rest = sites
     if isinstance(first, np.ndarray):
         # A new array, never the caller's: whole numbers add as int64 (a Cohort's frames).
-        total = first.astype(np.int64 if first.dtype.kind in "biu" else np.float64)
+        whole = first.dtype.kind in "biu" and second.dtype.kind in "biu"
+        total = np.add(first, second, dtype=np.int64 if whole else np.float64)
     else:
         total = first + 0.0
-    for grade in sites[1:]:
+        total += second
+    for grade in rest:
         total += grade
     return total
 
 
-def _site_totals(sites: list[npt.NDArray[Any]], masks: list[BoolArray | None]) -> FloatArray:
+def _site_totals(
+    sites: list[npt.NDArray[Any]], masks: list[BoolArray | None], out: FloatArray | None = None
+) -> FloatArray:
     """:func:`_sum_sites` over block columns, NaN where any site is missing (by NaN or, for
-    integer storage, by its mask)."""
+    integer storage, by its mask); written into ``out`` if given."""
     total = _sum_sites(sites)
     missing = any_missing(masks)
-    if missing is None and total.dtype == np.float64:
+    if out is None and missing is None and total.dtype == np.float64:
         return np.asarray(total, dtype=np.float64)
-    return with_missing(total, missing)
+    return with_missing(total, missing, out=out)
 
 
 def _columns(a: FloatArray) -> list[FloatArray]:
@@ -623,6 +627,9 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
         start: int, stop: int, columns: list[npt.NDArray[Any]], masks: list[BoolArray | None]
     ) -> bool:
         k = len(_SITE_SPECS)
+        if not has_total:  # the totals of the sites, straight into the result
+            _site_totals(columns, masks, out=result[start:stop])
+            return True
         from_sites = _site_totals(columns[:k], masks[:k]) if has_sites else None
         total = with_missing(columns[-1], masks[-1]) if has_total else None
         if from_sites is not None and total is not None and _total_clash(from_sites, total).any():
