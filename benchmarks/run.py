@@ -66,13 +66,30 @@ class Row:
 
 def best_time(fn: Callable[[], object], repeat: int) -> float:
     """Best wall time of ``repeat`` calls (after one warm-up call)."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
+    return best_times([fn], repeat)[0]
+
+
+def best_times(
+    fns: list[Callable[[], object]], repeat: int, min_seconds: float = 0.5, max_rounds: int = 50
+) -> list[float]:
+    """Best wall time of each of ``fns``, timed in turn, round after round (after one
+    warm-up round): at least ``repeat`` rounds, more (up to ``max_rounds``) while the
+    rounds took less than ``min_seconds`` in all. On a shared machine a slow spell then
+    hits every contender alike, and fast calls get enough tries for a stable best."""
+    for fn in fns:
         fn()
-        best = min(best, time.perf_counter() - t0)
+    best = [float("inf")] * len(fns)
+    spent = 0.0
+    rounds = 0
+    while rounds < repeat or (spent < min_seconds and rounds < max_rounds):
+        for k, fn in enumerate(fns):
+            gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            took = time.perf_counter() - t0
+            best[k] = min(best[k], took)
+            spent += took
+        rounds += 1
     return best
 
 
@@ -96,9 +113,10 @@ def run_case(case: Case, visits: pd.DataFrame, repeat: int, loop_sample: int) ->
     else:
         frame = visits[case.columns(visits)]
     input_bytes = float(frame.memory_usage(deep=True, index=False).sum())
-    library = best_time(lambda: case.library(frame), repeat)
     arrays = case.arrays(frame)
-    reference = best_time(lambda: case.reference(arrays), repeat)
+    library, reference = best_times(
+        [lambda: case.library(frame), lambda: case.reference(arrays)], repeat
+    )
     pandas_s = best_time(lambda: case.pandas(frame), repeat) if case.pandas else None
     loop_s = None
     if case.loop is not None:
@@ -141,14 +159,17 @@ def make_visits(rows: int, groups: list[str], kind: str) -> pd.DataFrame:
 
 
 def object_timings(repeat: int = 25) -> dict[str, float]:
-    """Microseconds per object for the object-face targets: the best of ``repeat`` batches
-    (as ``timeit`` reports), since a shared machine's noise only ever adds time."""
+    """Microseconds per object for the object-face targets: the best of at least ``repeat``
+    batches each (as ``timeit`` reports; a shared machine's noise only ever adds time), the
+    cases timed in turn so that a slow spell does not cover all the batches of one."""
     from cases import OBJECT_CASES
 
-    out = {}
-    for name, (fn, n) in OBJECT_CASES.items():
-        out[name] = best_time(lambda fn=fn, n=n: [fn() for _ in range(n)], repeat) / n * 1e6
-    return out
+    batches = [lambda fn=fn, n=n: [fn() for _ in range(n)] for fn, n in OBJECT_CASES.values()]
+    best = best_times(batches, repeat, min_seconds=2.0, max_rounds=100)
+    return {
+        name: seconds / n * 1e6
+        for (name, (_, n)), seconds in zip(OBJECT_CASES.items(), best, strict=True)
+    }
 
 
 def fmt_rate(rows: int, seconds: float | None) -> str:
