@@ -180,6 +180,39 @@ def test_threads_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("small_blocks")
+def test_integer_mode_checks_the_columns_a_kernel_does_not_read() -> None:
+    # In integer mode a column is checked when the kernel first reads it; the ones it
+    # never reads are checked after it returns, so a bad cell still ends the fast path.
+    frame = pd.DataFrame({"x": pd.array([0, 1, 2, 3, 1, 7, 0], dtype="Int64")})
+    read: list[int] = []
+
+    def lazy(start: int, stop: int, columns: Any, masks: Any) -> None:
+        read.append(start)
+
+    assert not scan_blocks(frame, [GRADE], lazy, integers=True)
+    assert 3 in read  # the kernel ran on the block with the 7 without reading it
+    frame.loc[5, "x"] = 2
+    assert scan_blocks(frame, [GRADE], lazy, integers=True)
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_integer_mode_stops_a_kernel_at_the_bad_column() -> None:
+    good = pd.array([0, 1, 2, 3, 1, 2], dtype="Int64")
+    bad = pd.array([0, 1, 2, 3, -1, 2], dtype="Int64")
+    frame = pd.DataFrame({"x": good, "y": bad})
+    second = ColumnSpec(name="y", dtype="int", description="a grade", lo=0, hi=3, integer=True)
+    reached: list[tuple[int, int]] = []
+
+    def kernel(start: int, stop: int, columns: Any, masks: Any) -> None:
+        for j, column in enumerate(columns):
+            assert column.dtype.kind == "i"  # the stored integers
+            reached.append((start, j))
+
+    assert not scan_blocks(frame, [GRADE, second], kernel, integers=True)
+    assert (3, 0) in reached and (3, 1) not in reached  # "y" of rows 3-5 never handed out
+
+
+@pytest.mark.usefixtures("small_blocks")
 @pytest.mark.parametrize("n", [0, 1, 3, 4, 10, 31])
 def test_map_blocks_runs_every_row_once(n: int) -> None:
     seen = np.zeros(n, dtype=np.int64)

@@ -1129,7 +1129,7 @@ def score_haq(
     options: dict[str, Any] = {"min_categories": mc, "unadjusted_variant": unadjusted_variant}
     specs = (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS, *((_INDEX_SPEC,) if has_index else ()))
 
-    def block(start: int, stop: int, columns: list[FloatArray], _masks: object) -> bool:
+    def block(start: int, stop: int, columns: Sequence[FloatArray], _masks: object) -> bool:
         items = columns[:_N_ITEMS]
         aids = columns[_N_ITEMS : _N_ITEMS + len(_AID_SPECS)]
         help_ = columns[_N_ITEMS + len(_AID_SPECS) : _N_ITEMS + _N_FLAGS]

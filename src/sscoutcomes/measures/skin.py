@@ -157,7 +157,8 @@ def _sum_sites(sites: Sequence[Any]) -> Any:
     (:func:`_site_totals`). Arrays are added in place into one output, so the frame face
     costs about what reading the grades costs.
     """
-    first, second, *rest = sites
+    grades = iter(sites)  # one by one: a lazily checked block is checked as it is added
+    first, second = next(grades), next(grades)
     if isinstance(first, np.ndarray):
         # A new array, never the caller's: whole numbers add as int64 (a Cohort's frames).
         whole = first.dtype.kind in "biu" and second.dtype.kind in "biu"
@@ -165,13 +166,13 @@ def _sum_sites(sites: Sequence[Any]) -> Any:
     else:
         total = first + 0.0
         total += second
-    for grade in rest:
+    for grade in grades:
         total += grade
     return total
 
 
 def _site_totals(
-    sites: list[npt.NDArray[Any]], masks: list[BoolArray | None], out: FloatArray | None = None
+    sites: Sequence[npt.NDArray[Any]], masks: list[BoolArray | None], out: FloatArray | None = None
 ) -> FloatArray:
     """:func:`_sum_sites` over block columns, NaN where any site is missing (by NaN or, for
     integer storage, by its mask); written into ``out`` if given."""
@@ -624,7 +625,7 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     result = np.empty(len(visits), dtype=np.float64)
 
     def block(
-        start: int, stop: int, columns: list[npt.NDArray[Any]], masks: list[BoolArray | None]
+        start: int, stop: int, columns: Sequence[npt.NDArray[Any]], masks: list[BoolArray | None]
     ) -> bool:
         k = len(_SITE_SPECS)
         if not has_total:  # the totals of the sites, straight into the result
