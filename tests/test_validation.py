@@ -244,6 +244,8 @@ def test_thread_pools_are_kept_between_calls() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+# Forking a process that has threads is the very case under test (Python 3.12+ warns).
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_threads_work_in_a_forked_child(monkeypatch: pytest.MonkeyPatch) -> None:
     # The parent's pool threads do not exist in a forked child: it must start its own
     # (a pool inherited as is would wait forever for them).
