@@ -570,16 +570,9 @@ def _int_block_check(spec: ColumnSpec, dtype: np.dtype[Any]) -> Callable[[Any], 
         # One reduction: negative values are huge when read as unsigned.
         unsigned, top = np.dtype(dtype.str.replace("i", "u")), hi
         return lambda raw: _MAX(raw.view(unsigned)) <= top
-    if lo is not None and hi is not None:
-        low, high = lo, hi
-        return lambda raw: _MIN(raw) >= low and _MAX(raw) <= high
-    if lo is not None:
-        low = lo
-        return lambda raw: _MIN(raw) >= low
-    if hi is not None:
-        high = hi
-        return lambda raw: _MAX(raw) <= high
-    return lambda raw: True
+    low = -math.inf if lo is None else lo
+    high = math.inf if hi is None else hi
+    return lambda raw: _MIN(raw) >= low and _MAX(raw) <= high
 
 
 _MIN: Final = np.minimum.reduce
@@ -652,9 +645,15 @@ def _runs(n: int) -> list[list[slice]]:
 
 def _in_threads(task: Callable[[list[slice]], _T], runs: list[list[slice]]) -> list[_T]:
     """``task(run)`` for each run: the first in this thread, the others in the pool, in
-    parallel. Every run ends before this returns or raises; the results are in run order,
-    and an exception raised is that of the first run (in order) that raised one."""
-    others = [_executor(len(runs) - 1).submit(task, run) for run in runs[1:]]
+    parallel (one run: no pool at all). Every run ends before this returns or raises; the
+    results are in run order, and an exception raised is that of the first run (in order)
+    that raised one."""
+    if not runs:
+        return []
+    others = []
+    if len(runs) > 1:
+        pool = _executor(_threads() - 1)
+        others = [pool.submit(task, run) for run in runs[1:]]
     try:
         first = task(runs[0])
     finally:
@@ -670,17 +669,12 @@ def map_blocks(n: int, work: Callable[[slice], object]) -> None:
     rows of an output. The outcome is that of running the blocks in order: an exception
     ends its run, and the one raised is that of the first failing block.
     """
-    runs = _runs(n)
-    if len(runs) <= 1:
-        for rows in row_blocks(n):
-            work(rows)
-        return
 
     def run(blocks: list[slice]) -> None:
         for rows in blocks:
             work(rows)
 
-    _in_threads(run, runs)
+    _in_threads(run, _runs(n))
 
 
 def scan_blocks(
@@ -724,10 +718,8 @@ def scan_blocks(
             return False
         storage.append(found)
     as_integers = integers and all(s is None or s[0].dtype.kind in "biu" for s in storage)
-    runs = _runs(n)
     failed = threading.Event()
-    if len(runs) <= 1:
-        return _scan(specs, storage, kernel, list(row_blocks(n)), failed, as_integers)
+    runs = _runs(n)
     return all(_in_threads(lambda b: _scan(specs, storage, kernel, b, failed, as_integers), runs))
 
 
@@ -744,47 +736,43 @@ def _scan(
     if not blocks:
         return True
     size = blocks[0].stop - blocks[0].start
-    absent: Storage = (
-        (np.zeros(size, dtype=np.int8), np.ones(size, dtype=bool))
-        if as_integers
-        else (np.full(size, np.nan), None)
-    )
-    for part in absent:
-        if part is not None:
-            part.flags.writeable = False
+    if as_integers:
+        zeros, all_missing = np.zeros(size, dtype=np.int8), np.ones(size, dtype=bool)
+        zeros.flags.writeable = all_missing.flags.writeable = False
+        # Each column's check, worked out once: blocks then cost little Python.
+        int_checks = [
+            None if found is None else _int_block_check(spec, found[0].dtype)
+            for spec, found in zip(specs, storage, strict=True)
+        ]
+        for rows in blocks:
+            if failed.is_set() or not _int_block(
+                rows, storage, int_checks, (zeros, all_missing), kernel
+            ):
+                failed.set()
+                return False
+        return True
+    nans = np.full(size, np.nan)
+    nans.flags.writeable = False
     buffers = [
         None
-        if as_integers or found is None or (found[1] is None and found[0].dtype == np.float64)
+        if found is None or (found[1] is None and found[0].dtype == np.float64)
         else np.empty(size)
         for found in storage
     ]
     scratch = np.empty(size)
-    # Each column's check, worked out once: blocks then cost little Python.
-    int_checks = [
-        None if found is None or not as_integers else _int_block_check(spec, found[0].dtype)
+    checks = [
+        None if found is None else _block_check(spec, found[0].dtype.kind in "biu")
         for spec, found in zip(specs, storage, strict=True)
     ]
-    float_checks = [
-        None if found is None or as_integers else _block_check(spec, found[0].dtype.kind in "biu")
-        for spec, found in zip(specs, storage, strict=True)
-    ]
-    plan = list(zip(storage, buffers, float_checks, strict=True))
+    no_masks: list[BoolArray | None] = [None] * len(specs)  # float mode: NaN marks missing
     for rows in blocks:
         if failed.is_set():
             return False
-        start, stop = rows.start, rows.stop
-        m = stop - start
-        if as_integers:
-            if not _int_block(start, stop, rows, storage, int_checks, absent, kernel):
-                failed.set()
-                return False
-            continue
+        m = rows.stop - rows.start
         columns: list[npt.NDArray[Any]] = []
-        masks: list[BoolArray | None] = []
-        for found, buf, float_check in plan:
-            if found is None:
-                columns.append(absent[0][:m])
-                masks.append(None if absent[1] is None else absent[1][:m])
+        for found, buf, check in zip(storage, buffers, checks, strict=True):
+            if found is None or check is None:
+                columns.append(nans[:m])
                 continue
             values, mask = found
             raw = values[rows]
@@ -796,41 +784,39 @@ def _scan(
                 if mask is not None:
                     np.copyto(x, np.nan, where=mask[rows])
             columns.append(x)
-            masks.append(None)
-            if float_check is None or not float_check(x, scratch[:m]):
+            if not check(x, scratch[:m]):
                 failed.set()
                 return False
-        if kernel(start, stop, columns, masks) is False:
+        if kernel(rows.start, rows.stop, columns, no_masks) is False:
             failed.set()
             return False
     return True
 
 
 def _int_block(
-    start: int,
-    stop: int,
     rows: slice,
     storage: Sequence[Storage | None],
     checks: Sequence[Callable[[Any], Any] | None],
-    absent: Storage,
+    absent: tuple[npt.NDArray[np.int8], BoolArray],
     kernel: BlockKernel,
 ) -> bool:
     """One block in integer mode: the kernel reads the stored integers through
-    :class:`CheckedColumns`; False when a column fails its check or the kernel says so."""
-    m = stop - start
+    :class:`CheckedColumns` (an absent column is all missing); False when a column fails
+    its check or the kernel says so."""
+    m = rows.stop - rows.start
     cells: list[list[Any]] = []
     masks: list[BoolArray | None] = []
     for found, check in zip(storage, checks, strict=True):
         if found is None:
             cells.append([absent[0][:m], None])
-            masks.append(None if absent[1] is None else absent[1][:m])
+            masks.append(absent[1][:m])
         else:
             values, mask = found
             cells.append([values[rows], check])
             masks.append(None if mask is None else mask[rows])
     columns = CheckedColumns(cells)
     try:
-        if kernel(start, stop, columns, masks) is False:
+        if kernel(rows.start, rows.stop, columns, masks) is False:
             return False
         columns.check_all()
     except _BlockFailed:
