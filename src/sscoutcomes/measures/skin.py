@@ -627,13 +627,13 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     def block(
         start: int, stop: int, columns: Sequence[npt.NDArray[Any]], masks: list[BoolArray | None]
     ) -> bool:
-        k = len(_SITE_SPECS)
         if not has_total:  # the totals of the sites, straight into the result
             _site_totals(columns, masks, out=result[start:stop])
             return True
+        k = len(_SITE_SPECS)
         from_sites = _site_totals(columns[:k], masks[:k]) if has_sites else None
-        total = with_missing(columns[-1], masks[-1]) if has_total else None
-        if from_sites is not None and total is not None and _total_clash(from_sites, total).any():
+        total = with_missing(columns[-1], masks[-1])
+        if from_sites is not None and _total_clash(from_sites, total).any():
             return False
         result[start:stop] = _mrss_from(from_sites, total)
         return True
