@@ -36,7 +36,7 @@ import numbers
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import chain, compress, product
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -647,19 +647,19 @@ def _convert_flags(
         return MappingProxyType(out)
     if isinstance(values, str):
         values = [values]
-    if type(values) in _NAME_COLLECTIONS or (
+    names_only = type(values) in _NAME_COLLECTIONS or (
         type(values) is not dict and not isinstance(values, Mapping)
-    ):
-        out.update(dict.fromkeys(values, True))  # just the names of those used
-        if len(out) != len(known):
-            _unknown_names(values, known, what)
-        return MappingProxyType(out)
-    out.update(values)
+    )
+    given: Mapping[str, Any] = (
+        dict.fromkeys(values, True) if names_only else cast("Mapping[str, Any]", values)
+    )
+    out.update(given)
     if len(out) != len(known):
-        _unknown_names(values, known, what)
-    for k, v in values.items():
-        if v is not True and v is not False:
-            out[k] = _flag(v, what, k)
+        _unknown_names(given, known, what)
+    if not names_only:  # a mapping: its values must be yes/no
+        for k, v in given.items():
+            if v is not True and v is not False:
+                out[k] = _flag(v, what, k)
     return MappingProxyType(out)
 
 
