@@ -65,7 +65,8 @@ class Row:
 
 
 def best_time(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` calls (after one warm-up call)."""
+    """Best wall time of at least ``repeat`` calls (after one warm-up call; more calls for
+    fast ones, as :func:`best_times` says)."""
     return best_times([fn], repeat)[0]
 
 
