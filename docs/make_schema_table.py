@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sscoutcomes.cohort.schema import VISIT_COLUMN_GROUPS, schema_table
+from sscoutcomes.cohort.schema import schema_table, visit_column_groups
 
 PAGE = Path(__file__).resolve().parent / "guide" / "schema.rst"
 BEGIN = ".. BEGIN GENERATED SCHEMA TABLES (python docs/make_schema_table.py)"
@@ -38,10 +38,10 @@ def render() -> str:
     """The generated part of the page (between the markers)."""
     visits = schema_table("visits").set_index("name", drop=False)
     lines: list[str] = []
-    for group in VISIT_COLUMN_GROUPS:
+    for group in visit_column_groups():
         rows = visits.loc[[c.name for c in group.columns]]
         prefixes = ", ".join(f"``{p}``" for p in group.prefixes)
-        title = f"Visits frame: {group.name}"
+        title = f"Visits frame: {group.title or group.name}"
         lines += _list_table(title + (f" (prefix {prefixes})" if prefixes else ""), rows)
     lines += _list_table("Patients frame", schema_table("patients"))
     return "\n".join(lines)

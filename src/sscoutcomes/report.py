@@ -32,9 +32,7 @@ from .analysis.summary import format_mean_sd, format_proportion, paired_change, 
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import SchemaError
-from .measures.haq import score_haq
-from .measures.skin import score_mrss
-from .measures.vascular import VASCULAR_COLUMNS, score_vascular
+from .scoring import score_visits
 
 __all__ = ["REPORT_COLUMNS", "FollowUpReport"]
 
@@ -64,6 +62,8 @@ _SECTIONS: Final = {
 }
 
 _CHANGE_LABELS: Final = ("improved", "stable", "worsened")
+#: The scores the report's sections read (computed by their instruments' frame faces).
+_REPORT_SCORES: Final = ("mrss", "haq_di", "vascular_grade")
 
 
 @attrs.frozen(kw_only=False)
@@ -144,14 +144,7 @@ class FollowUpReport:
     @staticmethod
     def _scored(visits: pd.DataFrame) -> pd.DataFrame:
         """The visits with the scores the report needs added (input untouched)."""
-        extra: dict[str, Any] = {}
-        if any(c.startswith("mrss") for c in visits.columns):
-            extra["mrss"] = score_mrss(visits)
-        if any(c.startswith("haq_") for c in visits.columns):
-            extra["haq_di"] = score_haq(visits)["haq_di"]
-        if any(spec.name in visits.columns for spec in VASCULAR_COLUMNS):
-            extra["vascular_grade"] = score_vascular(visits)["vascular_grade"]
-        return visits.assign(**extra) if extra else visits
+        return score_visits(visits, outputs=_REPORT_SCORES)
 
     def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
         if "death_day" not in patients.columns:
@@ -496,7 +489,7 @@ class FollowUpReport:
         mrss = t[(t["section"] == "mrss") & (t["outcome"] == "mRSS")]
         if not mrss.empty:
             visits = self.cohort.visits
-            scored = visits.assign(mrss=score_mrss(visits))
+            scored = self._scored(visits)
             sel = self.schedule.select(scored, "mrss", patients=patients)
             sd = sel.groupby("timepoint", observed=True)["mrss"].std()
             summary = pd.DataFrame(

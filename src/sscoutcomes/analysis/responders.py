@@ -1,7 +1,10 @@
 """Responder definitions: the three-valued :class:`ResponderDefinition` and the registry of
 built-in, published definitions :data:`RESPONDER_DEFINITIONS` (name -> definition).
 
-Each definition carries its primary reference; see the user guide pages of each measure.
+Each definition is declared by its instrument (:data:`sscoutcomes.registry.INSTRUMENTS`)
+and carries its primary reference; see the user guide pages of each measure.
+:data:`RESPONDER_DEFINITIONS` is a read-only live view of the registry: the definitions of
+an instrument added with :func:`sscoutcomes.registry.register` appear in it.
 
 Examples
 --------
@@ -12,20 +15,30 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Final
 
 from .._response import ResponderDefinition, Response
-from ..indices.criss import CRISS
-from ..measures.haq import HAQ_RESPONDER_DEFINITIONS
-from ..measures.lung import LUNG_RESPONDER_DEFINITIONS
-from ..measures.skin import SKIN_RESPONDER_DEFINITIONS
+from ..registry import responder_definitions
 
 __all__ = ["RESPONDER_DEFINITIONS", "ResponderDefinition", "Response"]
 
+
+class _Definitions(Mapping[str, ResponderDefinition]):
+    """Every registered instrument's responder definitions, looked up when read."""
+
+    def __getitem__(self, name: str) -> ResponderDefinition:
+        return responder_definitions()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(responder_definitions())
+
+    def __len__(self) -> int:
+        return len(responder_definitions())
+
+    def __repr__(self) -> str:
+        return f"RESPONDER_DEFINITIONS({', '.join(self)})"
+
+
 #: Built-in definitions by name. Each is a :class:`ResponderDefinition` with its reference.
-RESPONDER_DEFINITIONS: Final[dict[str, ResponderDefinition]] = {
-    **SKIN_RESPONDER_DEFINITIONS,
-    **HAQ_RESPONDER_DEFINITIONS,
-    **LUNG_RESPONDER_DEFINITIONS,
-    CRISS.name: CRISS,
-}
+RESPONDER_DEFINITIONS: Final[Mapping[str, ResponderDefinition]] = _Definitions()

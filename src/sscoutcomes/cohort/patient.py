@@ -29,7 +29,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, Literal, Protocol, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast, overload, runtime_checkable
 
 import attrs
 import numpy as np
@@ -38,14 +38,17 @@ import pandas as pd
 from .._change import absolute_change, percent_change
 from .._validation import check_number, check_unknown_prefixed, optional_in_range
 from ..errors import OutOfRangeError, SchemaError
-from ..measures.globals import GlobalAssessment
-from ..measures.haq import HAQ, SHAQ
-from ..measures.heart import EchoFinding
-from ..measures.lung import LungImaging, PulmonaryFunction
-from ..measures.skin import CutaneousSubset, SkinScore
-from ..measures.vascular import VascularAssessment
+from ..measures.skin import CutaneousSubset
+from ..registry import BUILT_IN
+
+if TYPE_CHECKING:
+    from ..measures.globals import GlobalAssessment
+    from ..measures.haq import HAQ, SHAQ
+    from ..measures.heart import EchoFinding
+    from ..measures.lung import LungImaging, PulmonaryFunction
+    from ..measures.skin import SkinScore
+    from ..measures.vascular import VascularAssessment
 from .schema import (
-    EVENT_COLUMNS,
     PATIENT_COLUMNS,
     PATIENT_PREFIXES,
     VISIT_COLUMNS,
@@ -69,25 +72,19 @@ class _MeasureType(Protocol):
     def from_record(self, record: Mapping[str, Any], /) -> Any: ...
 
 
-# ======================================================================================
-# VISIT MEASURES -- extended by the lead at merge time.
-# Each entry is (Visit field name, measure class). To add a measure: add the field
-# ``<name>: <Class> | None = _measure_field(<Class>)`` to :class:`Visit` and one entry here.
-# The class must implement ``to_record()`` and the classmethod ``from_record(record)``.
-# ======================================================================================
-#: The measure objects a :class:`Visit` holds, as ``(field name, class)`` pairs.
-VISIT_MEASURES: Final[tuple[tuple[str, _MeasureType], ...]] = (
-    ("skin", SkinScore),
-    ("haq", HAQ),
-    ("shaq", SHAQ),
-    ("globals", GlobalAssessment),
-    ("pft", PulmonaryFunction),
-    ("lung_imaging", LungImaging),
-    ("echo", EchoFinding),
-    ("vascular", VascularAssessment),
+#: The measure objects a :class:`Visit` holds, as ``(field name, class)`` pairs: one per
+#: built-in instrument with an object face (:data:`sscoutcomes.registry.INSTRUMENTS`).
+VISIT_MEASURES: Final[tuple[tuple[str, _MeasureType], ...]] = tuple(
+    (inst.field, inst.record)
+    for inst in BUILT_IN
+    if inst.field is not None and inst.record is not None
 )
 
-_EVENT_NAMES: Final[tuple[str, ...]] = tuple(spec.name for spec in EVENT_COLUMNS)
+#: Plain value fields of a :class:`Visit`: the columns of the built-in instruments that
+#: have no object face (organ events, laboratory values, severity-only inputs).
+_EVENT_NAMES: Final[tuple[str, ...]] = tuple(
+    spec.name for inst in BUILT_IN if inst.record is None for spec in inst.columns
+)
 _VISIT_NAMES: Final[frozenset[str]] = frozenset(spec.name for spec in VISIT_COLUMNS)
 _PATIENT_NAMES: Final[frozenset[str]] = frozenset(spec.name for spec in PATIENT_COLUMNS)
 _ANTIBODIES: Final[tuple[str, ...]] = (
@@ -193,7 +190,20 @@ def _spec_field(name: str, frame: Literal["visits", "patients"] = "visits") -> A
         return attrs.field(
             default=None,
             converter=_to_number,
-            validator=optional_in_range(lo, hi, unit=spec.unit, label=name),
+            validator=optional_in_range(lo, hi, unit=spec.unit, label=name, hint=spec.hint),
+        )
+    if spec.dtype == "int" and spec.hi is not None and math.isfinite(spec.hi):
+        return attrs.field(
+            default=None,
+            converter=_to_whole,
+            validator=optional_in_range(
+                -math.inf if spec.lo is None else spec.lo,
+                spec.hi,
+                integer=True,
+                unit=spec.unit,
+                label=name,
+                hint=spec.hint,
+            ),
         )
     if spec.dtype == "int":
         return attrs.field(default=None, converter=_to_whole, validator=_check_whole(spec.lo))
@@ -259,7 +269,28 @@ def _day_of(value: Any, label: str) -> int:
 # --------------------------------------------------------------------------------------
 # Visit
 # --------------------------------------------------------------------------------------
-@attrs.frozen(kw_only=True, slots=True)
+def _visit_fields() -> dict[str, Any]:
+    """The fields of :class:`Visit`, in order: ``day``, ``date``, one measure object per
+    entry of :data:`VISIT_MEASURES`, one plain value per column of the instruments without
+    an object face, and ``extra``."""
+    fields: dict[str, Any] = {
+        "day": attrs.field(default=None, converter=_to_whole, validator=_check_whole(None)),
+        "date": attrs.field(default=None, converter=_to_date, validator=_check_date),
+    }
+    for name, cls in VISIT_MEASURES:
+        fields[name] = _measure_field(cast(type, cls))
+    for name in _EVENT_NAMES:
+        fields[name] = _spec_field(name)
+    fields["extra"] = attrs.field(
+        factory=dict,
+        converter=_clean_extra,
+        validator=_extra_validator(_VISIT_NAMES, VISIT_PREFIXES, "visits"),
+        hash=False,
+    )
+    return fields
+
+
+@attrs.frozen(kw_only=True, slots=True, these=_visit_fields())
 class Visit:
     """What was measured at one visit.
 
@@ -308,37 +339,20 @@ fingertip_palm_distance_cm : float or None
     sscoutcomes.errors.OutOfRangeError: hematocrit_pct = 140.0 is outside 0..100 %
     """
 
-    day: int | None = attrs.field(default=None, converter=_to_whole, validator=_check_whole(None))
-    date: dt.date | None = attrs.field(default=None, converter=_to_date, validator=_check_date)
-    # --- measure objects (one field per entry of VISIT_MEASURES) ---------------------
-    skin: SkinScore | None = _measure_field(SkinScore)  # noqa: RUF009
-    haq: HAQ | None = _measure_field(HAQ)  # noqa: RUF009
-    shaq: SHAQ | None = _measure_field(SHAQ)  # noqa: RUF009
-    globals: GlobalAssessment | None = _measure_field(GlobalAssessment)  # noqa: RUF009
-    pft: PulmonaryFunction | None = _measure_field(PulmonaryFunction)  # noqa: RUF009
-    lung_imaging: LungImaging | None = _measure_field(LungImaging)  # noqa: RUF009
-    echo: EchoFinding | None = _measure_field(EchoFinding)  # noqa: RUF009
-    vascular: VascularAssessment | None = _measure_field(VascularAssessment)  # noqa: RUF009
-    # --- organ events and labs (EVENT_COLUMNS) -----------------------------------------
-    renal_crisis: bool | None = _spec_field("renal_crisis")
-    lv_failure_new: bool | None = _spec_field("lv_failure_new")
-    pah_new_rhc: bool | None = _spec_field("pah_new_rhc")
-    fvc_decline_confirmed: bool | None = _spec_field("fvc_decline_confirmed")
-    skin_worsening_patient: bool | None = _spec_field("skin_worsening_patient")
-    tendon_friction_rubs: bool | None = _spec_field("tendon_friction_rubs")
-    crp_mg_l: float | None = _spec_field("crp_mg_l")
-    creatinine_mg_dl: float | None = _spec_field("creatinine_mg_dl")
-    hematocrit_pct: float | None = _spec_field("hematocrit_pct")
-    weight_loss_pct: float | None = _spec_field("weight_loss_pct")
-    fingertip_palm_distance_cm: float | None = _spec_field("fingertip_palm_distance_cm")
-    telangiectasia: bool | None = _spec_field("telangiectasia")
-    # --- pass-through -------------------------------------------------------------------
-    extra: Mapping[str, Any] = attrs.field(
-        factory=dict,
-        converter=_clean_extra,
-        validator=_extra_validator(_VISIT_NAMES, VISIT_PREFIXES, "visits"),
-        hash=False,
-    )
+    if TYPE_CHECKING:  # the fields, built from the registry by _visit_fields()
+        day: int | None
+        date: dt.date | None
+        skin: SkinScore | None
+        haq: HAQ | None
+        shaq: SHAQ | None
+        globals: GlobalAssessment | None
+        pft: PulmonaryFunction | None
+        lung_imaging: LungImaging | None
+        echo: EchoFinding | None
+        vascular: VascularAssessment | None
+        extra: Mapping[str, Any]
+
+        def __init__(self, **fields: Any) -> None: ...
 
     def __attrs_post_init__(self) -> None:
         if self.day is None and self.date is None:
@@ -577,7 +591,7 @@ class Patient:
                         f"patient {self.id!r}: the visit on {visit.date} has no day and the "
                         "patient has no index_date to derive it from"
                     )
-                visit = attrs.evolve(visit, day=derived)
+                visit = cast(Any, attrs.evolve)(visit, day=derived)  # fields from the registry
             elif derived is not None and derived != visit.day:
                 raise SchemaError(
                     f"patient {self.id!r}: visit day {visit.day} disagrees with its date "

@@ -43,20 +43,8 @@ from .._validation import (
     float_column,
 )
 from ..errors import SchemaError
-
-# ======================================================================================
-# MEASURE COLUMN GROUPS -- extended by the lead at merge time.
-# To add a measure module: import its ``<NAME>_COLUMNS`` on the line(s) below and append
-# one ``ColumnGroup(...)`` entry to ``MEASURE_COLUMN_GROUPS`` further down (with the
-# column prefixes the module owns, so that misspelled columns are caught), then add the
-# measure object to ``VISIT_MEASURES`` in ``cohort/patient.py``.
-# ======================================================================================
-from ..measures.globals import GLOBAL_COLUMNS
-from ..measures.haq import HAQ_COLUMNS, SHAQ_COLUMNS
-from ..measures.heart import HEART_COLUMNS
-from ..measures.lung import LUNG_COLUMNS
-from ..measures.skin import SKIN_COLUMNS
-from ..measures.vascular import VASCULAR_COLUMNS
+from ..measures.events import EVENT_COLUMNS
+from ..registry import instruments
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -72,6 +60,8 @@ __all__ = [
     "schema_table",
     "validate_patients",
     "validate_visits",
+    "visit_column_groups",
+    "visit_columns",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -91,6 +81,8 @@ class ColumnGroup:
     prefixes : tuple of str
         Column-name prefixes the group owns: a column starting with one of them that is not
         one of the group's names is a misspelling and raises :class:`SchemaError`.
+    title : str
+        What a reader calls the group (the instrument's title); the name when empty.
 
     Examples
     --------
@@ -103,18 +95,22 @@ class ColumnGroup:
     name: str
     columns: tuple[ColumnSpec, ...]
     prefixes: tuple[str, ...] = ()
+    title: str = ""
 
 
-#: Measure column groups, one per measure module (see the marked block above).
-MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
-    ColumnGroup(name="skin", columns=SKIN_COLUMNS, prefixes=("mrss_",)),
-    ColumnGroup(name="HAQ", columns=HAQ_COLUMNS, prefixes=("haq_",)),
-    ColumnGroup(name="SHAQ", columns=SHAQ_COLUMNS, prefixes=("shaq_",)),
-    ColumnGroup(name="global assessments", columns=GLOBAL_COLUMNS),
-    ColumnGroup(name="lung", columns=LUNG_COLUMNS, prefixes=("hrct_",)),
-    ColumnGroup(name="heart", columns=HEART_COLUMNS),
-    ColumnGroup(name="peripheral vascular", columns=VASCULAR_COLUMNS),
-)
+def _groups() -> tuple[ColumnGroup, ...]:
+    """The column groups of the registered instruments (registry order)."""
+    return tuple(
+        ColumnGroup(name=inst.name, columns=inst.columns, prefixes=inst.prefixes, title=inst.title)
+        for inst in instruments()
+        if inst.columns or inst.prefixes
+    )
+
+
+#: The column groups of the built-in instruments, one per instrument that declares columns
+#: (:data:`sscoutcomes.registry.INSTRUMENTS`); :func:`visit_column_groups` also has those
+#: registered later.
+MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = _groups()
 
 _INF: Final = math.inf
 
@@ -142,103 +138,50 @@ IDENTITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ),
 )
 
-#: Organ events and laboratory values that no measure module owns.
-EVENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
-    ColumnSpec(
-        name="renal_crisis",
-        dtype="bool",
-        description="New scleroderma renal crisis",
-    ),
-    ColumnSpec(
-        name="lv_failure_new",
-        dtype="bool",
-        description="New left ventricular failure requiring treatment",
-    ),
-    ColumnSpec(
-        name="pah_new_rhc",
-        dtype="bool",
-        description="New pulmonary arterial hypertension on right heart catheterisation "
-        "requiring treatment",
-    ),
-    ColumnSpec(
-        name="fvc_decline_confirmed",
-        dtype="bool",
-        description="Decline in FVC % predicted confirmed by a repeat test (as the CRISS "
-        "step 1 rule requires it)",
-    ),
-    ColumnSpec(
-        name="skin_worsening_patient",
-        dtype="bool",
-        description="Patient-reported worsening of the skin during the previous month",
-    ),
-    ColumnSpec(
-        name="tendon_friction_rubs",
-        dtype="bool",
-        description="Tendon friction rubs present",
-    ),
-    ColumnSpec(
-        name="crp_mg_l",
-        dtype="float",
-        unit="mg/L",
-        lo=0,
-        hi=_INF,
-        description="C-reactive protein in mg/L (1 mg/dL = 10 mg/L)",
-    ),
-    ColumnSpec(
-        name="creatinine_mg_dl",
-        dtype="float",
-        unit="mg/dL",
-        lo=0,
-        hi=_INF,
-        description="Serum creatinine in mg/dL (1 mg/dL = 88.4 umol/L)",
-    ),
-    ColumnSpec(
-        name="hematocrit_pct",
-        dtype="float",
-        unit="%",
-        lo=0,
-        hi=100,
-        description="Haematocrit in %",
-    ),
-    ColumnSpec(
-        name="weight_loss_pct",
-        dtype="float",
-        unit="%",
-        lo=0,
-        hi=100,
-        description="Weight loss in % of usual body weight (0 when none)",
-    ),
-    ColumnSpec(
-        name="fingertip_palm_distance_cm",
-        dtype="float",
-        unit="cm",
-        lo=0,
-        hi=_INF,
-        description="Fingertip-to-palm distance in flexion, in cm",
-    ),
-    ColumnSpec(
-        name="telangiectasia",
-        dtype="bool",
-        description="Telangiectasia present",
-    ),
-)
 
-#: Every group of the visits frame, in documentation order.
-VISIT_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = (
-    ColumnGroup(name="identity", columns=IDENTITY_COLUMNS),
-    *MEASURE_COLUMN_GROUPS,
-    ColumnGroup(name="events and labs", columns=EVENT_COLUMNS),
-)
+def visit_column_groups() -> tuple[ColumnGroup, ...]:
+    """Every group of the visits frame, in documentation order: the identity columns, then
+    one group per registered instrument that declares columns (live: an instrument added
+    with :func:`sscoutcomes.registry.register` is included).
 
-#: The canonical visits-frame columns (one row per visit).
-VISIT_COLUMNS: Final[tuple[ColumnSpec, ...]] = tuple(
-    spec for group in VISIT_COLUMN_GROUPS for spec in group.columns
-)
+    Examples
+    --------
+    >>> from sscoutcomes.cohort.schema import visit_column_groups
+    >>> [g.name for g in visit_column_groups()][:3]
+    ['identity', 'skin', 'haq']
+    """
+    identity = ColumnGroup(name="identity", columns=IDENTITY_COLUMNS, title="who and when")
+    return (identity, *_groups())
+
+
+def visit_columns() -> tuple[ColumnSpec, ...]:
+    """The canonical visits-frame columns of every registered instrument (live).
+
+    Examples
+    --------
+    >>> from sscoutcomes.cohort.schema import visit_columns
+    >>> visit_columns()[0].name
+    'patient_id'
+    """
+    return tuple(spec for group in visit_column_groups() for spec in group.columns)
+
+
+def _visit_prefixes() -> tuple[str, ...]:
+    return tuple(p for group in visit_column_groups() for p in group.prefixes)
+
+
+def _visit_by_name() -> dict[str, ColumnSpec]:
+    return {c.name: c for c in visit_columns()}
+
+
+#: Every group of the visits frame at import (built-in instruments), in documentation order.
+VISIT_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = visit_column_groups()
+
+#: The canonical visits-frame columns of the built-in instruments (one row per visit).
+VISIT_COLUMNS: Final[tuple[ColumnSpec, ...]] = visit_columns()
 
 #: Prefixes reserved for canonical visits columns (misspellings raise).
-VISIT_PREFIXES: Final[tuple[str, ...]] = tuple(
-    p for group in VISIT_COLUMN_GROUPS for p in group.prefixes
-)
+VISIT_PREFIXES: Final[tuple[str, ...]] = _visit_prefixes()
 
 #: The canonical patients-frame columns (one row per patient).
 PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
@@ -308,7 +251,6 @@ PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
 #: Prefixes reserved for canonical patients columns (misspellings raise).
 PATIENT_PREFIXES: Final[tuple[str, ...]] = ("anti_",)
 
-_VISIT_BY_NAME: Final[dict[str, ColumnSpec]] = {c.name: c for c in VISIT_COLUMNS}
 _PATIENT_BY_NAME: Final[dict[str, ColumnSpec]] = {c.name: c for c in PATIENT_COLUMNS}
 
 
@@ -330,7 +272,7 @@ def column_spec(name: str, frame: Literal["visits", "patients"] = "visits") -> C
     ...
     sscoutcomes.errors.SchemaError: 'mrs' is not a canonical visits column (did you mean 'mrss'?)
     """
-    table = _VISIT_BY_NAME if frame == "visits" else _PATIENT_BY_NAME
+    table = _visit_by_name() if frame == "visits" else _PATIENT_BY_NAME
     try:
         return table[name]
     except KeyError:
@@ -380,7 +322,7 @@ def schema_table(frame: Literal["visits", "patients"] = "visits") -> pd.DataFram
     """
     if frame not in ("visits", "patients"):
         raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
-    specs = VISIT_COLUMNS if frame == "visits" else PATIENT_COLUMNS
+    specs = visit_columns() if frame == "visits" else PATIENT_COLUMNS
     return pd.DataFrame(
         {
             "name": [s.name for s in specs],
@@ -577,7 +519,8 @@ def _visit_checks(
     what: str,
 ) -> dict[str, pd.Series[Any]]:
     """Every check of a visits frame; returns the canonical columns (failures recorded)."""
-    if not _check_structure(frame, collector, VISIT_PREFIXES, _VISIT_BY_NAME, what):
+    by_name = _visit_by_name()
+    if not _check_structure(frame, collector, _visit_prefixes(), by_name, what):
         return {}
     ids = _patient_ids(frame, collector, what)
     has_day, has_date = "day" in frame.columns, "date" in frame.columns
@@ -585,7 +528,7 @@ def _visit_checks(
         collector.add_message(f"the {what} has neither a 'day' nor a 'date' column")
     n = len(frame)
     day = _integer_column(frame, IDENTITY_COLUMNS[1], collector) if has_day else np.full(n, np.nan)
-    canonical = _read_columns(frame, VISIT_COLUMNS, collector, skip=("patient_id", "day"))
+    canonical = _read_columns(frame, by_name.values(), collector, skip=("patient_id", "day"))
     if ids is not None:
         canonical["patient_id"] = ids
     date = canonical.get("date")

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import OutOfRangeError, SchemaError
+from ..measures.haq import HAQ_INSTRUMENT, HAQ_ITEMS, SHAQ_INSTRUMENT
 from ..measures.skin import PROXIMAL_SITES, SKIN_SITES
 
 __all__ = ["MEASURE_GROUPS", "simulate_frames"]
@@ -35,48 +36,26 @@ MEASURE_GROUPS: Final[tuple[str, ...]] = (
     "labs",
 )
 
-HAQ_ITEM_COLUMNS: Final[tuple[str, ...]] = (
-    "haq_dress",
-    "haq_shampoo",
-    "haq_stand",
-    "haq_bed",
-    "haq_cut_meat",
-    "haq_lift_cup",
-    "haq_open_carton",
-    "haq_walk",
-    "haq_climb_steps",
-    "haq_wash_body",
-    "haq_bath",
-    "haq_toilet",
-    "haq_reach_object",
-    "haq_bend_down",
-    "haq_car_doors",
-    "haq_open_jars",
-    "haq_faucets",
-    "haq_errands",
-    "haq_car_in_out",
-    "haq_chores",
+#: The simulated HAQ-DI items: all of them, named as the HAQ declares them.
+HAQ_ITEM_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_{item}" for item in HAQ_ITEMS)
+#: The aids and help the simulator ticks (a choice of the model), checked against the HAQ's
+#: declared columns at import.
+HAQ_AID_COLUMNS: Final[tuple[str, ...]] = tuple(
+    HAQ_INSTRUMENT.spec(f"haq_aid_{aid}").name
+    for aid in (
+        "cane",
+        "dressing_devices",
+        "special_utensils",
+        "raised_toilet_seat",
+        "jar_opener",
+    )
 )
-HAQ_AID_COLUMNS: Final[tuple[str, ...]] = (
-    "haq_aid_cane",
-    "haq_aid_dressing_devices",
-    "haq_aid_special_utensils",
-    "haq_aid_raised_toilet_seat",
-    "haq_aid_jar_opener",
+HAQ_HELP_COLUMNS: Final[tuple[str, ...]] = tuple(
+    HAQ_INSTRUMENT.spec(f"haq_help_{category}").name
+    for category in ("dressing", "grip", "activities")
 )
-HAQ_HELP_COLUMNS: Final[tuple[str, ...]] = (
-    "haq_help_dressing",
-    "haq_help_grip",
-    "haq_help_activities",
-)
-SHAQ_COLUMNS: Final[tuple[str, ...]] = (
-    "shaq_pain_vas",
-    "shaq_raynauds_vas",
-    "shaq_digital_ulcers_vas",
-    "shaq_gi_vas",
-    "shaq_breathing_vas",
-    "shaq_overall_vas",
-)
+#: Every SHAQ scale, named as the SHAQ declares them.
+SHAQ_COLUMNS: Final[tuple[str, ...]] = tuple(spec.name for spec in SHAQ_INSTRUMENT.columns)
 
 #: Nominal visit days after the index date: baseline, 6 months, 1-5 years.
 NOMINAL_DAYS: Final[tuple[int, ...]] = (0, 182, 365, 730, 1095, 1461, 1826)

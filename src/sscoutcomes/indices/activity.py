@@ -35,7 +35,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._validation import (
-    ColumnSpec,
     FailureCollector,
     as_float_array,
     bool_column,
@@ -43,6 +42,11 @@ from .._validation import (
     float_column,
 )
 from ..errors import SchemaError, UnitError
+from ..measures._instrument import Instrument
+from ..measures.events import EVENTS
+from ..measures.lung import PULMONARY_FUNCTION
+from ..measures.skin import SKIN
+from ..measures.vascular import VASCULAR
 
 __all__ = [
     "EUSTAR_ACTIVITY_CUTOFF",
@@ -175,27 +179,14 @@ def eustar_active(score: Any, cutoff: float = EUSTAR_ACTIVITY_CUTOFF) -> Any:
     return active
 
 
+#: The inputs, read through the specs of the instruments that declare them.
 _COLUMNS: Final = {
-    "skin_worsening_patient": ColumnSpec(
-        name="skin_worsening_patient", dtype="bool", description="patient-assessed skin worsening"
-    ),
-    "mrss": ColumnSpec(name="mrss", dtype="float", lo=0, hi=51, description="mRSS"),
-    "digital_ulcers_active": ColumnSpec(
-        name="digital_ulcers_active",
-        dtype="float",
-        lo=0,
-        hi=40,
-        description="active digital ulcers",
-    ),
-    "tendon_friction_rubs": ColumnSpec(
-        name="tendon_friction_rubs", dtype="bool", description="tendon friction rubs"
-    ),
-    "crp_mg_l": ColumnSpec(
-        name="crp_mg_l", dtype="float", lo=0, hi=500, unit="mg/L", description="CRP"
-    ),
-    "dlco_pct_predicted": ColumnSpec(
-        name="dlco_pct_predicted", dtype="float", lo=5, hi=200, description="DLCO % predicted"
-    ),
+    "skin_worsening_patient": EVENTS.spec("skin_worsening_patient"),
+    "mrss": SKIN.spec("mrss"),
+    "digital_ulcers_active": VASCULAR.spec("digital_ulcers_active"),
+    "tendon_friction_rubs": EVENTS.spec("tendon_friction_rubs"),
+    "crp_mg_l": EVENTS.spec("crp_mg_l"),
+    "dlco_pct_predicted": PULMONARY_FUNCTION.spec("dlco_pct_predicted"),
 }
 
 
@@ -251,3 +242,17 @@ def score_eustar_activity(visits: pd.DataFrame) -> pd.DataFrame:
         {"eustar_activity": score, "eustar_active": eustar_active(score)},
         index=visits.index,
     )
+
+
+#: The declaration of the revised EUSTAR activity index (inputs declared by their owners).
+ACTIVITY: Final = Instrument(
+    name="EUSTAR activity",
+    title="revised EUSTAR disease activity index",
+    score=score_eustar_activity,
+    kernel=eustar_activity_index,
+    outputs=("eustar_activity", "eustar_active"),
+    references=(
+        "Valentini G et al. Ann Rheum Dis 2017;76:270-6. doi:10.1136/annrheumdis-2016-209768",
+    ),
+    in_score_visits=False,
+)

@@ -50,6 +50,11 @@ from .._change import percent_change
 from .._response import ResponderDefinition, Response, codes_to_categorical, response_codes
 from .._validation import as_float_array, check_array_range
 from ..errors import OutOfRangeError, SchemaError
+from ..measures._instrument import Instrument
+from ..measures.globals import GLOBALS
+from ..measures.haq import HAQ_INSTRUMENT
+from ..measures.lung import PULMONARY_FUNCTION
+from ..measures.skin import SKIN
 
 __all__ = [
     "CRISS",
@@ -84,12 +89,17 @@ CRISS_CORE: Final[tuple[str, ...]] = (
     "physician_global",
     "haq_di",
 )
+#: The valid range of each core measure, from the spec of the instrument that declares it.
 _RANGES: Final[Mapping[str, tuple[float, float]]] = {
-    "mrss": (0, 51),
-    "fvc_pct_predicted": (10, 200),
-    "patient_global": (0, 10),
-    "physician_global": (0, 10),
-    "haq_di": (0, 3),
+    spec.name: (float(spec.lo), float(spec.hi))
+    for spec in (
+        SKIN.spec("mrss"),
+        PULMONARY_FUNCTION.spec("fvc_pct_predicted"),
+        GLOBALS.spec("patient_global"),
+        GLOBALS.spec("physician_global"),
+        HAQ_INSTRUMENT.spec("haq_di"),
+    )
+    if spec.lo is not None and spec.hi is not None
 }
 _EVENTS: Final = ("renal_crisis", "lv_failure_new", "pah_new_rhc")
 
@@ -499,3 +509,13 @@ def criss_from_visits(
     result = pd.concat(parts, ignore_index=True)
     columns = ["patient_id", "timepoint", "criss_probability", "criss_step1", "criss_response"]
     return pd.DataFrame(result[columns])
+
+
+#: The declaration of the ACR CRISS (its inputs are declared by their instruments).
+CRISS_INSTRUMENT: Final = Instrument(
+    name="CRISS",
+    title="ACR Composite Response Index in Systemic Sclerosis",
+    kernel=criss_probability,
+    responders=(CRISS,),
+    references=("Khanna D et al. Arthritis Rheumatol 2016;68:299-311. doi:10.1002/art.39501",),
+)

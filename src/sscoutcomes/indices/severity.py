@@ -40,7 +40,11 @@ import pandas as pd
 
 from .._validation import ColumnSpec, FailureCollector, bool_column, float_column
 from ..errors import SchemaError
-from ..measures.skin import SKIN_COLUMNS, score_mrss
+from ..measures._instrument import Instrument
+from ..measures.events import EVENTS
+from ..measures.heart import ECHO
+from ..measures.lung import PULMONARY_FUNCTION
+from ..measures.skin import SKIN, SKIN_COLUMNS, score_mrss
 from ..measures.vascular import VASCULAR_COLUMNS, score_vascular
 
 __all__ = [
@@ -141,7 +145,7 @@ MEDSGER_TABLE: Final[tuple[MedsgerItem, ...]] = (
     MedsgerItem(organ="kidney", column="dialysis", kind="flag", grade=4),
 )
 
-#: Inputs used only by the severity scale (not owned by a measure module).
+#: Inputs used only by the severity scale (declared here, once).
 SEVERITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ColumnSpec(name="oxygen_needed", dtype="bool", description="supplemental oxygen needed"),
     ColumnSpec(name="ecg_conduction_defect", dtype="bool", description="ECG conduction defect"),
@@ -167,80 +171,31 @@ SEVERITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         integer=True,
         description="Medsger gastrointestinal grade recorded by the clinician (0-4)",
     ),
+    ColumnSpec(
+        name="vascular_grade",
+        dtype="int",
+        lo=0,
+        hi=4,
+        integer=True,
+        description="Medsger peripheral vascular grade (0-4), recorded or from "
+        "score_vascular; read when the vascular findings are absent",
+    ),
 )
 
-#: Ranges of the other numeric inputs (canonical columns of other modules).
+#: Every input, read through the spec of the instrument that declares it.
 _INPUT_SPECS: Final[dict[str, ColumnSpec]] = {
     spec.name: spec
     for spec in (
         *SEVERITY_COLUMNS,
-        ColumnSpec(
-            name="weight_loss_pct",
-            dtype="float",
-            lo=0,
-            hi=100,
-            description="weight loss in the past year, %",
-        ),
-        ColumnSpec(
-            name="hematocrit_pct", dtype="float", lo=0, hi=100, description="haematocrit, %"
-        ),
-        ColumnSpec(name="mrss", dtype="float", lo=0, hi=51, description="mRSS total"),
-        ColumnSpec(
-            name="fingertip_palm_distance_cm",
-            dtype="float",
-            lo=0,
-            hi=20,
-            description="fingertip-to-palm distance in flexion, cm",
-        ),
-        ColumnSpec(
-            name="fvc_pct_predicted",
-            dtype="float",
-            lo=10,
-            hi=200,
-            description="FVC, % predicted",
-            hint="give % predicted, not a fraction",
-        ),
-        ColumnSpec(
-            name="dlco_pct_predicted",
-            dtype="float",
-            lo=5,
-            hi=200,
-            description="DLCO, % predicted",
-            hint="give % predicted, not a fraction",
-        ),
-        ColumnSpec(
-            name="spap_mmhg",
-            dtype="float",
-            lo=5,
-            hi=200,
-            unit="mmHg",
-            description="estimated systolic pulmonary artery pressure",
-        ),
-        ColumnSpec(
-            name="lvef_pct",
-            dtype="float",
-            lo=5,
-            hi=90,
-            unit="%",
-            description="left ventricular ejection fraction",
-        ),
-        ColumnSpec(
-            name="creatinine_mg_dl",
-            dtype="float",
-            lo=0,
-            hi=30,
-            unit="mg/dL",
-            description="serum creatinine",
-            hint="give mg/dL, not umol/L",
-        ),
-        ColumnSpec(
-            name="vascular_grade",
-            dtype="int",
-            lo=0,
-            hi=4,
-            integer=True,
-            description="Medsger peripheral vascular grade",
-        ),
+        EVENTS.spec("weight_loss_pct"),
+        EVENTS.spec("hematocrit_pct"),
+        SKIN.spec("mrss"),
+        EVENTS.spec("fingertip_palm_distance_cm"),
+        PULMONARY_FUNCTION.spec("fvc_pct_predicted"),
+        PULMONARY_FUNCTION.spec("dlco_pct_predicted"),
+        ECHO.spec("spap_mmhg"),
+        ECHO.spec("lvef_pct"),
+        EVENTS.spec("creatinine_mg_dl"),
     )
 }
 
@@ -401,3 +356,19 @@ def score_medsger(visits: pd.DataFrame) -> pd.DataFrame:
         index=visits.index,
         dtype="float64",
     )
+
+
+#: The declaration of the Medsger severity scale (its own inputs; the rest from owners).
+SEVERITY: Final = Instrument(
+    name="Medsger severity",
+    title="Medsger disease severity scale (provisional)",
+    columns=SEVERITY_COLUMNS,
+    score=score_medsger,
+    kernel=_organ_grades,
+    outputs=tuple(f"medsger_{organ}" for organ in MEDSGER_ORGANS),
+    references=(
+        "Medsger TA Jr et al. J Rheumatol 1999;26:2159-67. PMID 10529133",
+        "Medsger TA Jr et al. Clin Exp Rheumatol 2003;21(3 Suppl 29):S42-6. PMID 12889222",
+    ),
+    in_score_visits=False,
+)

@@ -29,6 +29,7 @@ from .._validation import (
     optional_in_range,
 )
 from ..errors import SchemaError
+from ._instrument import Instrument
 
 __all__ = ["GLOBAL_COLUMNS", "GLOBAL_MAX", "GlobalAssessment", "score_globals"]
 
@@ -199,3 +200,17 @@ def score_globals(visits: pd.DataFrame) -> pd.DataFrame:
     }
     collector.raise_if_failed()
     return pd.DataFrame(data, index=visits.index, dtype="float64")
+
+
+#: The declaration of the global assessments (recorded values: validated, not scored).
+GLOBALS: Final = Instrument(
+    name="global assessments",
+    title="patient and physician global assessments",
+    columns=GLOBAL_COLUMNS,
+    score=score_globals,
+    outputs=("patient_global", "physician_global"),
+    record=GlobalAssessment,
+    field="globals",
+    references=("Khanna D et al. Arthritis Rheumatol 2016;68:299-311. doi:10.1002/art.39501",),
+    in_score_visits=False,
+)

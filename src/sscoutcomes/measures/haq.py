@@ -57,6 +57,7 @@ from .._validation import (
     scan_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError
+from ._instrument import Instrument
 
 __all__ = [
     "HAQ",
@@ -1553,3 +1554,35 @@ def score_shaq(visits: pd.DataFrame, *, scale_mm: int = SHAQ_LINE_MM) -> pd.Data
     for s, spec in zip(SHAQ_SCALES, SHAQ_COLUMNS, strict=True):
         out[f"shaq_{s}"] = np.asarray(shaq_vas_score(marks[spec.name], scale_mm=line))
     return out
+
+
+#: The declaration of the HAQ-DI.
+HAQ_INSTRUMENT: Final = Instrument(
+    name="haq",
+    title="Health Assessment Questionnaire Disability Index",
+    columns=HAQ_COLUMNS,
+    prefixes=("haq_",),
+    score=score_haq,
+    kernel=haq_disability_index,
+    outputs=HAQ_OUTPUT_COLUMNS,
+    record=HAQ,
+    field="haq",
+    responders=tuple(HAQ_RESPONDER_DEFINITIONS.values()),
+    references=(
+        "Bruce B, Fries JF. Health Qual Life Outcomes 2003;1:20. doi:10.1186/1477-7525-1-20",
+    ),
+)
+
+#: The declaration of the Scleroderma-HAQ visual analogue scales.
+SHAQ_INSTRUMENT: Final = Instrument(
+    name="shaq",
+    title="Scleroderma-HAQ visual analogue scales",
+    columns=SHAQ_COLUMNS,
+    prefixes=("shaq_",),
+    score=score_shaq,
+    kernel=shaq_vas_score,
+    outputs=_SHAQ_OUTPUT,
+    record=SHAQ,
+    field="shaq",
+    references=("Steen VD, Medsger TA Jr. Arthritis Rheum 1997;40:1984-91. PMID 9365087",),
+)

@@ -55,6 +55,7 @@ from .._validation import (
     map_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
+from ._instrument import Instrument
 
 __all__ = [
     "DETECT_COEFFICIENTS",
@@ -872,3 +873,23 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
         },
         index=visits.index,
     )
+
+
+#: The declaration of echocardiography (sPAP, RAP, ESC/ERS 2022 PH probability).
+ECHO: Final = Instrument(
+    name="heart",
+    title="echocardiography and pulmonary hypertension",
+    columns=HEART_COLUMNS,
+    score=score_echo,
+    kernel=estimate_spap,
+    outputs=("rap_used_mmhg", "spap_mmhg", "ph_probability"),
+    triggers=tuple(
+        s.name for s in HEART_COLUMNS if s.name not in ("pah_comparison", "pericardial_effusion")
+    ),
+    record=EchoFinding,
+    field="echo",
+    references=(
+        "Rudski LG et al. J Am Soc Echocardiogr 2010;23:685-713. doi:10.1016/j.echo.2010.05.010",
+        "Humbert M et al. Eur Heart J 2022;43:3618-731. doi:10.1093/eurheartj/ehac237",
+    ),
+)

@@ -49,6 +49,7 @@ from .._validation import (
     labelled_categorical,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
+from ._instrument import Instrument
 
 __all__ = [
     "FVC_EUSTAR_CATEGORIES",
@@ -821,3 +822,53 @@ def ppf_2022(
     return labelled_categorical(
         (codes.astype(np.int64) + 1), ("not evaluable", "non-responder", "responder")
     )
+
+
+_PFT_NAMES: Final = frozenset(
+    (
+        "fvc_pct_predicted",
+        "dlco_pct_predicted",
+        "fvc_l",
+        "fvc_predicted_l",
+        "dlco_measured",
+        "dlco_predicted",
+    )
+)
+
+#: The declaration of lung function (PFT); its frame face also stages HRCT extent (Goh).
+PULMONARY_FUNCTION: Final = Instrument(
+    name="lung",
+    title="pulmonary function tests",
+    columns=tuple(spec for spec in LUNG_COLUMNS if spec.name in _PFT_NAMES),
+    score=score_pft,
+    kernel=goh_stage,
+    outputs=("fvc_pct_predicted", "dlco_pct_predicted", "goh_stage"),
+    triggers=(
+        "fvc_pct_predicted",
+        "dlco_pct_predicted",
+        "fvc_l",
+        "dlco_measured",
+        "hrct_extent_pct",
+    ),
+    record=PulmonaryFunction,
+    field="pft",
+    responders=tuple(LUNG_RESPONDER_DEFINITIONS.values()),
+    references=(
+        "Goh NSL et al. Am J Respir Crit Care Med 2008;177:1248-54. doi:10.1164/rccm.200706-877OC",
+        "Khanna D et al. J Rheumatol 2015;42:2168-71. doi:10.3899/jrheum.141182",
+        "Raghu G et al. Am J Respir Crit Care Med 2022;205:e18-e47. doi:10.1164/rccm.202202-0399ST",
+    ),
+)
+
+#: The declaration of lung imaging (HRCT); recorded findings, staged by score_pft.
+LUNG_IMAGING: Final = Instrument(
+    name="lung imaging",
+    title="high-resolution computed tomography of the lungs",
+    columns=tuple(spec for spec in LUNG_COLUMNS if spec.name not in _PFT_NAMES),
+    prefixes=("hrct_",),
+    record=LungImaging,
+    field="lung_imaging",
+    references=(
+        "Goh NSL et al. Am J Respir Crit Care Med 2008;177:1248-54. doi:10.1164/rccm.200706-877OC",
+    ),
+)

@@ -43,6 +43,7 @@ from .._validation import (
     with_missing,
 )
 from ..errors import OutOfRangeError, SchemaError
+from ._instrument import Instrument
 
 __all__ = [
     "MRSS_IMPROVEMENT_MCID",
@@ -909,3 +910,26 @@ def mrss_course(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> pd.Categor
     prog = np.atleast_1d(MRSS_PROGRESSION_EUSTAR.codes(baseline, follow_up))
     codes = np.where(reg == -1, 3, np.where(reg == 1, 0, np.where(prog == 1, 2, 1)))
     return labelled_categorical(codes, [c.value for c in SkinCourse])
+
+
+def _mrss_frame(visits: pd.DataFrame) -> pd.DataFrame:
+    return score_mrss(visits).to_frame()
+
+
+#: The declaration of the modified Rodnan skin score.
+SKIN: Final = Instrument(
+    name="skin",
+    title="modified Rodnan skin score",
+    columns=SKIN_COLUMNS,
+    prefixes=("mrss_",),
+    score=_mrss_frame,
+    kernel=mrss_total,
+    outputs=("mrss",),
+    record=SkinScore,
+    field="skin",
+    responders=tuple(SKIN_RESPONDER_DEFINITIONS.values()),
+    references=(
+        "Clements P et al. J Rheumatol 1995;22:1281-5. PMID 7562759",
+        "Khanna D et al. J Scleroderma Relat Disord 2017;2:11-18. doi:10.5301/jsrd.5000231",
+    ),
+)

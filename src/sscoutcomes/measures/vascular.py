@@ -51,6 +51,7 @@ from .._validation import (
     optional_in_range,
 )
 from ..errors import OutOfRangeError, SchemaError
+from ._instrument import Instrument
 
 __all__ = [
     "VASCULAR_COLUMNS",
@@ -327,3 +328,20 @@ def score_vascular(visits: pd.DataFrame) -> pd.DataFrame:
         values["digital_gangrene"],
     )
     return pd.DataFrame({"vascular_grade": grade}, index=visits.index, dtype="float64")
+
+
+#: The declaration of the peripheral vascular findings and grade.
+VASCULAR: Final = Instrument(
+    name="peripheral vascular",
+    title="peripheral vascular involvement (Medsger grade)",
+    columns=VASCULAR_COLUMNS,
+    score=score_vascular,
+    kernel=vascular_grade,
+    outputs=("vascular_grade",),
+    record=VascularAssessment,
+    field="vascular",
+    references=(
+        "Medsger TA Jr et al. J Rheumatol 1999;26:2159-67. PMID 10529133",
+        "Medsger TA Jr et al. Clin Exp Rheumatol 2003;21(3 Suppl 29):S42-6. PMID 12889222",
+    ),
+)
