@@ -120,11 +120,14 @@ from .indices.classification import (
 # --- CRISS -------------------------------------------------------------------------------
 from .indices.criss import (
     CRISSResult,
+    RevisedCRISSResult,
     criss,
+    criss_frame,
     criss_from_visits,
     criss_probability,
     criss_step1,
     revised_criss,
+    revised_criss_frame,
 )
 
 # --- Medsger severity --------------------------------------------------------------------
@@ -269,6 +272,7 @@ __all__ = [
     "ResponderDefinition",
     "ResponderRates",
     "Response",
+    "RevisedCRISSResult",
     "SSCOutcomesError",
     "SSCOutcomesWarning",
     "Schedule",
@@ -286,6 +290,7 @@ __all__ = [
     "classify_acr_eular_2013",
     "column_spec",
     "criss",
+    "criss_frame",
     "criss_from_visits",
     "criss_probability",
     "criss_step1",
@@ -325,6 +330,7 @@ __all__ = [
     "proportion_ci",
     "responder_rates",
     "revised_criss",
+    "revised_criss_frame",
     "schema_table",
     "score_acr_eular_2013",
     "score_echo",
