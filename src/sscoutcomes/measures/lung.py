@@ -4,8 +4,9 @@ ILD progression definitions.
 Pulmonary function is taken in % predicted (reference equations are outside scope); when
 only the measured and predicted values are given, :math:`\%\,\text{pred} = 100 \cdot
 \text{measured} / \text{predicted}`. Change is named for what it is, because papers mix the
-two: ``*_change_absolute`` is the difference of two percentages (percentage points),
-``*_change_relative`` is the change as a percentage of the baseline value.
+two: :func:`~sscoutcomes.absolute_change` of two % predicted values is the difference of two
+percentages (percentage points), :func:`~sscoutcomes.percent_change` is the change as a
+percentage of the baseline value.
 
 References
 ----------
@@ -62,10 +63,6 @@ __all__ = [
     "HRCTPattern",
     "LungImaging",
     "PulmonaryFunction",
-    "dlco_change_absolute",
-    "dlco_change_relative",
-    "fvc_change_absolute",
-    "fvc_change_relative",
     "fvc_eustar_category",
     "goh_stage",
     "hrct_change",
@@ -195,57 +192,6 @@ def _pct(label: str, value: float) -> float:
         PCT_PREDICTED_RANGE[1],
         unit="% predicted",
     )
-
-
-# --------------------------------------------------------------------------------------
-# change kernels
-# --------------------------------------------------------------------------------------
-def fvc_change_absolute(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """FVC change in percentage points of % predicted (follow-up - baseline).
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import fvc_change_absolute
-    >>> fvc_change_absolute(80, 72)
-    -8.0
-    """
-    return absolute_change(baseline, follow_up)
-
-
-def fvc_change_relative(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """FVC change as a percentage of the baseline value (``100 * (f - b) / b``).
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import fvc_change_relative
-    >>> fvc_change_relative(80, 72)
-    -10.0
-    """
-    return percent_change(baseline, follow_up)
-
-
-def dlco_change_absolute(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """DLCO change in percentage points of % predicted.
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import dlco_change_absolute
-    >>> dlco_change_absolute(60, 50)
-    -10.0
-    """
-    return absolute_change(baseline, follow_up)
-
-
-def dlco_change_relative(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """DLCO change as a percentage of the baseline value.
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import dlco_change_relative
-    >>> round(dlco_change_relative(60, 50), 2)
-    -16.67
-    """
-    return percent_change(baseline, follow_up)
 
 
 # --------------------------------------------------------------------------------------
