@@ -55,6 +55,7 @@ from .._validation import (
     map_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
+from .lung import HRCTChange
 
 __all__ = [
     "DETECT_COEFFICIENTS",
@@ -83,7 +84,8 @@ IVC_COLLAPSE_PCT: Final = 50.0  # Rudski 2010
 RAP_VALUES: Final = (3.0, 8.0, 15.0)  # Rudski 2010: normal, intermediate, high
 PAH_CHANGE_DEFAULT_MMHG: Final = 10.0  # documented default of this library
 
-_CHANGE_LABELS: Final = ("improved", "stable", "worsened")
+#: Change labels in code order (0 improved, 1 stable, 2 worsened), from :class:`HRCTChange`.
+_CHANGE_LABELS: Final[tuple[str, ...]] = tuple(m.value for m in HRCTChange)
 _EFFUSIONS: Final = ("none", "small", "moderate", "large")
 
 

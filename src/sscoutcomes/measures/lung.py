@@ -79,7 +79,6 @@ GOH_FVC_CUTOFF: Final = 70.0  # indeterminate: FVC < 70 % -> extensive (Goh 2008
 HRCT_EXTENT_CHANGE_DEFAULT: Final = 5.0  # documented default of this library
 PCT_PREDICTED_RANGE: Final = (10.0, 200.0)
 
-_CHANGE_LABELS: Final = ("improved", "stable", "worsened")
 _PATTERNS: Final = ("nsip", "uip", "other")
 
 
@@ -97,6 +96,10 @@ class HRCTChange(enum.Enum):
     IMPROVED = "improved"
     STABLE = "stable"
     WORSENED = "worsened"
+
+
+#: Change labels in code order (0 improved, 1 stable, 2 worsened), from :class:`HRCTChange`.
+_CHANGE_LABELS: Final[tuple[str, ...]] = tuple(m.value for m in HRCTChange)
 
 
 class GohStage(enum.Enum):
