@@ -85,6 +85,19 @@ CRISS_COEFFICIENTS: Final[Mapping[str, float]] = {
 }
 #: Improver when P >= this (the cut-off used in trials).
 CRISS_THRESHOLD: Final = 0.60
+#: Step 1, ILD arm (Khanna 2016): a relative decline in FVC % predicted of at least this
+#: many % of baseline ...
+STEP1_FVC_DECLINE_PCT: Final = 15.0
+#: ... with FVC below this % predicted at follow-up.
+STEP1_FVC_BELOW: Final = 80.0
+#: Revised CRISS (Khanna 2021): an item improves by at least this % of its baseline
+#: (default of ``cutoff_pct``; larger cut-offs were also reported) ...
+RCRISS_CUTOFF_PCT: Final = 20.0
+#: ... and at least this many of the five core items must improve (``items_required``).
+RCRISS_ITEMS_REQUIRED: Final = 3
+#: Revised CRISS: FVC % predicted improves by at least 5 (points for ``"absolute_5"``, % of
+#: baseline for ``"relative_5"``).
+RCRISS_FVC_GAIN: Final = 5.0
 #: The five core measures (canonical columns).
 CRISS_CORE: Final[tuple[str, ...]] = (
     "mrss",
@@ -165,7 +178,12 @@ def _step1_kernel(
 ) -> npt.NDArray[np.bool_]:
     with np.errstate(invalid="ignore"):
         decline = -np.asarray(percent_change(fvc_b, fvc_f))
-        ild = (decline >= 15) & (confirmed > 0) & (hrct_ild > 0) & (fvc_f < 80)
+        ild = (
+            (decline >= STEP1_FVC_DECLINE_PCT)
+            & (confirmed > 0)
+            & (hrct_ild > 0)
+            & (fvc_f < STEP1_FVC_BELOW)
+        )
         return np.asarray((renal > 0) | (lv > 0) | (pah > 0) | ild, dtype=bool)
 
 
@@ -526,10 +544,10 @@ def _revised_arrays(
             if m == "fvc_pct_predicted":
                 if fvc_rule == "absolute_5":
                     gain = fv - bv
-                    ok = gain >= 5
+                    ok = gain >= RCRISS_FVC_GAIN
                 else:
                     gain = np.asarray(percent_change(bv, fv))
-                    ok = gain >= (5.0 if fvc_rule == "relative_5" else cutoff_pct)
+                    ok = gain >= (RCRISS_FVC_GAIN if fvc_rule == "relative_5" else cutoff_pct)
             else:
                 gain = -np.asarray(percent_change(bv, fv))  # NaN at a zero baseline
                 ok = gain >= cutoff_pct
@@ -538,7 +556,7 @@ def _revised_arrays(
     n_improved = np.sum(np.broadcast_arrays(*improved), axis=0)
     n_known = np.sum(np.broadcast_arrays(*known), axis=0)
     responder = n_improved >= items_required
-    decided = responder | (n_improved + (5 - n_known) < items_required)
+    decided = responder | (n_improved + (len(CRISS_CORE) - n_known) < items_required)
     event = np.zeros(np.shape(n_improved), dtype=bool)
     if step1:
         event = _step1_of(baseline, follow_up)
@@ -550,8 +568,8 @@ def revised_criss(
     baseline: Any,
     follow_up: Any,
     *,
-    cutoff_pct: float = 20.0,
-    items_required: int = 3,
+    cutoff_pct: float = RCRISS_CUTOFF_PCT,
+    items_required: int = RCRISS_ITEMS_REQUIRED,
     fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "absolute_5",
     step1: bool = True,
 ) -> RevisedCRISSResult:
@@ -616,8 +634,8 @@ def revised_criss_frame(
     baseline_frame: pd.DataFrame,
     follow_up_frame: pd.DataFrame,
     *,
-    cutoff_pct: float = 20.0,
-    items_required: int = 3,
+    cutoff_pct: float = RCRISS_CUTOFF_PCT,
+    items_required: int = RCRISS_ITEMS_REQUIRED,
     fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "absolute_5",
     step1: bool = True,
 ) -> pd.DataFrame:
