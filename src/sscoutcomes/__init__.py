@@ -95,7 +95,6 @@ from .datasets import (
 
 # --- errors ------------------------------------------------------------------------------
 from .errors import (
-    IncompleteAssessmentError,
     OutOfRangeError,
     SchemaError,
     SSCOutcomesError,
@@ -120,11 +119,14 @@ from .indices.classification import (
 # --- CRISS -------------------------------------------------------------------------------
 from .indices.criss import (
     CRISSResult,
+    RevisedCRISSResult,
     criss,
+    criss_frame,
     criss_from_visits,
     criss_probability,
     criss_step1,
     revised_criss,
+    revised_criss_frame,
 )
 
 # --- Medsger severity --------------------------------------------------------------------
@@ -180,10 +182,6 @@ from .measures.lung import (
     HRCTPattern,
     LungImaging,
     PulmonaryFunction,
-    dlco_change_absolute,
-    dlco_change_relative,
-    fvc_change_absolute,
-    fvc_change_relative,
     fvc_eustar_category,
     goh_stage,
     hrct_change,
@@ -254,7 +252,6 @@ __all__ = [
     "GohStage",
     "HRCTChange",
     "HRCTPattern",
-    "IncompleteAssessmentError",
     "KaplanMeier",
     "LogRank",
     "LungImaging",
@@ -269,6 +266,7 @@ __all__ = [
     "ResponderDefinition",
     "ResponderRates",
     "Response",
+    "RevisedCRISSResult",
     "SSCOutcomesError",
     "SSCOutcomesWarning",
     "Schedule",
@@ -286,13 +284,12 @@ __all__ = [
     "classify_acr_eular_2013",
     "column_spec",
     "criss",
+    "criss_frame",
     "criss_from_visits",
     "criss_probability",
     "criss_step1",
     "cutaneous_subset",
     "detect_pah",
-    "dlco_change_absolute",
-    "dlco_change_relative",
     "echo_signs_two_categories",
     "estimate_rap",
     "estimate_spap",
@@ -300,8 +297,6 @@ __all__ = [
     "eustar_activity_index",
     "format_mean_sd",
     "format_proportion",
-    "fvc_change_absolute",
-    "fvc_change_relative",
     "fvc_eustar_category",
     "goh_stage",
     "haq_category_scores",
@@ -325,6 +320,7 @@ __all__ = [
     "proportion_ci",
     "responder_rates",
     "revised_criss",
+    "revised_criss_frame",
     "schema_table",
     "score_acr_eular_2013",
     "score_echo",

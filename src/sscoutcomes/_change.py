@@ -7,10 +7,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CHANGE_CATEGORIES", "absolute_change", "change_category_codes", "percent_change"]
-
-#: Labels of :func:`change_category_codes` (codes 0, 1, 2).
-CHANGE_CATEGORIES: tuple[str, str, str] = ("improved", "stable", "worsened")
+__all__ = ["absolute_change", "change_category_codes", "percent_change"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -103,8 +100,9 @@ def change_category_codes(
     threshold: float,
     field: str,
 ) -> npt.NDArray[np.int64]:
-    """Codes 0 improved, 1 stable, 2 worsened, -1 not evaluable, for a measure where a
-    *rise* is worse (HRCT extent, sPAP).
+    """Codes 0 improved, 1 stable, 2 worsened (the order of
+    :class:`~sscoutcomes.HRCTChange`), -1 not evaluable, for a measure where a *rise* is worse
+    (HRCT extent, sPAP).
 
     A reader's comparison (``"improved"``/``"stable"``/``"worsened"``, any case) wins where
     given; otherwise a change of at least ``threshold`` upwards is worsened, downwards
@@ -118,6 +116,9 @@ def change_category_codes(
     array([1, 2, 0])
     """
     from .errors import SchemaError
+    from .measures.lung import HRCTChange  # here: measures.lung imports this module
+
+    labels = [m.value for m in HRCTChange]  # codes 0, 1, 2
 
     base = np.atleast_1d(np.asarray(baseline, dtype=np.float64))
     follow = np.atleast_1d(np.asarray(follow_up, dtype=np.float64))
@@ -132,9 +133,7 @@ def change_category_codes(
         for i, c in enumerate(comp):
             if isinstance(c, str) and c.strip():
                 key = c.strip().lower()
-                if key not in CHANGE_CATEGORIES:
-                    raise SchemaError(
-                        f"{field} = {c!r} is not one of {', '.join(CHANGE_CATEGORIES)}"
-                    )
-                codes[i] = CHANGE_CATEGORIES.index(key)
+                if key not in labels:
+                    raise SchemaError(f"{field} = {c!r} is not one of {', '.join(labels)}")
+                codes[i] = labels.index(key)
     return codes.astype(np.int64)

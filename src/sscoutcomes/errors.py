@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAILURE_CASE_COLUMNS",
-    "IncompleteAssessmentError",
     "NotEvaluableWarning",
     "OutOfRangeError",
     "SSCOutcomesError",
@@ -80,17 +79,6 @@ class OutOfRangeError(SSCOutcomesError):
     Traceback (most recent call last):
     ...
     sscoutcomes.errors.OutOfRangeError: mrss total = 60 is outside 0..51
-    """
-
-
-class IncompleteAssessmentError(SSCOutcomesError):
-    """An assessment lacks data that the requested quantity needs and no rule allows it to be
-    missing.
-
-    Examples
-    --------
-    >>> issubclass(IncompleteAssessmentError, SSCOutcomesError)
-    True
     """
 
 

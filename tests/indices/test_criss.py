@@ -13,10 +13,14 @@ from hypothesis import strategies as st
 from sscoutcomes import RESPONDER_DEFINITIONS, OutOfRangeError, Response, SchemaError, Visit
 from sscoutcomes.indices.criss import (
     CRISS_COEFFICIENTS,
+    CRISSResult,
+    RevisedCRISSResult,
     criss,
+    criss_frame,
     criss_probability,
     criss_step1,
     revised_criss,
+    revised_criss_frame,
 )
 
 BASE = {
@@ -87,8 +91,29 @@ def test_visit_objects_and_errors() -> None:
     assert criss(v0, v1).probability > 0.6
     with pytest.raises(OutOfRangeError, match="haq_di = 4"):
         criss(BASE, BASE | {"haq_di": 4})
-    with pytest.raises(SchemaError, match="both as DataFrames"):
-        criss(pd.DataFrame([BASE]), BASE)
+
+
+def test_each_face_takes_its_own_input_type() -> None:
+    frame = pd.DataFrame([BASE])
+    with pytest.raises(SchemaError, match="use criss_frame"):
+        criss(frame, BASE)
+    with pytest.raises(SchemaError, match="use criss_frame"):
+        criss(BASE, frame)
+    with pytest.raises(SchemaError, match="use revised_criss_frame"):
+        revised_criss(frame, frame)
+    with pytest.raises(SchemaError, match="must be a DataFrame"):
+        criss_frame(frame, BASE)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="must be a DataFrame"):
+        revised_criss_frame(BASE, frame)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="same index"):
+        criss_frame(frame, frame.set_axis([7]))
+    with pytest.raises(SchemaError, match="same index"):
+        revised_criss_frame(frame, frame.set_axis([7]))
+    with pytest.raises(SchemaError, match="to_record"):
+        criss(25, 15)
+    # one type out whatever the values
+    assert isinstance(criss(BASE, BASE), CRISSResult)
+    assert isinstance(revised_criss(BASE, BASE), RevisedCRISSResult)
 
 
 deltas = st.tuples(*(st.floats(-10, 10) for _ in range(5)))
@@ -106,28 +131,85 @@ def test_probability_in_unit_interval_and_monotone(
     assert criss_probability(*improved) >= p
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 51), st.integers(0, 51), st.floats(0, 3), st.floats(0, 3), st.booleans()
-        ),
-        min_size=1,
-        max_size=6,
-    )
+# HAQ-DI is a mean of eight category scores 0-3: multiples of 1/8
+haq = st.integers(0, 24).map(lambda k: k / 8)
+rows = st.lists(
+    st.tuples(
+        st.integers(0, 51),
+        st.integers(0, 51),
+        haq,
+        haq,
+        st.one_of(st.none(), st.floats(0, 10)),
+        st.booleans(),
+        st.sampled_from([None, 70.0, 79.0, 85.0]),
+        st.sampled_from([80.0, 85.0, 100.0]),
+    ),
+    min_size=1,
+    max_size=6,
 )
-def test_object_face_equals_frame_face(rows: list[tuple]) -> None:  # type: ignore[type-arg]
-    base = pd.DataFrame([BASE | {"mrss": r[0], "haq_di": r[2]} for r in rows])
-    follow = pd.DataFrame(
-        [BASE | {"mrss": r[1], "haq_di": r[3], "renal_crisis": r[4]} for r in rows]
+
+
+def _frames(rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:  # type: ignore[type-arg]
+    base = pd.DataFrame(
+        [BASE | {"mrss": r[0], "haq_di": r[2], "fvc_pct_predicted": r[7]} for r in rows]
     )
+    follow = pd.DataFrame(
+        [
+            BASE
+            | {
+                "mrss": r[1],
+                "haq_di": r[3],
+                "patient_global": r[4],
+                "renal_crisis": r[5],
+                "fvc_pct_predicted": r[6],
+                "fvc_decline_confirmed": True,
+                "hrct_ild": True,
+            }
+            for r in rows
+        ],
+        index=pd.Index([f"p{i}" for i in range(len(rows))]),
+    )
+    return base.set_axis(follow.index), follow
+
+
+@given(rows, st.floats(0.05, 0.95))
+def test_criss_object_face_equals_frame_face(rows: list[tuple], threshold: float) -> None:  # type: ignore[type-arg]
+    base, follow = _frames(rows)
     b0, f0 = base.copy(), follow.copy()
-    out = criss(base, follow)
+    out = criss_frame(base, follow, threshold=threshold)
     pd.testing.assert_frame_equal(base, b0)
     pd.testing.assert_frame_equal(follow, f0)
-    for i, rec in enumerate(out.to_dict("records")):
-        one = criss(base.iloc[i].to_dict(), follow.iloc[i].to_dict())
-        assert one.probability == pytest.approx(rec["criss_probability"])
+    assert out.index.equals(follow.index)
+    for pid, rec in zip(out.index, out.to_dict("records"), strict=True):
+        one = criss(base.loc[pid].to_dict(), follow.loc[pid].to_dict(), threshold=threshold)
+        assert one.to_dict() == rec or (
+            math.isnan(one.probability) and math.isnan(rec["criss_probability"])
+        )
         assert one.response.value == rec["criss_response"]
+        assert one.step1_event == rec["criss_step1"]
+
+
+@given(
+    rows,
+    st.floats(1, 99),
+    st.integers(1, 5),
+    st.sampled_from(["absolute_5", "relative_5", "percent"]),
+    st.booleans(),
+)
+def test_revised_criss_object_face_equals_frame_face(
+    rows: list[tuple],  # type: ignore[type-arg]
+    cutoff: float,
+    items: int,
+    fvc_rule: str,
+    step1: bool,
+) -> None:
+    base, follow = _frames(rows)
+    options = {"cutoff_pct": cutoff, "items_required": items, "fvc_rule": fvc_rule, "step1": step1}
+    out = revised_criss_frame(base, follow, **options)  # type: ignore[arg-type]
+    assert out.index.equals(follow.index)
+    for pid, rec in zip(out.index, out.to_dict("records"), strict=True):
+        one = revised_criss(base.loc[pid].to_dict(), follow.loc[pid].to_dict(), **options)  # type: ignore[arg-type]
+        assert one.to_dict() == rec
 
 
 def test_responder_definition_is_step2() -> None:
@@ -145,20 +227,24 @@ def test_revised_criss_provisional_rule() -> None:
         "haq_di": 1.4,
     }
     r = revised_criss(BASE, after)
-    assert r["rcriss_items_improved"] == 3  # mRSS -28 %, Pt -33 %, MD -25 %
-    assert r["rcriss_response"] == "responder"
-    assert revised_criss(BASE, after, items_required=4)["rcriss_response"] == "non-responder"
+    assert r.items_improved == 3  # mRSS -28 %, Pt -33 %, MD -25 %
+    assert r.items_evaluable == 5
+    assert r.response is Response.RESPONDER
+    assert r.to_dict() == {
+        "rcriss_items_improved": 3,
+        "rcriss_items_evaluable": 5,
+        "rcriss_response": "responder",
+    }
+    assert revised_criss(BASE, after, items_required=4).response is Response.NON_RESPONDER
     zero = BASE | {"haq_di": 0}
     z = revised_criss(zero, zero | {"mrss": 30})
-    assert z["rcriss_items_evaluable"] == 4  # HAQ-DI 0 at baseline: not evaluable
-    assert revised_criss(BASE, after | {"renal_crisis": True})["rcriss_response"] == (
-        "non-responder"
-    )
+    assert z.items_evaluable == 4  # HAQ-DI 0 at baseline: not evaluable
+    assert revised_criss(BASE, after | {"renal_crisis": True}).response is (Response.NON_RESPONDER)
     assert (
-        revised_criss(BASE, after | {"renal_crisis": True}, step1=False)["rcriss_response"]
-        == "responder"
+        revised_criss(BASE, after | {"renal_crisis": True}, step1=False).response
+        is Response.RESPONDER
     )
-    frame = revised_criss(pd.DataFrame([BASE]), pd.DataFrame([after]))
+    frame = revised_criss_frame(pd.DataFrame([BASE]), pd.DataFrame([after]))
     assert frame["rcriss_response"].tolist() == ["responder"]
     assert np.isfinite(frame["rcriss_items_improved"]).all()
 

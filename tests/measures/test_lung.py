@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sscoutcomes import OutOfRangeError, Response, SchemaError, UnitError
+from sscoutcomes import (
+    OutOfRangeError,
+    Response,
+    SchemaError,
+    UnitError,
+    absolute_change,
+    percent_change,
+)
 from sscoutcomes.measures.lung import (
     ILD_PROGRESSION_EUSTAR,
     ILD_PROGRESSION_OMERACT,
@@ -18,8 +25,6 @@ from sscoutcomes.measures.lung import (
     GohStage,
     LungImaging,
     PulmonaryFunction,
-    fvc_change_absolute,
-    fvc_change_relative,
     fvc_eustar_category,
     goh_stage,
     hrct_change,
@@ -63,8 +68,8 @@ def test_goh_agrees_with_its_definition(extent: float, fvc: float | None) -> Non
 
 def test_absolute_and_relative_change_are_distinct() -> None:
     # FVC 80 -> 72 % predicted: -8 percentage points, -10 % relative
-    assert fvc_change_absolute(80, 72) == -8
-    assert fvc_change_relative(80, 72) == -10
+    assert absolute_change(80, 72) == -8
+    assert percent_change(80, 72) == -10
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .._change import absolute_change, percent_change
 from ..errors import SchemaError
+from ..measures.lung import HRCTChange
 from .schedule import (
     Schedule,
     _measure_names,
@@ -197,9 +198,7 @@ def _category_change(
                     "timepoint": tp.name,
                     "baseline": b,
                     "value": f,
-                    "change": pd.Categorical(
-                        category, categories=["improved", "stable", "worsened"]
-                    ),
+                    "change": pd.Categorical(category, categories=[m.value for m in HRCTChange]),
                     "source": np.where(
                         pd.notna(read) if read is not None else np.zeros(len(at), bool),
                         "reader",

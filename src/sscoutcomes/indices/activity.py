@@ -69,9 +69,15 @@ EUSTAR_ACTIVITY_WEIGHTS: Final[Mapping[str, float]] = {
 }
 #: Active disease at >= this score (Valentini 2017).
 EUSTAR_ACTIVITY_CUTOFF: Final = 2.5
+#: Item cut-offs, strict as written (Valentini 2017): mRSS > 18, CRP > 1 mg/dL,
+#: DLCO < 70 % predicted.
 MRSS_CUTOFF: Final = 18.0
 CRP_CUTOFF_MG_DL: Final = 1.0
 DLCO_CUTOFF: Final = 70.0
+#: Unit guard of this library: a CRP above this many mg/dL is almost certainly in mg/L.
+CRP_MAX_MG_DL: Final = 30.0
+#: mg/L per mg/dL (the canonical column ``crp_mg_l`` is divided by this).
+MG_L_PER_MG_DL: Final = 10.0
 
 
 def _kernel(
@@ -143,7 +149,7 @@ def eustar_activity_index(
     """
     crp = as_float_array(crp_mg_dl)
     finite = crp[~np.isnan(crp)]
-    if finite.size and finite.max() > 30:
+    if finite.size and finite.max() > CRP_MAX_MG_DL:
         raise UnitError(
             f"crp_mg_dl = {finite.max():g} looks like mg/L; give mg/dL (divide mg/L by 10)"
         )
@@ -156,7 +162,7 @@ def eustar_activity_index(
         as_float_array(dlco_pct_predicted),
     ]
     check_array_range("mrss", args[1], 0, 51)
-    check_array_range("crp_mg_dl", crp, 0, 30)
+    check_array_range("crp_mg_dl", crp, 0, CRP_MAX_MG_DL)
     check_array_range("dlco_pct_predicted", args[5], 5, 200)
     out = _kernel(*np.broadcast_arrays(*args))
     return float(out) if out.ndim == 0 else out
@@ -235,7 +241,7 @@ def score_eustar_activity(visits: pd.DataFrame) -> pd.DataFrame:
         values["mrss"],
         values["digital_ulcers_active"],
         values["tendon_friction_rubs"],
-        values["crp_mg_l"] / 10.0,
+        values["crp_mg_l"] / MG_L_PER_MG_DL,
         values["dlco_pct_predicted"],
     )
     return pd.DataFrame(

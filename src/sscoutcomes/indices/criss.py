@@ -24,6 +24,12 @@ with the baseline and follow-up ``fvc_pct_predicted``. A missing event flag is r
 "no event" (trial case report forms record events, not their absence); the ILD arm is
 triggered only when all its parts are known to hold.
 
+Each index has two faces over one kernel: :func:`criss` and :func:`revised_criss` take one
+patient's values (mappings or objects with ``to_record()``) and return a result object
+(:class:`CRISSResult`, :class:`RevisedCRISSResult`); :func:`criss_frame` and
+:func:`revised_criss_frame` take two DataFrames aligned by index (one row per patient) and
+return a DataFrame with that index.
+
 References
 ----------
 - Khanna D, Berrocal VJ, Giannini EH, et al. The American College of Rheumatology
@@ -61,11 +67,14 @@ __all__ = [
     "CRISS_COEFFICIENTS",
     "CRISS_CORE",
     "CRISSResult",
+    "RevisedCRISSResult",
     "criss",
+    "criss_frame",
     "criss_from_visits",
     "criss_probability",
     "criss_step1",
     "revised_criss",
+    "revised_criss_frame",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -81,6 +90,19 @@ CRISS_COEFFICIENTS: Final[Mapping[str, float]] = {
 }
 #: Improver when P >= this (the cut-off used in trials).
 CRISS_THRESHOLD: Final = 0.60
+#: Step 1, ILD arm (Khanna 2016): a relative decline in FVC % predicted of at least this
+#: many % of baseline ...
+STEP1_FVC_DECLINE_PCT: Final = 15.0
+#: ... with FVC below this % predicted at follow-up.
+STEP1_FVC_BELOW: Final = 80.0
+#: Revised CRISS (Khanna 2021): an item improves by at least this % of its baseline
+#: (default of ``cutoff_pct``; larger cut-offs were also reported) ...
+RCRISS_CUTOFF_PCT: Final = 20.0
+#: ... and at least this many of the five core items must improve (``items_required``).
+RCRISS_ITEMS_REQUIRED: Final = 3
+#: Revised CRISS: FVC % predicted improves by at least 5 (points for ``"absolute_5"``, % of
+#: baseline for ``"relative_5"``).
+RCRISS_FVC_GAIN: Final = 5.0
 #: The five core measures (canonical columns).
 CRISS_CORE: Final[tuple[str, ...]] = (
     "mrss",
@@ -166,7 +188,12 @@ def _step1_kernel(
 ) -> npt.NDArray[np.bool_]:
     with np.errstate(invalid="ignore"):
         decline = -np.asarray(percent_change(fvc_b, fvc_f))
-        ild = (decline >= 15) & (confirmed > 0) & (hrct_ild > 0) & (fvc_f < 80)
+        ild = (
+            (decline >= STEP1_FVC_DECLINE_PCT)
+            & (confirmed > 0)
+            & (hrct_ild > 0)
+            & (fvc_f < STEP1_FVC_BELOW)
+        )
         return np.asarray((renal > 0) | (lv > 0) | (pah > 0) | ild, dtype=bool)
 
 
@@ -209,29 +236,67 @@ def criss_step1(
 
 @attrs.frozen(kw_only=True)
 class CRISSResult:
-    """CRISS for one patient (:func:`criss`)."""
+    """CRISS for one patient (:func:`criss`).
+
+    Examples
+    --------
+    >>> from sscoutcomes.indices.criss import criss
+    >>> base = {"mrss": 25, "fvc_pct_predicted": 80, "patient_global": 6,
+    ...         "physician_global": 6, "haq_di": 1.5}
+    >>> r = criss(base, base | {"mrss": 10})
+    >>> r.step1_event, r.response.value
+    (False, 'responder')
+    >>> sorted(r.to_dict())
+    ['criss_probability', 'criss_response', 'criss_step1']
+    """
 
     probability: float
     step1_event: bool
     response: Response
     threshold: float
 
+    def to_dict(self) -> dict[str, Any]:
+        """The values under the column names of :func:`criss_frame` (response as text)."""
+        return {
+            "criss_probability": self.probability,
+            "criss_step1": self.step1_event,
+            "criss_response": self.response.value,
+        }
 
-def _as_inputs(x: Any, which: str) -> dict[str, Any] | pd.DataFrame:
+
+def _as_record(x: Any, which: str, frame_face: str) -> dict[str, Any]:
+    """One patient's values: a mapping, or an object with ``to_record()``."""
     if isinstance(x, pd.DataFrame):
-        return x
+        raise SchemaError(
+            f"{which} is a DataFrame: use {frame_face}() for frames (one row per patient)"
+        )
     if isinstance(x, Mapping):
         return dict(x)
     to_record = getattr(x, "to_record", None)
     if callable(to_record):
         return dict(to_record())
     raise SchemaError(
-        f"{which} must be a mapping of canonical column -> value, an object with "
-        f"to_record(), or a DataFrame; got {type(x).__name__}"
+        f"{which} must be a mapping of canonical column -> value or an object with "
+        f"to_record(); got {type(x).__name__}"
     )
 
 
-def _column(data: Mapping[str, Any] | pd.DataFrame, name: str, n: int | None) -> FloatArray:
+def _as_frames(baseline: Any, follow_up: Any, face: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two DataFrames with the same index (one row per patient, aligned)."""
+    for which, x in (("baseline_frame", baseline), ("follow_up_frame", follow_up)):
+        if not isinstance(x, pd.DataFrame):
+            raise SchemaError(
+                f"{which} must be a DataFrame (one row per patient), got "
+                f"{type(x).__name__}: use {face}() for one patient"
+            )
+    if not baseline.index.equals(follow_up.index):
+        raise SchemaError(
+            "baseline and follow-up frames must have the same index (one row per patient, aligned)"
+        )
+    return baseline, follow_up
+
+
+def _column(data: Mapping[str, Any] | pd.DataFrame, name: str) -> FloatArray:
     if isinstance(data, pd.DataFrame):
         if name not in data.columns:
             return np.full(len(data), np.nan)
@@ -248,51 +313,74 @@ def _check(values: FloatArray, name: str, which: str) -> None:
     check_array_range(f"{which} {name}", values, *_RANGES[name])
 
 
+def _step1_of(
+    baseline: Mapping[str, Any] | pd.DataFrame, follow_up: Mapping[str, Any] | pd.DataFrame
+) -> npt.NDArray[np.bool_]:
+    """Step 1 from the canonical columns (events at follow-up, FVC at both visits)."""
+    return _step1_kernel(
+        *np.broadcast_arrays(
+            *(_column(follow_up, e) for e in _EVENTS),
+            _column(follow_up, "fvc_decline_confirmed"),
+            _column(follow_up, "hrct_ild"),
+            _column(baseline, "fvc_pct_predicted"),
+            _column(follow_up, "fvc_pct_predicted"),
+        )
+    )
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0 < threshold < 1:
+        raise OutOfRangeError(f"threshold = {threshold!r} is outside 0..1 (exclusive)")
+
+
 def _criss_arrays(
     baseline: Mapping[str, Any] | pd.DataFrame,
     follow_up: Mapping[str, Any] | pd.DataFrame,
     threshold: float,
 ) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.int8]]:
-    b = {m: _column(baseline, m, None) for m in CRISS_CORE}
-    f = {m: _column(follow_up, m, None) for m in CRISS_CORE}
+    """The kernel of both faces: probability, step-1 event and response codes."""
+    b = {m: _column(baseline, m) for m in CRISS_CORE}
+    f = {m: _column(follow_up, m) for m in CRISS_CORE}
     for m in CRISS_CORE:
         _check(b[m], m, "baseline")
         _check(f[m], m, "follow-up")
     deltas = [f[m] - b[m] for m in CRISS_CORE]
     prob = _probability_kernel(*np.broadcast_arrays(*deltas))
-    step1 = _step1_kernel(
-        *np.broadcast_arrays(
-            *(_column(follow_up, e, None) for e in _EVENTS),
-            _column(follow_up, "fvc_decline_confirmed", None),
-            _column(follow_up, "hrct_ild", None),
-            b["fvc_pct_predicted"],
-            f["fvc_pct_predicted"],
-        )
-    )
+    step1 = _step1_of(baseline, follow_up)
     prob = np.where(step1, 0.0, prob)
     evaluable = step1 | ~np.isnan(prob)
     codes = response_codes(~step1 & (prob >= threshold), evaluable)
     return prob, step1, codes
 
 
-def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) -> Any:
-    """ACR CRISS for one patient (mappings or objects with ``to_record()``) or for many
-    (two DataFrames aligned by index, one row per patient).
+def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) -> CRISSResult:
+    """ACR CRISS for one patient (both steps).
 
     Parameters
     ----------
-    baseline, follow_up
-        Canonical columns ``mrss``, ``fvc_pct_predicted``, ``patient_global``,
-        ``physician_global``, ``haq_di``; the follow-up may carry the step-1 columns.
+    baseline, follow_up : mapping or object with ``to_record()``
+        One patient's canonical columns ``mrss``, ``fvc_pct_predicted``,
+        ``patient_global``, ``physician_global``, ``haq_di`` (e.g. a dict or a
+        :class:`~sscoutcomes.Visit`); the follow-up may carry the step-1 columns.
     threshold : float
         Improver when the probability is at least this (default 0.60).
 
     Returns
     -------
-    CRISSResult or pandas.DataFrame
-        For frames: ``criss_probability``, ``criss_step1`` and ``criss_response``
-        (responder / non-responder / not evaluable), aligned to ``follow_up.index``.
-        A missing core measure is "not evaluable" (unless a step-1 event decides).
+    CRISSResult
+        Probability (0 after a step-1 event), step-1 event and response. A missing core
+        measure is "not evaluable" (unless a step-1 event decides).
+
+    Raises
+    ------
+    SchemaError
+        A DataFrame (use :func:`criss_frame`) or another type without values.
+    OutOfRangeError
+        A core measure outside its range, or ``threshold`` outside 0..1.
+
+    See Also
+    --------
+    criss_frame : the same for many patients, one row each.
 
     Examples
     --------
@@ -307,36 +395,72 @@ def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) 
     >>> criss(base, after | {"renal_crisis": True}).probability
     0.0
     """
-    if not 0 < threshold < 1:
-        raise OutOfRangeError(f"threshold = {threshold!r} is outside 0..1 (exclusive)")
-    b = _as_inputs(baseline, "baseline")
-    f = _as_inputs(follow_up, "follow_up")
-    frames = isinstance(b, pd.DataFrame), isinstance(f, pd.DataFrame)
-    if any(frames) and not all(frames):
-        raise SchemaError("give baseline and follow_up both as DataFrames or both per patient")
-    if all(frames):
-        assert isinstance(b, pd.DataFrame)  # noqa: S101  (narrowing)
-        assert isinstance(f, pd.DataFrame)  # noqa: S101
-        if not b.index.equals(f.index):
-            raise SchemaError(
-                "baseline and follow_up frames must have the same index "
-                "(one row per patient, aligned)"
-            )
-        prob, step1, codes = _criss_arrays(b, f, threshold)
-        return pd.DataFrame(
-            {
-                "criss_probability": prob,
-                "criss_step1": step1,
-                "criss_response": pd.Series(codes_to_categorical(codes), index=f.index),
-            },
-            index=f.index,
-        )
+    _check_threshold(threshold)
+    b = _as_record(baseline, "baseline", "criss_frame")
+    f = _as_record(follow_up, "follow_up", "criss_frame")
     prob, step1, codes = _criss_arrays(b, f, threshold)
     return CRISSResult(
         probability=float(prob),
         step1_event=bool(step1),
         response=Response.from_code(int(codes)),
         threshold=threshold,
+    )
+
+
+def criss_frame(
+    baseline_frame: pd.DataFrame,
+    follow_up_frame: pd.DataFrame,
+    *,
+    threshold: float = CRISS_THRESHOLD,
+) -> pd.DataFrame:
+    """ACR CRISS for many patients: two DataFrames aligned by index, one row per patient.
+
+    The same computation as :func:`criss`, row by row. The inputs are not modified.
+
+    Parameters
+    ----------
+    baseline_frame, follow_up_frame : pandas.DataFrame
+        Canonical columns ``mrss``, ``fvc_pct_predicted``, ``patient_global``,
+        ``physician_global``, ``haq_di``; the follow-up frame may carry the step-1
+        columns. Both frames must have the same index.
+    threshold : float
+        Improver when the probability is at least this (default 0.60).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``criss_probability``, ``criss_step1`` and ``criss_response`` (categorical:
+        responder / non-responder / not evaluable), aligned to ``follow_up_frame.index``.
+
+    Raises
+    ------
+    SchemaError
+        An input that is not a DataFrame, or frames with different indexes.
+    OutOfRangeError
+        A core measure outside its range, or ``threshold`` outside 0..1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.indices.criss import criss_frame
+    >>> base = pd.DataFrame({"mrss": [25, 20], "fvc_pct_predicted": [80, 80],
+    ...                      "patient_global": [6, 5], "physician_global": [6, 5],
+    ...                      "haq_di": [1.5, 1.0]}, index=["a", "b"])
+    >>> after = base.assign(mrss=[15, 20], renal_crisis=[False, True])
+    >>> out = criss_frame(base, after)
+    >>> out["criss_response"].tolist(), out["criss_step1"].tolist()
+    (['responder', 'non-responder'], [False, True])
+    """
+    _check_threshold(threshold)
+    b, f = _as_frames(baseline_frame, follow_up_frame, "criss")
+    prob, step1, codes = _criss_arrays(b, f, threshold)
+    return pd.DataFrame(
+        {
+            "criss_probability": prob,
+            "criss_step1": step1,
+            "criss_response": pd.Series(codes_to_categorical(codes), index=f.index),
+        },
+        index=f.index,
     )
 
 
@@ -347,7 +471,7 @@ def _criss_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any
 
 
 #: CRISS step 2 as a responder definition (step-1 events are not among its measures:
-#: use :func:`criss` when the events are recorded).
+#: use :func:`criss` or :func:`criss_frame` when the events are recorded).
 CRISS: Final = ResponderDefinition(
     name="criss",
     measures=CRISS_CORE,
@@ -366,16 +490,100 @@ CRISS: Final = ResponderDefinition(
 )
 
 
+@attrs.frozen(kw_only=True)
+class RevisedCRISSResult:
+    """Revised CRISS for one patient (:func:`revised_criss`).
+
+    Examples
+    --------
+    >>> from sscoutcomes.indices.criss import revised_criss
+    >>> base = {"mrss": 25, "fvc_pct_predicted": 80, "patient_global": 6,
+    ...         "physician_global": 6, "haq_di": 1.5}
+    >>> r = revised_criss(base, base | {"mrss": 15, "haq_di": 1.0})
+    >>> r.items_improved, r.items_evaluable, r.response.value
+    (2, 5, 'non-responder')
+    >>> r.to_dict()["rcriss_response"]
+    'non-responder'
+    """
+
+    items_improved: int
+    items_evaluable: int
+    response: Response
+
+    def to_dict(self) -> dict[str, Any]:
+        """The values under the column names of :func:`revised_criss_frame` (response as
+        text)."""
+        return {
+            "rcriss_items_improved": self.items_improved,
+            "rcriss_items_evaluable": self.items_evaluable,
+            "rcriss_response": self.response.value,
+        }
+
+
+_FVC_RULES: Final = ("absolute_5", "relative_5", "percent")
+
+
+def _check_revised_options(cutoff_pct: float, items_required: int, fvc_rule: str) -> None:
+    if not 0 < cutoff_pct < 100:
+        raise OutOfRangeError(f"cutoff_pct = {cutoff_pct!r} is outside 0..100 (exclusive)")
+    if not 1 <= items_required <= len(CRISS_CORE):
+        raise OutOfRangeError(
+            f"items_required = {items_required!r} is outside 1..{len(CRISS_CORE)}"
+        )
+    if fvc_rule not in _FVC_RULES:
+        raise SchemaError(f"fvc_rule = {fvc_rule!r} is not absolute_5, relative_5 or percent")
+
+
+def _revised_arrays(
+    baseline: Mapping[str, Any] | pd.DataFrame,
+    follow_up: Mapping[str, Any] | pd.DataFrame,
+    *,
+    cutoff_pct: float,
+    items_required: int,
+    fvc_rule: str,
+    step1: bool,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]]:
+    """The kernel of both faces: items improved, items evaluable and response codes."""
+    improved = []
+    known = []
+    for m in CRISS_CORE:
+        bv, fv = _column(baseline, m), _column(follow_up, m)
+        _check(bv, m, "baseline")
+        _check(fv, m, "follow-up")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if m == "fvc_pct_predicted":
+                if fvc_rule == "absolute_5":
+                    gain = fv - bv
+                    ok = gain >= RCRISS_FVC_GAIN
+                else:
+                    gain = np.asarray(percent_change(bv, fv))
+                    ok = gain >= (RCRISS_FVC_GAIN if fvc_rule == "relative_5" else cutoff_pct)
+            else:
+                gain = -np.asarray(percent_change(bv, fv))  # NaN at a zero baseline
+                ok = gain >= cutoff_pct
+        improved.append(ok & ~np.isnan(gain))
+        known.append(~np.isnan(gain))
+    n_improved = np.sum(np.broadcast_arrays(*improved), axis=0)
+    n_known = np.sum(np.broadcast_arrays(*known), axis=0)
+    responder = n_improved >= items_required
+    decided = responder | (n_improved + (len(CRISS_CORE) - n_known) < items_required)
+    event = np.zeros(np.shape(n_improved), dtype=bool)
+    if step1:
+        event = _step1_of(baseline, follow_up)
+    codes = response_codes(responder & ~event, decided | event)
+    return n_improved, n_known, codes
+
+
 def revised_criss(
     baseline: Any,
     follow_up: Any,
     *,
-    cutoff_pct: float = 20.0,
-    items_required: int = 3,
+    cutoff_pct: float = RCRISS_CUTOFF_PCT,
+    items_required: int = RCRISS_ITEMS_REQUIRED,
     fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "absolute_5",
     step1: bool = True,
-) -> Any:
-    """Revised CRISS (Khanna 2021), **provisional**: improved when at least
+) -> RevisedCRISSResult:
+    """Revised CRISS (Khanna 2021) for one patient, **provisional**: improved when at least
     ``items_required`` of the five core items improve.
 
     mRSS, HAQ-DI and the two globals improve when they fall by at least ``cutoff_pct`` %
@@ -385,10 +593,28 @@ def revised_criss(
     Unconfirmed in what we could read: whether the FVC threshold is absolute or relative,
     any cap on worsening items, and whether step 1 is kept (``step1``).
 
+    Parameters
+    ----------
+    baseline, follow_up : mapping or object with ``to_record()``
+        One patient's canonical columns (as for :func:`criss`); the follow-up may carry
+        the step-1 columns.
+    cutoff_pct : float
+        Relative improvement (% of baseline) that counts for an item (default 20).
+    items_required : int
+        Improved items needed (default 3 of 5).
+    fvc_rule : {"absolute_5", "relative_5", "percent"}
+        How FVC % predicted improves (see above).
+    step1 : bool
+        Apply CRISS step 1 (an event makes the patient a non-responder).
+
     Returns
     -------
-    pandas.DataFrame or dict
-        ``rcriss_items_improved``, ``rcriss_items_evaluable`` and ``rcriss_response``.
+    RevisedCRISSResult
+        Items improved, items evaluable and the response.
+
+    See Also
+    --------
+    revised_criss_frame : the same for many patients, one row each.
 
     Examples
     --------
@@ -397,68 +623,80 @@ def revised_criss(
     ...         "physician_global": 6, "haq_di": 1.5}
     >>> after = {"mrss": 18, "fvc_pct_predicted": 81, "patient_global": 4,
     ...          "physician_global": 4.5, "haq_di": 1.4}
-    >>> revised_criss(base, after)["rcriss_response"]
-    'responder'
+    >>> r = revised_criss(base, after)
+    >>> r.items_improved, r.response.value
+    (3, 'responder')
     """
-    if not 0 < cutoff_pct < 100:
-        raise OutOfRangeError(f"cutoff_pct = {cutoff_pct!r} is outside 0..100 (exclusive)")
-    if not 1 <= items_required <= 5:
-        raise OutOfRangeError(f"items_required = {items_required!r} is outside 1..5")
-    if fvc_rule not in ("absolute_5", "relative_5", "percent"):
-        raise SchemaError(f"fvc_rule = {fvc_rule!r} is not absolute_5, relative_5 or percent")
-    b = _as_inputs(baseline, "baseline")
-    f = _as_inputs(follow_up, "follow_up")
-    frame = isinstance(f, pd.DataFrame)
-    improved = []
-    known = []
-    for m in CRISS_CORE:
-        bv, fv = _column(b, m, None), _column(f, m, None)
-        _check(bv, m, "baseline")
-        _check(fv, m, "follow-up")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if m == "fvc_pct_predicted":
-                if fvc_rule == "absolute_5":
-                    gain = fv - bv
-                    ok = gain >= 5
-                else:
-                    gain = np.asarray(percent_change(bv, fv))
-                    ok = gain >= (5.0 if fvc_rule == "relative_5" else cutoff_pct)
-            else:
-                gain = -np.asarray(percent_change(bv, fv))  # NaN at a zero baseline
-                ok = gain >= cutoff_pct
-        improved.append(ok & ~np.isnan(gain))
-        known.append(~np.isnan(gain))
-    n_improved = np.sum(np.broadcast_arrays(*improved), axis=0)
-    n_known = np.sum(np.broadcast_arrays(*known), axis=0)
-    responder = n_improved >= items_required
-    decided = responder | (n_improved + (5 - n_known) < items_required)
-    event = np.zeros(np.shape(n_improved), dtype=bool)
-    if step1:
-        event = _step1_kernel(
-            *np.broadcast_arrays(
-                *(_column(f, e, None) for e in _EVENTS),
-                _column(f, "fvc_decline_confirmed", None),
-                _column(f, "hrct_ild", None),
-                _column(b, "fvc_pct_predicted", None),
-                _column(f, "fvc_pct_predicted", None),
-            )
-        )
-    codes = response_codes(responder & ~event, decided | event)
-    if frame:
-        assert isinstance(f, pd.DataFrame)  # noqa: S101  (narrowing)
-        return pd.DataFrame(
-            {
-                "rcriss_items_improved": n_improved,
-                "rcriss_items_evaluable": n_known,
-                "rcriss_response": pd.Series(codes_to_categorical(codes), index=f.index),
-            },
-            index=f.index,
-        )
-    return {
-        "rcriss_items_improved": int(n_improved),
-        "rcriss_items_evaluable": int(n_known),
-        "rcriss_response": Response.from_code(int(codes)).value,
-    }
+    _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    b = _as_record(baseline, "baseline", "revised_criss_frame")
+    f = _as_record(follow_up, "follow_up", "revised_criss_frame")
+    n_improved, n_known, codes = _revised_arrays(
+        b, f, cutoff_pct=cutoff_pct, items_required=items_required, fvc_rule=fvc_rule, step1=step1
+    )
+    return RevisedCRISSResult(
+        items_improved=int(n_improved),
+        items_evaluable=int(n_known),
+        response=Response.from_code(int(codes)),
+    )
+
+
+def revised_criss_frame(
+    baseline_frame: pd.DataFrame,
+    follow_up_frame: pd.DataFrame,
+    *,
+    cutoff_pct: float = RCRISS_CUTOFF_PCT,
+    items_required: int = RCRISS_ITEMS_REQUIRED,
+    fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "absolute_5",
+    step1: bool = True,
+) -> pd.DataFrame:
+    """Revised CRISS (provisional) for many patients: two DataFrames aligned by index, one
+    row per patient.
+
+    The same computation and options as :func:`revised_criss`, row by row. The inputs are
+    not modified.
+
+    Parameters
+    ----------
+    baseline_frame, follow_up_frame : pandas.DataFrame
+        Canonical columns as for :func:`criss_frame`; both frames must have the same index.
+    cutoff_pct, items_required, fvc_rule, step1
+        As for :func:`revised_criss`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rcriss_items_improved``, ``rcriss_items_evaluable`` and ``rcriss_response``
+        (categorical), aligned to ``follow_up_frame.index``.
+
+    Raises
+    ------
+    SchemaError
+        An input that is not a DataFrame, or frames with different indexes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.indices.criss import revised_criss_frame
+    >>> base = pd.DataFrame({"mrss": [25, 25], "fvc_pct_predicted": [80, 80],
+    ...                      "patient_global": [6, 6], "physician_global": [6, 6],
+    ...                      "haq_di": [1.5, 1.5]})
+    >>> after = base.assign(mrss=[18, 25], patient_global=[4, 6], physician_global=[4.5, 6])
+    >>> revised_criss_frame(base, after)["rcriss_response"].tolist()
+    ['responder', 'non-responder']
+    """
+    _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    b, f = _as_frames(baseline_frame, follow_up_frame, "revised_criss")
+    n_improved, n_known, codes = _revised_arrays(
+        b, f, cutoff_pct=cutoff_pct, items_required=items_required, fvc_rule=fvc_rule, step1=step1
+    )
+    return pd.DataFrame(
+        {
+            "rcriss_items_improved": n_improved,
+            "rcriss_items_evaluable": n_known,
+            "rcriss_response": pd.Series(codes_to_categorical(codes), index=f.index),
+        },
+        index=f.index,
+    )
 
 
 def criss_from_visits(
@@ -502,7 +740,7 @@ def criss_from_visits(
     parts = []
     for tp in schedule.follow_up:
         at = sel[sel["timepoint"] == tp.name].set_index("patient_id")
-        out = criss(
+        out = criss_frame(
             base.reindex(at.index)[list(CRISS_CORE)], at[[*CRISS_CORE, *extra]], threshold=threshold
         )
         parts.append(out.assign(timepoint=tp.name).reset_index())

@@ -196,8 +196,6 @@ INDEX_TOLERANCE: Final = 0.005 + 1e-9
 _ITEM_NAMES: Final[tuple[str, ...]] = tuple(HAQ_ITEMS)
 _AID_NAMES: Final[tuple[str, ...]] = tuple(HAQ_AIDS)
 _ITEM_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_{i}" for i in _ITEM_NAMES)
-_AID_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_aid_{a}" for a in _AID_NAMES)
-_HELP_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_help_{c}" for c in HAQ_CATEGORIES)
 _CATEGORY_ITEM_IDX: Final[tuple[npt.NDArray[np.intp], ...]] = tuple(
     np.array([k for k, i in enumerate(_ITEM_NAMES) if HAQ_ITEMS[i] == c], dtype=np.intp)
     for c in HAQ_CATEGORIES

@@ -56,6 +56,7 @@ from .._validation import (
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 from ._instrument import Instrument
+from .lung import HRCTChange
 
 __all__ = [
     "DETECT_COEFFICIENTS",
@@ -83,8 +84,19 @@ IVC_CUTOFF_CM: Final = 2.1  # Rudski 2010
 IVC_COLLAPSE_PCT: Final = 50.0  # Rudski 2010
 RAP_VALUES: Final = (3.0, 8.0, 15.0)  # Rudski 2010: normal, intermediate, high
 PAH_CHANGE_DEFAULT_MMHG: Final = 10.0  # documented default of this library
+IVC_MAX_CM: Final = 5.0  # cm; above: likely mm (unit guard of this library)
+# Echo signs of PH (ESC/ERS 2022), by category: A ventricles, B pulmonary artery, C IVC/RA
+PH_SIGN_RV_LV_RATIO_ABOVE: Final = 1.0  # A: RV/LV basal diameter ratio > 1.0
+PH_SIGN_LV_ECCENTRICITY_ABOVE: Final = 1.1  # A: LV eccentricity index > 1.1
+PH_SIGN_TAPSE_SPAP_BELOW: Final = 0.55  # A: TAPSE/sPAP < 0.55 mm/mmHg
+PH_SIGN_RVOT_ACT_BELOW_MS: Final = 105.0  # B: RVOT acceleration time < 105 ms
+PH_SIGN_PR_VELOCITY_ABOVE: Final = 2.2  # B: early diastolic PR velocity > 2.2 m/s
+PH_SIGN_PA_DIAMETER_ABOVE_MM: Final = 25.0  # B: PA diameter > 25 mm
+PH_SIGN_RA_AREA_ABOVE_CM2: Final = 18.0  # C: RA end-systolic area > 18 cm^2 (and the IVC)
+PH_SIGN_CATEGORIES_REQUIRED: Final = 2  # signs from at least 2 of the 3 categories
 
-_CHANGE_LABELS: Final = ("improved", "stable", "worsened")
+#: Change labels in code order (0 improved, 1 stable, 2 worsened), from :class:`HRCTChange`.
+_CHANGE_LABELS: Final[tuple[str, ...]] = tuple(m.value for m in HRCTChange)
 _EFFUSIONS: Final = ("none", "small", "moderate", "large")
 
 
@@ -195,7 +207,7 @@ def estimate_rap(ivc_diameter_cm: Any, ivc_collapse_pct: Any) -> Any:
     """
     ivc, collapse = as_float_array(ivc_diameter_cm), as_float_array(ivc_collapse_pct)
     finite = ivc[~np.isnan(ivc)]
-    if finite.size and finite.max() > 5:
+    if finite.size and finite.max() > IVC_MAX_CM:
         raise UnitError(f"ivc_diameter_cm = {finite.max():g} looks like mm; give cm (e.g. 1.8)")
     check_array_range("ivc_diameter_cm", ivc, 0.3, 5, "cm")
     check_array_range("ivc_collapse_pct", collapse, 0, 100, "%")
@@ -216,10 +228,22 @@ def _signs_kernel(
     ra: FloatArray,
 ) -> FloatArray:
     with np.errstate(invalid="ignore"):
-        a = (rv_lv > 1.0) | (ecc > 1.1) | (tapse_spap < 0.55)
-        b = (act < 105) | (notch > 0) | (pr > 2.2) | (pa > 25)
-        c = ((ivc > IVC_CUTOFF_CM) & (collapse < IVC_COLLAPSE_PCT)) | (ra > 18)
-    return np.asarray((a.astype(int) + b.astype(int) + c.astype(int)) >= 2, dtype=np.float64)
+        a = (
+            (rv_lv > PH_SIGN_RV_LV_RATIO_ABOVE)
+            | (ecc > PH_SIGN_LV_ECCENTRICITY_ABOVE)
+            | (tapse_spap < PH_SIGN_TAPSE_SPAP_BELOW)
+        )
+        b = (
+            (act < PH_SIGN_RVOT_ACT_BELOW_MS)
+            | (notch > 0)
+            | (pr > PH_SIGN_PR_VELOCITY_ABOVE)
+            | (pa > PH_SIGN_PA_DIAMETER_ABOVE_MM)
+        )
+        c = ((ivc > IVC_CUTOFF_CM) & (collapse < IVC_COLLAPSE_PCT)) | (
+            ra > PH_SIGN_RA_AREA_ABOVE_CM2
+        )
+    n_categories = a.astype(int) + b.astype(int) + c.astype(int)
+    return np.asarray(n_categories >= PH_SIGN_CATEGORIES_REQUIRED, dtype=np.float64)
 
 
 def echo_signs_two_categories(
@@ -643,9 +667,13 @@ def _opt(name: str) -> Any:
             if not isinstance(value, (bool, np.bool_)):
                 raise OutOfRangeError(f"{name} = {value!r} is not True/False")
             return
-        if name == "tr_velocity_m_s" and isinstance(value, (int, float)) and value > 6:
+        if (
+            name == "tr_velocity_m_s"
+            and isinstance(value, (int, float))
+            and value > TRV_MAX_PLAUSIBLE
+        ):
             _check_trv(np.asarray([float(value)]))
-        if name == "ivc_diameter_cm" and isinstance(value, (int, float)) and value > 5:
+        if name == "ivc_diameter_cm" and isinstance(value, (int, float)) and value > IVC_MAX_CM:
             raise UnitError(f"ivc_diameter_cm = {value!r} looks like mm; give cm (e.g. 1.8)")
         lo = -math.inf if spec.lo is None else spec.lo
         hi = math.inf if spec.hi is None else spec.hi

@@ -4,8 +4,9 @@ ILD progression definitions.
 Pulmonary function is taken in % predicted (reference equations are outside scope); when
 only the measured and predicted values are given, :math:`\%\,\text{pred} = 100 \cdot
 \text{measured} / \text{predicted}`. Change is named for what it is, because papers mix the
-two: ``*_change_absolute`` is the difference of two percentages (percentage points),
-``*_change_relative`` is the change as a percentage of the baseline value.
+two: :func:`~sscoutcomes.absolute_change` of two % predicted values is the difference of two
+percentages (percentage points), :func:`~sscoutcomes.percent_change` is the change as a
+percentage of the baseline value.
 
 References
 ----------
@@ -63,10 +64,6 @@ __all__ = [
     "HRCTPattern",
     "LungImaging",
     "PulmonaryFunction",
-    "dlco_change_absolute",
-    "dlco_change_relative",
-    "fvc_change_absolute",
-    "fvc_change_relative",
     "fvc_eustar_category",
     "goh_stage",
     "hrct_change",
@@ -82,8 +79,23 @@ GOH_EXTENSIVE_ABOVE: Final = 30.0  # extent > 30 % -> extensive (Goh 2008)
 GOH_FVC_CUTOFF: Final = 70.0  # indeterminate: FVC < 70 % -> extensive (Goh 2008)
 HRCT_EXTENT_CHANGE_DEFAULT: Final = 5.0  # documented default of this library
 PCT_PREDICTED_RANGE: Final = (10.0, 200.0)
+# OMERACT ILD progression (Khanna 2015): relative declines, % of baseline
+OMERACT_FVC_DECLINE_PCT: Final = 10.0  # FVC decline >= 10 % -> progression
+OMERACT_FVC_DECLINE_MODERATE_PCT: Final = 5.0  # 5 to < 10 % counts with the DLCO decline
+OMERACT_DLCO_DECLINE_PCT: Final = 15.0  # DLCO decline >= 15 %
+# EUSTAR FVC categories (Hoffmann-Vold 2021): change in % predicted points
+EUSTAR_FVC_SIGNIFICANT_BELOW: Final = -10.0  # < -10 -> significant progression
+EUSTAR_FVC_MODERATE_AT_MOST: Final = -5.0  # -10 to -5 -> moderate; EUSTAR progression
+EUSTAR_FVC_IMPROVEMENT_FROM: Final = 5.0  # >= 5 -> improvement (else stable)
+# 2022 PPF guideline (Raghu 2022): absolute declines within a year, % predicted points
+PPF_FVC_DECLINE: Final = 5.0  # FVC decline >= 5 -> physiological progression
+PPF_DLCO_DECLINE: Final = 10.0  # DLCO (Hb-corrected) decline >= 10 -> physiological progression
+PPF_CRITERIA_REQUIRED: Final = 2  # at least 2 of the 3 criteria
+# Unit guards and tolerances of this library
+PCT_FRACTION_MAX: Final = 2.0  # a % predicted in (0, 2] looks like a fraction
+FVC_LITRES_MAX: Final = 20.0  # an FVC in litres above this looks like mL or % predicted
+PCT_AGREEMENT: Final = 0.5  # given and derived % predicted agree within this many points
 
-_CHANGE_LABELS: Final = ("improved", "stable", "worsened")
 _PATTERNS: Final = ("nsip", "uip", "other")
 
 
@@ -101,6 +113,10 @@ class HRCTChange(enum.Enum):
     IMPROVED = "improved"
     STABLE = "stable"
     WORSENED = "worsened"
+
+
+#: Change labels in code order (0 improved, 1 stable, 2 worsened), from :class:`HRCTChange`.
+_CHANGE_LABELS: Final[tuple[str, ...]] = tuple(m.value for m in HRCTChange)
 
 
 class GohStage(enum.Enum):
@@ -184,7 +200,11 @@ _SPECS: Final = {spec.name: spec for spec in LUNG_COLUMNS}
 
 def _pct(label: str, value: float) -> float:
     """Validate a % predicted value with a unit hint for fractions."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 2:
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and 0 < value <= PCT_FRACTION_MAX
+    ):
         raise UnitError(
             f"{label} = {value!r} looks like a fraction; give % predicted (e.g. 85), "
             f"valid {PCT_PREDICTED_RANGE[0]:g}..{PCT_PREDICTED_RANGE[1]:g}"
@@ -196,57 +216,6 @@ def _pct(label: str, value: float) -> float:
         PCT_PREDICTED_RANGE[1],
         unit="% predicted",
     )
-
-
-# --------------------------------------------------------------------------------------
-# change kernels
-# --------------------------------------------------------------------------------------
-def fvc_change_absolute(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """FVC change in percentage points of % predicted (follow-up - baseline).
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import fvc_change_absolute
-    >>> fvc_change_absolute(80, 72)
-    -8.0
-    """
-    return absolute_change(baseline, follow_up)
-
-
-def fvc_change_relative(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """FVC change as a percentage of the baseline value (``100 * (f - b) / b``).
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import fvc_change_relative
-    >>> fvc_change_relative(80, 72)
-    -10.0
-    """
-    return percent_change(baseline, follow_up)
-
-
-def dlco_change_absolute(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """DLCO change in percentage points of % predicted.
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import dlco_change_absolute
-    >>> dlco_change_absolute(60, 50)
-    -10.0
-    """
-    return absolute_change(baseline, follow_up)
-
-
-def dlco_change_relative(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> Any:
-    """DLCO change as a percentage of the baseline value.
-
-    Examples
-    --------
-    >>> from sscoutcomes.measures.lung import dlco_change_relative
-    >>> round(dlco_change_relative(60, 50), 2)
-    -16.67
-    """
-    return percent_change(baseline, follow_up)
 
 
 # --------------------------------------------------------------------------------------
@@ -355,7 +324,11 @@ def _opt_pct(label: str) -> Any:
 def _opt_range(label: str, lo: float, hi: float, unit: str) -> Any:
     def validator(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
-            if label.startswith("fvc") and isinstance(value, (int, float)) and value > 20:
+            if (
+                label.startswith("fvc")
+                and isinstance(value, (int, float))
+                and value > FVC_LITRES_MAX
+            ):
                 raise UnitError(f"{label} = {value!r} looks like mL or % predicted; give litres")
             check_number(label, value, lo, hi, unit=unit)
 
@@ -400,7 +373,7 @@ class PulmonaryFunction:
             (self.fvc_pct_predicted, self._derived("fvc"), "fvc"),
             (self.dlco_pct_predicted, self._derived("dlco"), "dlco"),
         ):
-            if given is not None and derived is not None and abs(given - derived) > 0.5:
+            if given is not None and derived is not None and abs(given - derived) > PCT_AGREEMENT:
                 raise SchemaError(
                     f"{name}_pct_predicted = {given} disagrees with 100 * measured / predicted "
                     f"= {derived:.1f}"
@@ -609,7 +582,7 @@ def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
     for name in ("fvc_pct_predicted", "dlco_pct_predicted"):
         v = values[name]
         with np.errstate(invalid="ignore"):
-            fraction = ~np.isnan(v) & (v > 0) & (v <= 2)
+            fraction = ~np.isnan(v) & (v > 0) & (v <= PCT_FRACTION_MAX)
         if fraction.any():
             raise UnitError(
                 f"{name} has values like {v[fraction][0]:g}: they look like fractions; give "
@@ -656,9 +629,11 @@ def _omeract_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> A
     with np.errstate(invalid="ignore", divide="ignore"):
         fvc_decline = -np.asarray(percent_change(fvc_b, fvc_f))
         dlco_decline = -np.asarray(percent_change(dl_b, dl_f))
-        big = fvc_decline >= 10
-        moderate = (fvc_decline >= 5) & (fvc_decline < 10)
-        responder = big | (moderate & (dlco_decline >= 15))
+        big = fvc_decline >= OMERACT_FVC_DECLINE_PCT
+        moderate = (fvc_decline >= OMERACT_FVC_DECLINE_MODERATE_PCT) & (
+            fvc_decline < OMERACT_FVC_DECLINE_PCT
+        )
+        responder = big | (moderate & (dlco_decline >= OMERACT_DLCO_DECLINE_PCT))
         fvc_known = ~np.isnan(fvc_decline)
         # DLCO is needed only when the FVC decline is in the 5 - <10 % band
         evaluable = fvc_known & (~moderate | ~np.isnan(dlco_decline))
@@ -709,7 +684,15 @@ def fvc_eustar_category(baseline: Any, follow_up: Any, *, relative: bool = False
     f = np.atleast_1d(np.asarray(follow_up, dtype=np.float64))
     d = np.asarray(percent_change(b, f) if relative else absolute_change(b, f))
     with np.errstate(invalid="ignore"):
-        codes = np.where(d < -10, 0, np.where(d <= -5, 1, np.where(d < 5, 2, 3)))
+        codes = np.where(
+            d < EUSTAR_FVC_SIGNIFICANT_BELOW,
+            0,
+            np.where(
+                d <= EUSTAR_FVC_MODERATE_AT_MOST,
+                1,
+                np.where(d < EUSTAR_FVC_IMPROVEMENT_FROM, 2, 3),
+            ),
+        )
     codes = np.where(np.isnan(d), -1, codes)
     return labelled_categorical(codes.astype(np.int64), FVC_EUSTAR_CATEGORIES)
 
@@ -717,7 +700,7 @@ def fvc_eustar_category(baseline: Any, follow_up: Any, *, relative: bool = False
 def _eustar_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any:
     d = np.asarray(absolute_change(b["fvc_pct_predicted"], f["fvc_pct_predicted"]))
     with np.errstate(invalid="ignore"):
-        return response_codes(d <= -5, ~np.isnan(d))
+        return response_codes(d <= EUSTAR_FVC_MODERATE_AT_MOST, ~np.isnan(d))
 
 
 #: EUSTAR ILD progression: FVC decline of >= 5 points (moderate or significant).
@@ -744,7 +727,7 @@ def _ppf_physiological(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray])
     fvc = np.asarray(absolute_change(b["fvc_pct_predicted"], f["fvc_pct_predicted"]))
     dlco = np.asarray(absolute_change(b["dlco_pct_predicted"], f["dlco_pct_predicted"]))
     with np.errstate(invalid="ignore"):
-        met = (fvc <= -5) | (dlco <= -10)
+        met = (fvc <= -PPF_FVC_DECLINE) | (dlco <= -PPF_DLCO_DECLINE)
         known_no = ~np.isnan(fvc) & ~np.isnan(dlco)
     evaluable = met | known_no
     return response_codes(met, evaluable)
@@ -816,8 +799,8 @@ def ppf_2022(
     stack = np.vstack([c1, c2, c3])
     yes = np.nansum(stack == 1, axis=0)
     unknown = np.isnan(stack).sum(axis=0)
-    met = yes >= 2
-    decided = met | (yes + unknown < 2)
+    met = yes >= PPF_CRITERIA_REQUIRED
+    decided = met | (yes + unknown < PPF_CRITERIA_REQUIRED)
     codes = response_codes(met, decided)
     return labelled_categorical(
         (codes.astype(np.int64) + 1), ("not evaluable", "non-responder", "responder")
