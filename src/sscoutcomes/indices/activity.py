@@ -42,7 +42,7 @@ from .._validation import (
     float_column,
 )
 from ..errors import SchemaError, UnitError
-from ..measures._instrument import Instrument
+from ..measures._instrument import Instrument, frame_face
 from ..measures.events import EVENTS
 from ..measures.lung import PULMONARY_FUNCTION
 from ..measures.skin import SKIN
@@ -196,6 +196,7 @@ _COLUMNS: Final = {
 }
 
 
+@frame_face
 def score_eustar_activity(visits: pd.DataFrame) -> pd.DataFrame:
     """Revised EUSTAR activity index for every visit (canonical columns).
 

@@ -40,7 +40,7 @@ import pandas as pd
 
 from .._validation import ColumnSpec, FailureCollector, bool_column, float_column
 from ..errors import SchemaError
-from ..measures._instrument import Instrument
+from ..measures._instrument import Instrument, frame_face
 from ..measures.events import EVENTS
 from ..measures.heart import ECHO
 from ..measures.lung import PULMONARY_FUNCTION
@@ -307,6 +307,7 @@ def medsger_severity(visit: Any) -> MedsgerSeverity:
     )
 
 
+@frame_face
 def score_medsger(visits: pd.DataFrame) -> pd.DataFrame:
     """Medsger grades for every row of a visits frame (provisional).
 

@@ -24,8 +24,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import attrs
 import pandas as pd
@@ -34,7 +35,17 @@ from .._response import ResponderDefinition
 from .._validation import ColumnSpec
 from ..errors import SchemaError
 
-__all__ = ["FrameScorer", "Instrument", "RecordClass", "as_visits_frame", "score_frame"]
+__all__ = [
+    "FrameScorer",
+    "Instrument",
+    "RecordClass",
+    "as_visits_frame",
+    "frame_face",
+    "score_frame",
+]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 #: The frame face of an instrument: ``score(visits, **options) -> DataFrame``.
@@ -77,10 +88,10 @@ class Instrument:
         Column prefixes it owns: a column starting with one of them that is not a canonical
         name is a misspelling and raises :class:`~sscoutcomes.errors.SchemaError`.
     score : callable or None
-        The frame face's implementation, ``score(visits, **options) -> DataFrame``: reads
-        the instrument's columns through their specs, calls :attr:`kernel` and returns the
-        :attr:`outputs` aligned to ``visits.index``. Called through :func:`score_frame`.
-        ``None`` for an instrument with nothing to compute (recorded values only).
+        The frame face, ``score(visits, **options) -> DataFrame`` (a function decorated with
+        :func:`frame_face`, e.g. :func:`~sscoutcomes.score_mrss`): reads the instrument's
+        columns through their specs, calls :attr:`kernel` and returns the :attr:`outputs`
+        aligned to ``visits.index``. ``None`` for an instrument with nothing to compute.
     kernel : callable or None
         The one array function that computes the score (e.g.
         :func:`~sscoutcomes.measures.skin.mrss_total`); the object face and :attr:`score`
@@ -200,8 +211,42 @@ def as_visits_frame(visits: Any, what: str = "visits frame") -> pd.DataFrame:
     return frame
 
 
+def frame_face(
+    score: Callable[Concatenate[pd.DataFrame, _P], _R],
+) -> Callable[Concatenate[Any, _P], _R]:
+    """Make ``score(frame, **options)`` a frame face: the one frame path of every
+    ``score_*`` function.
+
+    The face accepts a visits frame or a :class:`~sscoutcomes.Cohort`, refuses what no
+    scorer can read (:func:`as_visits_frame`: not a frame, duplicated column names, a
+    duplicated index) and hands ``score`` the frame; ``score`` reads its columns through
+    their specs, calls the instrument's kernel and returns a DataFrame aligned to the
+    index. The input is never modified.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.measures._instrument import frame_face
+    >>> @frame_face
+    ... def score_toy(visits):
+    ...     return pd.DataFrame({"toy_double": 2 * visits["toy"]}, index=visits.index)
+    >>> score_toy(pd.DataFrame({"toy": [1.0]}, index=["a"]))["toy_double"].tolist()
+    [2.0]
+    >>> score_toy(pd.DataFrame({"toy": [1.0, 2.0]}, index=["a", "a"]))
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.SchemaError: the visits frame has a duplicated index ('a'); ...
+    """
+
+    @functools.wraps(score)
+    def face(visits: Any, /, *args: _P.args, **options: _P.kwargs) -> _R:
+        return score(as_visits_frame(visits), *args, **options)
+
+    return face
+
+
 def score_frame(instrument: Instrument, visits: Any, **options: Any) -> pd.DataFrame:
-    """Score one instrument over a visits frame (or a Cohort): the one frame path.
+    """Score one instrument over a visits frame (or a Cohort) through its frame face.
 
     Parameters
     ----------
@@ -233,5 +278,4 @@ def score_frame(instrument: Instrument, visits: Any, **options: Any) -> pd.DataF
     """
     if instrument.score is None:
         raise SchemaError(f"instrument {instrument.name!r} has nothing to score")
-    frame = as_visits_frame(visits)
-    return instrument.score(frame, **options)
+    return instrument.score(visits, **options)

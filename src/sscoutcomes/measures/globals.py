@@ -29,7 +29,7 @@ from .._validation import (
     optional_in_range,
 )
 from ..errors import SchemaError
-from ._instrument import Instrument
+from ._instrument import Instrument, frame_face
 
 __all__ = ["GLOBAL_COLUMNS", "GLOBAL_MAX", "GlobalAssessment", "score_globals"]
 
@@ -154,6 +154,7 @@ class GlobalAssessment:
         return cls(patient=patient, physician=physician)
 
 
+@frame_face
 def score_globals(visits: pd.DataFrame) -> pd.DataFrame:
     """Validated patient and physician global assessments for every row of a visits frame.
 

@@ -55,7 +55,7 @@ from .._validation import (
     map_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
-from ._instrument import Instrument
+from ._instrument import Instrument, frame_face
 from .lung import HRCTChange
 
 __all__ = [
@@ -826,6 +826,7 @@ class EchoFinding:
         return cls(**values) if values else None
 
 
+@frame_face
 def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     """RAP used, sPAP and the ESC/ERS 2022 PH probability for every visit.
 

@@ -50,7 +50,7 @@ from .._validation import (
     labelled_categorical,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
-from ._instrument import Instrument
+from ._instrument import Instrument, frame_face
 
 __all__ = [
     "FVC_EUSTAR_CATEGORIES",
@@ -535,6 +535,7 @@ class LungImaging:
 # --------------------------------------------------------------------------------------
 # frame face
 # --------------------------------------------------------------------------------------
+@frame_face
 def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
     """FVC and DLCO % predicted (computed from measured / predicted where only those are
     given) and the Goh stage (where HRCT extent is present) for every visit.

@@ -43,7 +43,7 @@ from .._validation import (
     with_missing,
 )
 from ..errors import OutOfRangeError, SchemaError
-from ._instrument import Instrument
+from ._instrument import Instrument, frame_face
 
 __all__ = [
     "MRSS_IMPROVEMENT_MCID",
@@ -646,6 +646,7 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     return pd.Series(result, index=visits.index, name="mrss", dtype="float64")
 
 
+@frame_face
 def skin_subset(visits: pd.DataFrame) -> pd.Series[str]:
     """Cutaneous subset implied by each visit's site grades (see :func:`cutaneous_subset`).
 

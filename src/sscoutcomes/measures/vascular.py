@@ -51,7 +51,7 @@ from .._validation import (
     optional_in_range,
 )
 from ..errors import OutOfRangeError, SchemaError
-from ._instrument import Instrument
+from ._instrument import Instrument, frame_face
 
 __all__ = [
     "VASCULAR_COLUMNS",
@@ -281,6 +281,7 @@ class VascularAssessment:
         return cls(**values) if values else None
 
 
+@frame_face
 def score_vascular(visits: pd.DataFrame) -> pd.DataFrame:
     """Medsger peripheral vascular grade for every row of a visits frame (provisional).
 
