@@ -197,6 +197,7 @@ _AID_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_aid_{a}" for a in _AID_NAMES)
 _HELP_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_help_{c}" for c in HAQ_CATEGORIES)
 #: For each category (rows, in HAQ_CATEGORIES order), the positions in HAQ_ITEMS of its
 #: items: 3 a row, a category of 2 items repeating its last one (the maximum is the same).
+_N_ITEMS: Final = len(_ITEM_NAMES)
 _CATEGORY_ITEMS: Final[npt.NDArray[np.intp]] = np.array(
     [
         (*cat_items, *cat_items[-1:] * (3 - len(cat_items)))
@@ -329,7 +330,7 @@ def _as_array(
 
 
 def _haq_scores(
-    items: FloatArray, flags: FloatArray, *, variant: HAQVariant, min_categories: int
+    items: FloatArray, flags: FloatArray, variant: HAQVariant, min_categories: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The formula, the only place category scores and the index are computed.
 
@@ -738,21 +739,18 @@ class HAQ:
         """Name of the variant behind :attr:`disability_index` (``"with_aids_and_help"``)."""
         return "with_aids_and_help"
 
-    def _score(self, variant: HAQVariant) -> tuple[list[float], float, int]:
-        # The kernel on this one assessment: None (not answered) reads as NaN.
+    def _score(self, variant: HAQVariant) -> tuple[FloatArray, float, int]:
+        # The kernel on this one assessment (a 1-row call): None (not answered) reads as NaN.
         answers = np.array(
             (*self.items.values(), *self.aids.values(), *self.help.values()), dtype=np.float64
         )
         cats, index, n = _haq_scores(
-            answers[: len(_ITEM_NAMES)],
-            answers[len(_ITEM_NAMES) :],
-            variant=variant,
-            min_categories=self.min_categories,
+            answers[:_N_ITEMS], answers[_N_ITEMS:], variant, self.min_categories
         )
-        return cats.tolist(), float(index), int(n)
+        return cats, float(index), int(n)
 
     def _categories(self, variant: HAQVariant) -> dict[str, int | None]:
-        cats, _, _ = self._score(variant)
+        cats = self._score(variant)[0].tolist()
         return {c: None if v != v else int(v) for c, v in zip(HAQ_CATEGORIES, cats, strict=True)}
 
     @property
