@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+
 from golden.make_golden import cohorts, results
 
 HERE = Path(__file__).parent
