@@ -65,17 +65,20 @@ MRSS = Case(
 
 # ----------------------------------------------------------------------------- HAQ-DI
 from sscoutcomes.measures.haq import (  # noqa: E402
-    _AID_NAMES,
-    _AID_TO_CATEGORY,
-    _CATEGORY_ITEM_IDX,
     AID_FLOOR,
+    HAQ_AIDS,
     HAQ_CATEGORIES,
     HAQ_ITEMS,
 )
 
 ITEM_COLUMNS = [f"haq_{i}" for i in HAQ_ITEMS]
-AID_COLUMNS = [f"haq_aid_{a}" for a in _AID_NAMES]
+AID_COLUMNS = [f"haq_aid_{a}" for a in HAQ_AIDS]
 HELP_COLUMNS = [f"haq_help_{c}" for c in HAQ_CATEGORIES]
+#: Positions in HAQ_ITEMS of each category's items, and the aid columns raising each category.
+CATEGORY_ITEM_IDX = [
+    [k for k, i in enumerate(HAQ_ITEMS) if HAQ_ITEMS[i] == c] for c in HAQ_CATEGORIES
+]
+CATEGORY_AIDS = [[f"haq_aid_{a}" for a in HAQ_AIDS if HAQ_AIDS[a] == c] for c in HAQ_CATEGORIES]
 
 
 def _haq_columns(v: pd.DataFrame) -> list[str]:
@@ -95,13 +98,13 @@ def _haq_reference(a: Arrays) -> np.ndarray:
     n = len(next(iter(a.values())))
     total = np.zeros(n)
     answered = np.zeros(n)
-    for k, idx in enumerate(_CATEGORY_ITEM_IDX):
+    for k, idx in enumerate(CATEGORY_ITEM_IDX):
         cat = a[ITEM_COLUMNS[idx[0]]].copy()
         for i in idx[1:]:
             np.fmax(cat, a[ITEM_COLUMNS[i]], out=cat)
         flag = np.zeros(n, dtype=bool)
-        for j, aid in enumerate(AID_COLUMNS):
-            if _AID_TO_CATEGORY[j, k] and aid in a:
+        for aid in CATEGORY_AIDS[k]:
+            if aid in a:
                 flag |= a[aid] > 0
         if HELP_COLUMNS[k] in a:
             flag |= a[HELP_COLUMNS[k]] > 0
@@ -125,8 +128,8 @@ def _haq_pandas(f: pd.DataFrame) -> pd.Series:
     or help, mean of the answered categories when at least 6 are answered."""
     cats = []
     for k, c in enumerate(HAQ_CATEGORIES):
-        raw = f[[ITEM_COLUMNS[i] for i in _CATEGORY_ITEM_IDX[k]]].max(axis=1)
-        flags = [a for j, a in enumerate(AID_COLUMNS) if _AID_TO_CATEGORY[j, k] and a in f]
+        raw = f[[ITEM_COLUMNS[i] for i in CATEGORY_ITEM_IDX[k]]].max(axis=1)
+        flags = [a for a in CATEGORY_AIDS[k] if a in f]
         if HELP_COLUMNS[k] in f:
             flags.append(HELP_COLUMNS[k])
         if flags:

@@ -7,7 +7,6 @@ Not part of the test suite. Run::
     python benchmarks/run.py --rows 10000000 # one size
     python benchmarks/run.py --json results.json
     python benchmarks/run.py --input raw     # plain float64 frames, as read from a CSV
-    SSCOUTCOMES_THREADS=1 python benchmarks/run.py   # the frame face on one thread
 
 The data are ``simulate_cohort(...).visits`` (the canonical frame a Cohort holds: nullable
 integer and boolean columns) or, with ``--input raw``, the same simulation before the Cohort
@@ -42,7 +41,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cases import CASES, Case
 
 import sscoutcomes
-from sscoutcomes._validation import _threads
 from sscoutcomes.datasets import simulate_cohort, simulate_frames
 
 VISITS_PER_PATIENT = 8.0  # what simulate_frames makes on average over 5 years
@@ -204,11 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{'case':<28}{'rows':>10}{'library':>11}{'numpy':>11}{'loop':>11}{'pandas':>11}"
         f"{'a/b':>7}{'c/a':>9}{'peak/in':>9}"
     )
-    threads = _threads()
     print(
         f"sscoutcomes {sscoutcomes.__version__}, numpy {np.__version__}, "
         f"pandas {pd.__version__}, Python {platform.python_version()}; "
-        f"input {args.input}; frame-face threads {threads}"
+        f"input {args.input}"
     )
     print(
         "rows/s (M = millions); a = library frame face, b = numpy reference, "
@@ -242,7 +239,6 @@ def main(argv: list[str] | None = None) -> int:
             },
             "machine": platform.machine(),
             "input": args.input,
-            "threads": threads,
             "results": [asdict(r) for r in rows],
             "object_us": objects,
         }

@@ -184,11 +184,7 @@ def test_record_round_trip() -> None:
     assert EchoFinding.from_record({"tr_velocity_m_s": np.nan}) is None
 
 
-def test_spap_over_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sscoutcomes._validation as validation
-
-    monkeypatch.setattr(validation, "BLOCK_ROWS", 4)
-    monkeypatch.setenv("SSCOUTCOMES_THREADS", "2")
+def test_spap_over_arrays() -> None:
     trv = np.linspace(0.0, 5.0, 23).reshape(23, 1)
     rap = np.array([3.0, 8.0, 15.0])
     out = estimate_spap(trv, rap)
@@ -201,7 +197,7 @@ def test_spap_over_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     late[21] = -1.0
     with pytest.raises(OutOfRangeError, match="tr_velocity_m_s = -1"):
         estimate_spap(late, 5.0)
-    # Two bad blocks, one in each thread's run: the first one's error, as in row order.
+    # A velocity in cm/s is named before a negative one.
     late[2] = 700.0
     with pytest.raises(UnitError, match="700"):
         estimate_spap(late, 5.0)

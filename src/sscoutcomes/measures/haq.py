@@ -6,7 +6,7 @@ The HAQ-DI is scored item by item from the 20 questions of the Stanford HAQ in 8
 say, and averaged over the answered categories. The scleroderma VAS of Steen & Medsger (1997)
 are reported beside it, each mapped to 0-3.
 
-One formula, one place: :func:`_score_arrays` is the only place category scores and the index
+One formula, one place: :func:`_haq_scores` is the only place category scores and the index
 are computed; :class:`HAQ` (one questionnaire), :func:`haq_disability_index` (arrays) and
 :func:`score_haq` (a visits frame) all call it. :func:`shaq_vas_score` is the only place a
 SHAQ line is mapped to 0-3.
@@ -34,7 +34,6 @@ import difflib
 import math
 import numbers
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import chain, compress, product
 from types import MappingProxyType
 from typing import Any, Final, Literal, cast
 
@@ -54,7 +53,6 @@ from .._validation import (
     float_column,
     labelled_categorical,
     optional_in_range,
-    scan_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError
 from ._instrument import Instrument
@@ -196,38 +194,31 @@ INDEX_TOLERANCE: Final = 0.005 + 1e-9
 _ITEM_NAMES: Final[tuple[str, ...]] = tuple(HAQ_ITEMS)
 _AID_NAMES: Final[tuple[str, ...]] = tuple(HAQ_AIDS)
 _ITEM_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_{i}" for i in _ITEM_NAMES)
-_CATEGORY_ITEM_IDX: Final[tuple[npt.NDArray[np.intp], ...]] = tuple(
-    np.array([k for k, i in enumerate(_ITEM_NAMES) if HAQ_ITEMS[i] == c], dtype=np.intp)
-    for c in HAQ_CATEGORIES
+#: For each category (rows, in HAQ_CATEGORIES order), the positions in HAQ_ITEMS of its
+#: items: 3 a row, a category of 2 items repeating its last one (the maximum is the same).
+_N_ITEMS: Final = len(_ITEM_NAMES)
+_CATEGORY_ITEMS: Final[npt.NDArray[np.intp]] = np.array(
+    [
+        (*cat_items, *cat_items[-1:] * (3 - len(cat_items)))
+        for cat_items in (
+            [k for k, i in enumerate(_ITEM_NAMES) if HAQ_ITEMS[i] == c] for c in HAQ_CATEGORIES
+        )
+    ],
+    dtype=np.intp,
 )
-#: Each category's items are contiguous in questionnaire order: the slice of each.
-_CATEGORY_SLICES: Final[tuple[slice, ...]] = tuple(
-    slice(int(idx[0]), int(idx[-1]) + 1) for idx in _CATEGORY_ITEM_IDX
-)
-assert all(  # noqa: S101  (a module invariant of the item table, not an input check)
-    idx.tolist() == list(range(sl.start, sl.stop))
-    for idx, sl in zip(_CATEGORY_ITEM_IDX, _CATEGORY_SLICES, strict=True)
-)
-#: The category score of one assessment for every answer of a category's 2 or 3 items
-#: (whole numbers 0-3, None = unanswered): the highest answered item, NaN when none is.
-_CATEGORY_MAX: Final[dict[Sequence[Any], float]] = {
-    answers: max((v for v in answers if v is not None), default=math.nan)
-    for width in {sl.stop - sl.start for sl in _CATEGORY_SLICES}
-    for answers in product((None, *range(ITEM_MAX + 1)), repeat=width)
-}
-#: Positions of the categories in HAQ_CATEGORIES (help is asked per category).
-_CATEGORY_POS: Final[tuple[int, ...]] = tuple(range(len(HAQ_CATEGORIES)))
-#: The category of each aid (position in HAQ_CATEGORIES), in HAQ_AIDS order.
-_AID_CATEGORY_POS: Final[tuple[int, ...]] = tuple(
-    HAQ_CATEGORIES.index(HAQ_AIDS[a]) for a in _AID_NAMES
-)
-#: Aids (indices into HAQ_AIDS) that raise each category.
-_CATEGORY_AID_IDX: Final[tuple[tuple[int, ...], ...]] = tuple(
-    tuple(j for j, a in enumerate(HAQ_AIDS) if HAQ_AIDS[a] == c) for c in HAQ_CATEGORIES
-)
-#: (13, 8) incidence matrix: aid -> category.
-_AID_TO_CATEGORY: Final[FloatArray] = np.array(
-    [[1.0 if HAQ_AIDS[a] == c else 0.0 for c in HAQ_CATEGORIES] for a in _AID_NAMES]
+#: For each category (rows, in HAQ_CATEGORIES order), the flags that raise it, as positions
+#: in the 21 flags (the 13 aids of HAQ_AIDS, then the 8 help flags): its help flag first,
+#: then its aids, padded by repeating the help flag (the "or" is the same). The aid ->
+#: category table of the Stanford rules; column 0 alone is "help only".
+_CATEGORY_FLAGS: Final[npt.NDArray[np.intp]] = np.array(
+    [
+        (*raising, *raising[:1] * (5 - len(raising)))
+        for raising in (
+            [len(_AID_NAMES) + k, *(j for j, a in enumerate(_AID_NAMES) if HAQ_AIDS[a] == c)]
+            for k, c in enumerate(HAQ_CATEGORIES)
+        )
+    ],
+    dtype=np.intp,
 )
 
 #: Canonical visits-frame columns of the HAQ (collected by ``cohort.schema``).
@@ -337,88 +328,35 @@ def _as_array(
     return a
 
 
-def _raw_categories(items: Sequence[Any]) -> list[Any]:
-    """Category scores before aids and help: the highest answered item of each category
-    (NaN when none is answered), over the 20 items in :data:`HAQ_ITEMS` order, each a float
-    (one assessment) or a 1-D array (one value per visit)."""
-    if not isinstance(items[0], np.ndarray):
-        # One assessment (whole numbers 0-3, None = unanswered): the same rule, looked up.
-        return list(map(_CATEGORY_MAX.__getitem__, map(items.__getitem__, _CATEGORY_SLICES)))
-    raw_scores: list[Any] = []
-    for first, *rest in map(items.__getitem__, _CATEGORY_SLICES):
-        raw = first
-        for item in rest:
-            raw = np.fmax(raw, item)  # ignores a missing item; NaN when all are
-        raw_scores.append(raw)
-    return raw_scores
+def _haq_scores(
+    items: FloatArray, flags: FloatArray, variant: HAQVariant, min_categories: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The formula, the only place category scores and the index are computed.
 
+    ``items`` holds the 20 item scores in :data:`HAQ_ITEMS` order along its first axis
+    (0-3, NaN = not answered) and ``flags`` the 13 aid flags (:data:`HAQ_AIDS` order) then
+    the 8 help flags (:data:`HAQ_CATEGORIES` order) along its first axis (1 = used, 0 or
+    NaN = not used); the other axes (none for one assessment, one value per visit for a
+    frame) are the same for both. Returns the category scores (8 along the first axis), the
+    index and the number of answered categories (float64).
 
-def _score_columns(
-    items: Sequence[Any],
-    aids: Sequence[Any],
-    help_: Sequence[Any],
-    *,
-    variant: HAQVariant,
-    min_categories: int,
-    raw_categories: Sequence[Any] | None = None,
-) -> tuple[list[Any], Any, Any]:
-    """The formula, over the 20 item, 13 aid and 8 help values in the order of
-    :data:`HAQ_ITEMS`, :data:`HAQ_AIDS` and :data:`HAQ_CATEGORIES`; each value is a float
-    (NaN = missing) or a 1-D array (one value per visit); for one assessment the items
-    are numbers or None (unanswered) and the flags True, False or None. Returns the 8
-    category scores, the index and the number of answered categories.
-
-    Category score = highest answered item (NaN when no item of the category is answered;
-    :func:`_raw_categories`, which a caller scoring several variants passes in as
-    ``raw_categories`` to compute once); under ``with_aids_and_help`` an aid for the
-    category or help from another person raises 0 or 1 to 2 (``without_aids`` counts help
-    only; ``without_aids_and_help`` neither); the index is the mean of the answered
-    categories when at least ``min_categories`` are answered, else NaN. Aid and help flags
-    that are missing (NaN) count as not used.
+    Category score = highest answered item (NaN when no item of the category is answered);
+    under ``with_aids_and_help`` an aid for the category or help from another person raises
+    0 or 1 to 2 (``without_aids`` counts help only; ``without_aids_and_help`` neither); the
+    index is the mean of the answered categories when at least ``min_categories`` are
+    answered, else NaN.
     """
-    use_aids = variant == "with_aids_and_help"
-    use_help = variant in ("with_aids_and_help", "without_aids")
-    # internal callers pass either all floats (one assessment) or all arrays (a frame)
-    arrays = isinstance(items[0], np.ndarray)
-    raw_scores = _raw_categories(items) if raw_categories is None else raw_categories
-    categories: list[Any] = []
-    if not arrays:
-        # One assessment: the same rule with Python's builtins. Flags are True, False or
-        # None (not answered: not used); NaN < 2 is False, so an unanswered category
-        # stays unanswered.
-        categories = list(raw_scores)
-        raised = chain(
-            compress(_CATEGORY_POS, help_) if use_help else (),
-            compress(_AID_CATEGORY_POS, aids) if use_aids else (),  # the aids' categories
-        )
-        for pos in raised:
-            if categories[pos] < AID_FLOOR:
-                categories[pos] = AID_FLOOR
-        present = [c for c in categories if c == c]  # NaN != NaN: unanswered
-        n = len(present)
-        return categories, (sum(present) / n if n >= min_categories else math.nan), float(n)
-    for k, raw in enumerate(raw_scores):
-        flags = [aids[j] > 0 for j in _CATEGORY_AID_IDX[k]] if use_aids else []
-        if use_help:
-            flags.append(help_[k] > 0)
-        if not flags:
-            categories.append(raw)
-            continue
-        used = flags[0]
-        for more in flags[1:]:
-            used = used | more
-        # Raise 0 or 1 to 2 where an aid or help is used: items are 0..3, and maximum
-        # keeps an unanswered category NaN.
-        categories.append(np.maximum(raw, float(AID_FLOOR) * used))
-    answered: Any = 0
-    total: Any = 0.0
-    for c in categories:
-        answered = answered + (c == c)
-        total = total + np.fmax(c, 0.0)  # category scores are >= 0; fmax maps NaN to 0
-    answered = np.broadcast_to(np.asarray(answered), np.shape(total))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(answered >= min_categories, total / np.maximum(answered, 1), np.nan)
-    return categories, index, answered.astype(np.float64)
+    categories = np.fmax.reduce(items[_CATEGORY_ITEMS], axis=1)  # fmax skips a missing item
+    if variant != "without_aids_and_help":
+        raising = _CATEGORY_FLAGS if variant == "with_aids_and_help" else _CATEGORY_FLAGS[:, :1]
+        used = np.maximum.reduce((flags > 0)[raising], axis=1)  # any of them (True > False)
+        # Items are 0..3, and maximum keeps an unanswered category NaN.
+        categories = np.maximum(categories, float(AID_FLOOR) * used)
+    answered = categories == categories  # NaN != NaN: unanswered
+    n = np.add.reduce(answered, axis=0, dtype=np.float64)
+    total = np.add.reduce(categories, axis=0, where=answered)
+    index = total / np.where(n >= min_categories, n, np.nan)  # NaN below min_categories
+    return categories, index, n
 
 
 def _score_arrays(
@@ -429,22 +367,20 @@ def _score_arrays(
     variant: HAQVariant,
     min_categories: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_score_columns` over ``(..., 20)``, ``(..., 13)`` and ``(..., 8)`` arrays.
+    """:func:`_haq_scores` over ``(..., 20)``, ``(..., 13)`` and ``(..., 8)`` arrays.
     Returns category scores (..., 8), the index (...) and the answered count (...)."""
     shape = items.shape[:-1]
-    cats, index, answered = _score_columns(
-        [np.asarray(items[..., i]).reshape(-1) for i in range(items.shape[-1])],
-        [np.asarray(aids[..., i]).reshape(-1) for i in range(aids.shape[-1])],
-        [np.asarray(help_[..., i]).reshape(-1) for i in range(help_.shape[-1])],
+    flags = np.concatenate([aids, help_], axis=-1)
+    cats, index, answered = _haq_scores(
+        items.reshape(-1, items.shape[-1]).T,
+        flags.reshape(-1, flags.shape[-1]).T,
         variant=variant,
         min_categories=min_categories,
     )
     return (
-        np.stack([np.asarray(c, dtype=np.float64) for c in cats], axis=-1).reshape(
-            (*shape, len(HAQ_CATEGORIES))
-        ),
-        np.asarray(index, dtype=np.float64).reshape(shape),
-        np.asarray(answered, dtype=np.float64).reshape(shape),
+        cats.T.reshape((*shape, len(HAQ_CATEGORIES))),
+        index.reshape(shape),
+        answered.reshape(shape),
     )
 
 
@@ -802,19 +738,18 @@ class HAQ:
         """Name of the variant behind :attr:`disability_index` (``"with_aids_and_help"``)."""
         return "with_aids_and_help"
 
-    def _score(self, variant: HAQVariant) -> tuple[list[float], float, int]:
-        # Validated ints and bools, None where not answered, in questionnaire order.
-        cats, index, n = _score_columns(
-            tuple(self.items.values()),
-            tuple(self.aids.values()),
-            tuple(self.help.values()),
-            variant=variant,
-            min_categories=self.min_categories,
+    def _score(self, variant: HAQVariant) -> tuple[FloatArray, float, int]:
+        # The kernel on this one assessment (a 1-row call): None (not answered) reads as NaN.
+        answers = np.array(
+            (*self.items.values(), *self.aids.values(), *self.help.values()), dtype=np.float64
+        )
+        cats, index, n = _haq_scores(
+            answers[:_N_ITEMS], answers[_N_ITEMS:], variant, self.min_categories
         )
         return cats, float(index), int(n)
 
     def _categories(self, variant: HAQVariant) -> dict[str, int | None]:
-        cats, _, _ = self._score(variant)
+        cats = self._score(variant)[0].tolist()
         return {c: None if v != v else int(v) for c, v in zip(HAQ_CATEGORIES, cats, strict=True)}
 
     @property
@@ -981,7 +916,6 @@ def _read_haq(
 
     absent = np.full(n, np.nan, dtype=np.float64)
     absent.flags.writeable = False
-    scratch = np.empty(n, dtype=np.float64)
 
     def block(specs: tuple[ColumnSpec, ...], flags: bool) -> list[FloatArray]:
         return [
@@ -989,7 +923,7 @@ def _read_haq(
             if spec.name not in columns
             else bool_column(visits, spec, collector)
             if flags
-            else float_column(visits, spec, collector, scratch)
+            else float_column(visits, spec, collector)
             for spec in specs
         ]
 
@@ -1019,22 +953,12 @@ def _frame_scores(
     """The numeric output columns of :func:`score_haq`, the source codes (-1 none, 0 items,
     1 recorded index) and the rows whose recorded index disagrees with their items (an
     error for the caller to raise), for rows given as 1-D arrays."""
-    raw = _raw_categories(items)
-    cat_list, index, answered = _score_columns(
-        items,
-        aids,
-        help_,
-        variant="with_aids_and_help",
-        min_categories=min_categories,
-        raw_categories=raw,
+    item_rows, flag_rows = np.stack(items), np.stack([*aids, *help_])
+    cats, index, answered = _haq_scores(
+        item_rows, flag_rows, variant="with_aids_and_help", min_categories=min_categories
     )
-    _, unadjusted, _ = _score_columns(
-        items,
-        aids,
-        help_,
-        variant=unadjusted_variant,
-        min_categories=min_categories,
-        raw_categories=raw,
+    _, unadjusted, _ = _haq_scores(
+        item_rows, flag_rows, variant=unadjusted_variant, min_categories=min_categories
     )
     source = np.where(np.isnan(index), -1, 0).astype(np.int8)
     clash = np.zeros(np.shape(index), dtype=bool)
@@ -1048,16 +972,12 @@ def _frame_scores(
         {
             "haq_di": index,
             "haq_di_unadjusted": unadjusted,
-            **{f"haq_cat_{c}": cat_list[k] for k, c in enumerate(HAQ_CATEGORIES)},
+            **{f"haq_cat_{c}": cats[k] for k, c in enumerate(HAQ_CATEGORIES)},
             "haq_n_categories": answered,
         },
         source,
         clash,
     )
-
-
-_N_ITEMS: Final = len(_ITEM_SPECS)
-_N_FLAGS: Final = len(_AID_SPECS) + len(_HELP_SPECS)
 
 
 def score_haq(
@@ -1117,45 +1037,27 @@ def score_haq(
     """
     mc = _check_min_categories(min_categories)
     _check_variant(unadjusted_variant, ("without_aids_and_help", "without_aids"))
-    has_index = _haq_columns(visits)
-    n = len(visits)
+    items, aids, help_, recorded = _read_haq(visits)
+    scores, source, clash = _frame_scores(
+        items,
+        aids,
+        help_,
+        recorded,
+        min_categories=mc,
+        unadjusted_variant=unadjusted_variant,
+    )
+    collector = FailureCollector(visits)
+    collector.add(
+        clash,
+        "haq_di",
+        recorded if recorded is not None else np.full(len(visits), np.nan),
+        "disagrees with the HAQ-DI computed from the items (drop one of them)",
+        schema=True,
+    )
+    collector.raise_if_failed()
     names = HAQ_OUTPUT_COLUMNS[:-1]
-    # One (columns, rows) array: each output column is a contiguous row of it, and the
-    # result frame takes it as its block without a copy.
-    table = np.empty((len(names), n), dtype=np.float64)
-    results = dict(zip(names, table, strict=True))
-    source = np.empty(n, dtype=np.int8)
-    options: dict[str, Any] = {"min_categories": mc, "unadjusted_variant": unadjusted_variant}
-    specs = (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS, *((_INDEX_SPEC,) if has_index else ()))
-
-    def block(start: int, stop: int, columns: Sequence[FloatArray], _masks: object) -> bool:
-        items = columns[:_N_ITEMS]
-        aids = columns[_N_ITEMS : _N_ITEMS + len(_AID_SPECS)]
-        help_ = columns[_N_ITEMS + len(_AID_SPECS) : _N_ITEMS + _N_FLAGS]
-        recorded = columns[-1] if has_index else None
-        scores, codes, clash = _frame_scores(items, aids, help_, recorded, **options)
-        if clash.any():
-            return False
-        for name in names:
-            results[name][start:stop] = scores[name]
-        source[start:stop] = codes
-        return True
-
-    if not scan_blocks(visits, specs, block):
-        # The collecting path: text cells, or failures to list (then it raises).
-        items, aids, help_, recorded = _read_haq(visits)
-        scores, source, clash = _frame_scores(items, aids, help_, recorded, **options)
-        for name in names:
-            results[name][:] = scores[name]
-        collector = FailureCollector(visits)
-        collector.add(
-            clash,
-            "haq_di",
-            recorded if recorded is not None else np.full(n, np.nan),
-            "disagrees with the HAQ-DI computed from the items (drop one of them)",
-            schema=True,
-        )
-        collector.raise_if_failed()
+    # One (columns, rows) array: the result frame takes it as its block without a copy.
+    table = np.stack([scores[name] for name in names])
     out = pd.DataFrame(table.T, index=visits.index, columns=list(names), copy=False)
     out["haq_di_source"] = pd.Series(
         labelled_categorical(source, ("items", "recorded index")), index=visits.index

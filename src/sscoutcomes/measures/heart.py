@@ -52,7 +52,6 @@ from .._validation import (
     clean_value,
     float_column,
     labelled_categorical,
-    map_blocks,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 from ._instrument import Instrument, frame_face
@@ -130,9 +129,9 @@ def _check_trv(v: FloatArray) -> None:
         raise OutOfRangeError(f"tr_velocity_m_s = {vmin:g} is outside 0..6 m/s")
 
 
-def _spap_kernel(trv: FloatArray, rap: FloatArray, out: FloatArray | None = None) -> FloatArray:
-    """The formula: 4 v^2 + RAP (computed in one output buffer, ``out`` if given)."""
-    out = np.multiply(trv, trv, out=out, dtype=np.float64)
+def _spap_kernel(trv: FloatArray, rap: FloatArray) -> FloatArray:
+    """The formula: 4 v^2 + RAP (computed in one new output buffer)."""
+    out = np.multiply(trv, trv, dtype=np.float64)
     out *= 4.0
     out += rap
     return out
@@ -159,20 +158,9 @@ def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
     sscoutcomes.errors.UnitError: tr_velocity_m_s = 310 is above 6 m/s: it looks like cm/s ...
     """
     trv, rap = np.broadcast_arrays(as_float_array(tr_velocity_m_s), as_float_array(rap_mmhg))
-    if trv.ndim == 0:
-        _check_spap_inputs(trv, rap)
-        return float(_spap_kernel(trv, rap))
-    # Block by block: each block is read once and checked and computed while in cache,
-    # into its rows of the output; map_blocks raises the error of the first bad block.
-    out = np.empty(trv.shape, dtype=np.float64)
-    flat_out, flat_trv, flat_rap = out.reshape(-1), trv.reshape(-1), rap.reshape(-1)
-
-    def block(rows: slice) -> None:
-        _check_spap_inputs(flat_trv[rows], flat_rap[rows])
-        _spap_kernel(flat_trv[rows], flat_rap[rows], out=flat_out[rows])
-
-    map_blocks(flat_out.size, block)
-    return out
+    _check_spap_inputs(trv, rap)
+    out = _spap_kernel(trv, rap)
+    return float(out) if out.ndim == 0 else out
 
 
 def _check_spap_inputs(trv: FloatArray, rap: FloatArray) -> None:

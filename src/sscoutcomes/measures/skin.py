@@ -31,7 +31,6 @@ from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
-    any_missing,
     check_number,
     check_unknown_prefixed,
     float_column,
@@ -39,8 +38,6 @@ from .._validation import (
     numeric_columns,
     optional_in_range,
     require_all_or_none,
-    scan_blocks,
-    with_missing,
 )
 from ..errors import OutOfRangeError, SchemaError
 from ._instrument import Instrument, frame_face
@@ -64,7 +61,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: The 17 mRSS sites, in the order of the Khanna 2017 standardisation form.
 SKIN_SITES: Final[tuple[str, ...]] = (
@@ -152,36 +148,14 @@ def _sum_sites(sites: Sequence[Any]) -> Any:
     """The formula: the sum of the 17 site grades; NaN when any site is missing (no
     pro-rating).
 
-    ``sites`` holds the 17 grades in :data:`SKIN_SITES` order, each a float (one
-    assessment) or a 1-D array (one value per visit): float arrays with NaN for missing
-    grades, or integer arrays whose missing grades the caller masks afterwards
-    (:func:`_site_totals`). Arrays are added in place into one output, so the frame face
-    costs about what reading the grades costs.
+    ``sites`` holds the 17 grades in :data:`SKIN_SITES` order, each a number (one
+    assessment) or a float array with NaN for missing grades (one value per visit). Arrays
+    are added in place into one new output, never into the caller's arrays.
     """
-    grades = iter(sites)  # one by one: a lazily checked block is checked as it is added
-    first, second = next(grades), next(grades)
-    if isinstance(first, np.ndarray):
-        # A new array, never the caller's: whole numbers add as int64 (a Cohort's frames).
-        whole = first.dtype.kind in "biu" and second.dtype.kind in "biu"
-        total = np.add(first, second, dtype=np.int64 if whole else np.float64)
-    else:
-        total = first + 0.0
-        total += second
-    for grade in grades:
+    total = sites[0] + sites[1]  # a new float (array), never one of the caller's
+    for grade in sites[2:]:
         total += grade
     return total
-
-
-def _site_totals(
-    sites: Sequence[npt.NDArray[Any]], masks: list[BoolArray | None], out: FloatArray | None = None
-) -> FloatArray:
-    """:func:`_sum_sites` over block columns, NaN where any site is missing (by NaN or, for
-    integer storage, by its mask); written into ``out`` if given."""
-    total = _sum_sites(sites)
-    missing = any_missing(masks)
-    if out is None and missing is None and total.dtype == np.float64:
-        return np.asarray(total, dtype=np.float64)
-    return with_missing(total, missing, out=out)
 
 
 def _columns(a: FloatArray) -> list[FloatArray]:
@@ -621,28 +595,8 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     >>> score_mrss(visits).tolist()
     [18.0, 13.0]
     """
-    has_sites, has_total = _skin_columns(visits)
-    specs = (*(_SITE_SPECS if has_sites else ()), *((_TOTAL_SPEC,) if has_total else ()))
-    result = np.empty(len(visits), dtype=np.float64)
-
-    def block(
-        start: int, stop: int, columns: Sequence[npt.NDArray[Any]], masks: list[BoolArray | None]
-    ) -> bool:
-        if not has_total:  # the totals of the sites, straight into the result
-            _site_totals(columns, masks, out=result[start:stop])
-            return True
-        k = len(_SITE_SPECS)
-        from_sites = _site_totals(columns[:k], masks[:k]) if has_sites else None
-        total = with_missing(columns[-1], masks[-1])
-        if from_sites is not None and _total_clash(from_sites, total).any():
-            return False
-        result[start:stop] = _mrss_from(from_sites, total)
-        return True
-
-    if not scan_blocks(visits, specs, block, integers=True):
-        # The collecting path: text cells, or failures to list (then it raises).
-        sites, total = _read_skin(visits)
-        result = _mrss_from(None if sites is None else _sum_sites(sites), total)
+    sites, total = _read_skin(visits)
+    result = _mrss_from(None if sites is None else _sum_sites(sites), total)
     return pd.Series(result, index=visits.index, name="mrss", dtype="float64")
 
 
