@@ -147,7 +147,7 @@ def make_visits(rows: int, groups: list[str], kind: str) -> pd.DataFrame:
         _, visits = simulate_frames(n_patients, 5, seed=1, measures=groups, missing_rate=0.01)
     scored = {}
     if "mrss_face" in visits.columns:
-        scored["mrss"] = sscoutcomes.score_mrss(visits)
+        scored["mrss"] = sscoutcomes.score_mrss(visits)["mrss"]
     if "haq_dress" in visits.columns:
         scored["haq_di"] = sscoutcomes.score_haq(visits)["haq_di"]
     if "tr_velocity_m_s" in visits.columns:

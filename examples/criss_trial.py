@@ -21,7 +21,7 @@ CORE = ["mrss", "fvc_pct_predicted", "patient_global", "physician_global", "haq_
 def main() -> None:
     cohort = ssc.simulate_cohort(120, years=1, seed=7)
     visits = cohort.visits.assign(
-        mrss=ssc.score_mrss(cohort.visits), haq_di=ssc.score_haq(cohort.visits)["haq_di"]
+        mrss=ssc.score_mrss(cohort.visits)["mrss"], haq_di=ssc.score_haq(cohort.visits)["haq_di"]
     )
     # fictional randomisation, 1:1
     arm = pd.Series(

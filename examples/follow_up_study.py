@@ -51,7 +51,7 @@ def main() -> None:
     death = pd.to_numeric(patients["death_day"]).to_numpy(dtype=float)
     last = pd.to_numeric(patients["last_contact_day"]).to_numpy(dtype=float)
     km = ssc.kaplan_meier(np.where(np.isnan(death), last, death), ~np.isnan(death))
-    visits = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits))
+    visits = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits)["mrss"])
     table = report.to_frame()
     mrss = table[(table["section"] == "mrss") & (table["outcome"] == "mRSS")]
     sel = schedule.select(visits, "mrss", patients=patients)

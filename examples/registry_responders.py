@@ -19,7 +19,7 @@ def main() -> None:
     t0 = time.perf_counter()
     cohort = ssc.simulate_cohort(5000, years=5, seed=2026)
     visits = cohort.visits.assign(
-        mrss=ssc.score_mrss(cohort.visits), haq_di=ssc.score_haq(cohort.visits)["haq_di"]
+        mrss=ssc.score_mrss(cohort.visits)["mrss"], haq_di=ssc.score_haq(cohort.visits)["haq_di"]
     )
     schedule = ssc.Schedule.years(0, 1, 3, 5, window_days=90)
     print(f"{len(cohort.patients_frame)} patients, {len(visits)} visits (fictional)")

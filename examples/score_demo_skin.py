@@ -16,7 +16,7 @@ from sscoutcomes.datasets import load_demo_frames
 def main() -> None:
     patients, visits = load_demo_frames()
     scored = visits.assign(
-        mrss=ssc.score_mrss(visits),
+        mrss=ssc.score_mrss(visits)["mrss"],
         subset_at_visit=ssc.skin_subset(visits),
         year=(visits["day"].clip(lower=0) / 365.25).round().astype(int),
     )

@@ -1,29 +1,35 @@
-"""The frame functions run per partition on a Dask DataFrame partitioned by patient."""
+"""The Dask recipe of the Performance page, run exactly as the page writes it."""
 
 from __future__ import annotations
 
+import re
 import warnings
+from pathlib import Path
+from typing import Any
 
-import pandas as pd
 import pytest
 
 import sscoutcomes as ssc
-from sscoutcomes.datasets import simulate_frames
 
-dd = pytest.importorskip("dask.dataframe")
+pytest.importorskip("dask.dataframe")
+
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "guide" / "performance.rst"
 
 
-def test_map_partitions_by_patient_equals_pandas() -> None:
-    _, visits = simulate_frames(60, 3, seed=5, measures=["skin"])
+def _recipe() -> str:
+    text = PAGE.read_text(encoding="utf-8").split("Larger than memory: Dask", 1)[1]
+    block = re.search(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
+    assert block is not None, "the Dask code block is missing from the Performance page"
+    return "\n".join(line[3:] for line in block.group(1).splitlines())
+
+
+def test_the_dask_recipe_joins_back_and_equals_pandas() -> None:
+    namespace: dict[str, Any] = {}
     with warnings.catch_warnings():
         # dask may warn about its own configuration; the numbers are what is tested
         warnings.simplefilter("ignore")
-        # Partition on patient boundaries: whole patients in each partition.
-        ddf = dd.from_pandas(visits.set_index("patient_id", drop=False), npartitions=4, sort=True)
-        meta = pd.Series(dtype="float64", name="mrss")
-        scored = ddf.map_partitions(ssc.score_mrss, meta=meta).compute()
-        # No patient is split across partitions (so per-patient rules stay correct).
-        ids = [set(ddf.get_partition(i).compute()["patient_id"]) for i in range(4)]
-    assert sum(len(s) for s in ids) == len(set().union(*ids)) == 60
-    expected = ssc.score_mrss(visits)
-    assert scored.to_numpy().tolist() == pytest.approx(expected.to_numpy().tolist(), nan_ok=True)
+        exec(compile(_recipe(), str(PAGE), "exec"), namespace)
+    visits, scored = namespace["visits"], namespace["scored"]
+    assert scored.index.equals(visits.index)
+    expected = ssc.score_mrss(visits)["mrss"]
+    assert scored["mrss"].equals(expected)

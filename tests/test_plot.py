@@ -37,7 +37,7 @@ def test_all_figures_to_png(tmp_path: Path) -> None:
     event = ~np.isnan(death)
     km = ssc.kaplan_meier(np.where(event, death, last), event)
     save(plot_kaplan_meier(km), tmp_path / "km.png")
-    visits = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits))
+    visits = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits)["mrss"])
     save(plot_trajectories(visits, "mrss"), tmp_path / "traj.png")
     change = ssc.change_from_baseline(visits, "mrss", ssc.Schedule.years(0, 1))
     save(plot_waterfall(change["change"], threshold=5), tmp_path / "waterfall.png")

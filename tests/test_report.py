@@ -31,7 +31,7 @@ def test_frame_shape(report: FollowUpReport) -> None:
 
 
 def test_mrss_rows_equal_select_and_summarize(demo: ssc.Cohort, report: FollowUpReport) -> None:
-    visits = demo.visits.assign(mrss=ssc.score_mrss(demo.visits))
+    visits = demo.visits.assign(mrss=ssc.score_mrss(demo.visits)["mrss"])
     schedule = ssc.Schedule.years(0, 1, 3, 5)
     sel = schedule.select(visits, "mrss", patients=demo.patients_frame)
     table = report.to_frame()

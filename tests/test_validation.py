@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import sscoutcomes as ssc
 from sscoutcomes import SKIN_SITES, SkinScore, score_haq, score_mrss
 from sscoutcomes.errors import OutOfRangeError, SchemaError
 from sscoutcomes.measures.haq import HAQ_AIDS, HAQ_CATEGORIES, HAQ_ITEMS
@@ -22,8 +23,25 @@ from strategies import partial_sites
 
 def test_duplicate_column_names_raise() -> None:
     frame = pd.DataFrame([[1, 2]], columns=["mrss", "mrss"])
-    with pytest.raises(SchemaError, match="2 columns named 'mrss'"):
+    with pytest.raises(SchemaError, match="duplicate column name\\(s\\): 'mrss'"):
         score_mrss(frame)
+    with pytest.raises(SchemaError, match="duplicate column name\\(s\\): 'mrss'"):
+        score_haq(frame)
+
+
+def test_a_duplicated_index_raises_instead_of_multiplying_rows() -> None:
+    frame = pd.DataFrame({"mrss": [3, 4]}, index=["a", "a"])
+    with pytest.raises(SchemaError, match="duplicated index \\('a'\\)"):
+        score_mrss(frame)
+    with pytest.raises(SchemaError, match="duplicated index"):
+        ssc.score_visits(frame)
+
+
+def test_every_frame_face_accepts_a_cohort() -> None:
+    cohort = ssc.load_demo()
+    for face in (ssc.score_mrss, ssc.score_haq, ssc.score_shaq, ssc.score_pft, ssc.score_echo):
+        assert face(cohort).equals(face(cohort.visits))
+    assert ssc.score_visits(cohort).equals(ssc.score_visits(cohort.visits))
 
 
 # ----------------------------------------------------------------------------- mRSS
@@ -48,7 +66,7 @@ def test_mrss_agrees_with_objects_for_every_storage(
 ) -> None:
     expected = [SkinScore.from_sites(r).total for r in rows]
     for storage in ("float64", "Int64", "object"):
-        out = score_mrss(_site_frame(rows, storage))
+        out = score_mrss(_site_frame(rows, storage))["mrss"]
         got = [None if math.isnan(v) else v for v in out]
         assert got == expected, storage
 
@@ -62,7 +80,7 @@ def test_mrss_ignores_values_stored_under_a_missing_mask() -> None:
         data[f"mrss_{s}"] = pd.arrays.IntegerArray(stored, mask)
     face_values = np.array([1, 99, 1, 1, -5, 1, 1], dtype=np.int64)  # 99 and -5 are masked
     data["mrss_face"] = pd.arrays.IntegerArray(face_values, face_values != 1)
-    out = score_mrss(pd.DataFrame(data))
+    out = score_mrss(pd.DataFrame(data))["mrss"]
     assert [None if math.isnan(v) else v for v in out] == [17, None, 17, 17, None, 17, 17]
 
 

@@ -143,21 +143,17 @@ from .measures.globals import (
     score_globals,
 )
 
-# --- HAQ and SHAQ ------------------------------------------------------------------------
+# --- HAQ -----------------------------------------------------------------------------
 from .measures.haq import (
     HAQ,
     HAQ_AIDS,
     HAQ_CATEGORIES,
     HAQ_ITEMS,
     HAQ_VARIANTS,
-    SHAQ,
-    SHAQ_SCALES,
     haq_category_scores,
     haq_di_change_definition,
     haq_disability_index,
     score_haq,
-    score_shaq,
-    shaq_vas_score,
 )
 
 # --- heart -------------------------------------------------------------------------------
@@ -187,6 +183,14 @@ from .measures.lung import (
     hrct_change,
     ppf_2022,
     score_pft,
+)
+
+# --- SHAQ ------------------------------------------------------------------------------
+from .measures.shaq import (
+    SHAQ,
+    SHAQ_SCALES,
+    score_shaq,
+    shaq_vas_score,
 )
 
 # --- skin --------------------------------------------------------------------------------

@@ -39,9 +39,10 @@ from .indices.severity import SEVERITY
 from .measures._instrument import Instrument
 from .measures.events import EVENTS
 from .measures.globals import GLOBALS
-from .measures.haq import HAQ_INSTRUMENT, SHAQ_INSTRUMENT
+from .measures.haq import HAQ_INSTRUMENT
 from .measures.heart import ECHO
 from .measures.lung import LUNG_IMAGING, PULMONARY_FUNCTION
+from .measures.shaq import SHAQ_INSTRUMENT
 from .measures.skin import SKIN
 from .measures.vascular import VASCULAR
 

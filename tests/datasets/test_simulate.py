@@ -35,7 +35,7 @@ def test_visits_are_unique_sorted_and_before_death_or_last_contact() -> None:
 
 def test_scores_are_in_range() -> None:
     _, visits = simulate_frames(300, 5, seed=11)
-    mrss = ssc.score_mrss(visits)
+    mrss = ssc.score_mrss(visits)["mrss"]
     assert mrss.dropna().between(0, 51).all()
     assert mrss.notna().mean() > 0.9
 

@@ -31,7 +31,7 @@ def results(cohort: ssc.Cohort) -> dict[str, pd.DataFrame]:
     schedule = ssc.Schedule.years(0, 1, 3, 5, window_days=90)
     out: dict[str, pd.DataFrame] = {
         "score_visits": scored,
-        "score_mrss": ssc.score_mrss(visits).to_frame(),
+        "score_mrss": ssc.score_mrss(visits),
         "score_haq": ssc.score_haq(visits),
         "score_haq_min5": ssc.score_haq(visits, min_categories=5),
         "score_shaq": ssc.score_shaq(visits),

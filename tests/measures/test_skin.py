@@ -195,7 +195,7 @@ def test_subset_object_and_vector_agree(sites: dict[str, int | None]) -> None:
 def test_object_face_equals_frame_face(rows: list[dict[str, int | None]]) -> None:
     frame = sites_frame(rows)
     before = frame.copy()
-    scored = score_mrss(frame)
+    scored = score_mrss(frame)["mrss"]
     pd.testing.assert_frame_equal(frame, before)  # never mutated
     assert scored.index.equals(frame.index)
     for sites, value in zip(rows, scored, strict=True):
@@ -208,7 +208,7 @@ def test_object_face_equals_frame_face(rows: list[dict[str, int | None]]) -> Non
 
 def test_frame_with_totals_only_and_mixed_rows() -> None:
     frame = pd.DataFrame({"patient_id": ["a", "a", "b"], "day": [0, 365, 0], "mrss": [18, None, 7]})
-    out = score_mrss(frame)
+    out = score_mrss(frame)["mrss"]
     assert out.name == "mrss"
     assert out.iloc[0] == 18
     assert math.isnan(out.iloc[1])
@@ -218,7 +218,7 @@ def test_frame_with_totals_only_and_mixed_rows() -> None:
 def test_frame_sites_fall_back_to_recorded_total() -> None:
     frame = sites_frame([ZERO | {"face": 1}, {}])
     frame["mrss"] = [1.0, 22.0]
-    assert score_mrss(frame).tolist() == [1.0, 22.0]
+    assert score_mrss(frame)["mrss"].tolist() == [1.0, 22.0]
 
 
 def test_frame_total_that_disagrees_with_sites_raises() -> None:
@@ -253,7 +253,7 @@ def test_frame_text_that_is_not_a_number_is_a_schema_error() -> None:
 
 def test_frame_with_string_dtype_numbers_is_read() -> None:
     frame = pd.DataFrame({"mrss": pd.array(["12", None, "3"], dtype="string")})
-    out = score_mrss(frame)
+    out = score_mrss(frame)["mrss"]
     assert out.iloc[0] == 12
     assert math.isnan(out.iloc[1])
 
@@ -271,7 +271,7 @@ def test_frame_schema_errors() -> None:
 
 def test_unrelated_columns_are_ignored() -> None:
     frame = pd.DataFrame({"mrss": [3], "site_notes": ["left hand swollen"]})
-    assert score_mrss(frame).tolist() == [3.0]
+    assert score_mrss(frame)["mrss"].tolist() == [3.0]
 
 
 # ----------------------------------------------------------------------------- change

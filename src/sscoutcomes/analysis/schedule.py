@@ -426,7 +426,7 @@ class Schedule:
             ``patients`` is given.
         measures : str or sequence of str
             Columns to pick (any dtype). Compute derived scores first, e.g.
-            ``visits.assign(mrss=score_mrss(visits))``.
+            ``visits.assign(mrss=score_mrss(visits)["mrss"])``.
         patients : pandas.DataFrame, optional
             One row per patient: ``patient_id`` and optionally ``death_day`` and
             ``last_contact_day`` (days from the index date; empty where unknown).

@@ -43,9 +43,10 @@ from ..registry import BUILT_IN
 
 if TYPE_CHECKING:
     from ..measures.globals import GlobalAssessment
-    from ..measures.haq import HAQ, SHAQ
+    from ..measures.haq import HAQ
     from ..measures.heart import EchoFinding
     from ..measures.lung import LungImaging, PulmonaryFunction
+    from ..measures.shaq import SHAQ
     from ..measures.skin import SkinScore
     from ..measures.vascular import VascularAssessment
 from .schema import (

@@ -17,7 +17,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import OutOfRangeError, SchemaError
-from ..measures.haq import HAQ_INSTRUMENT, HAQ_ITEMS, SHAQ_INSTRUMENT
+from ..measures.haq import HAQ_INSTRUMENT, HAQ_ITEMS
+from ..measures.shaq import SHAQ_INSTRUMENT
 from ..measures.skin import PROXIMAL_SITES, SKIN_SITES
 
 __all__ = ["MEASURE_GROUPS", "simulate_frames"]

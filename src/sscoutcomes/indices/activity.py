@@ -227,7 +227,7 @@ def score_eustar_activity(visits: pd.DataFrame) -> pd.DataFrame:
     values: dict[str, FloatArray] = {}
     for name, spec in _COLUMNS.items():
         if name == "mrss" and any(c.startswith("mrss_") for c in visits.columns):
-            values[name] = np.asarray(score_mrss(visits), dtype=np.float64)
+            values[name] = np.asarray(score_mrss(visits)["mrss"], dtype=np.float64)
         elif name not in visits.columns:
             values[name] = np.full(n, np.nan)
         elif spec.dtype == "bool":

@@ -336,7 +336,7 @@ def score_medsger(visits: pd.DataFrame) -> pd.DataFrame:
     columns = set(visits.columns)
     skin_columns = {spec.name for spec in SKIN_COLUMNS}
     if columns & skin_columns:
-        values["mrss"] = np.asarray(score_mrss(visits), dtype=np.float64)
+        values["mrss"] = np.asarray(score_mrss(visits)["mrss"], dtype=np.float64)
     vascular_columns = {spec.name for spec in VASCULAR_COLUMNS}
     if "vascular_grade" not in columns and columns & vascular_columns:
         values["vascular_grade"] = np.asarray(

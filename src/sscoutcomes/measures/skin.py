@@ -556,7 +556,8 @@ def _mrss_from(from_sites: FloatArray | None, total: FloatArray | None) -> Float
     return from_sites
 
 
-def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
+@frame_face
+def score_mrss(visits: pd.DataFrame) -> pd.DataFrame:
     """mRSS totals for every row of a visits frame.
 
     Uses the 17 ``mrss_<site>`` columns where a row has all of them and the recorded
@@ -570,8 +571,8 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
 
     Returns
     -------
-    pandas.Series
-        Float totals named ``"mrss"``, aligned to ``visits.index``.
+    pandas.DataFrame
+        One float column ``mrss`` (the totals), aligned to ``visits.index``.
 
     Raises
     ------
@@ -592,12 +593,12 @@ def score_mrss(visits: pd.DataFrame) -> pd.Series[float]:
     >>> import pandas as pd
     >>> from sscoutcomes import score_mrss
     >>> visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 365], "mrss": [18, 13]})
-    >>> score_mrss(visits).tolist()
+    >>> score_mrss(visits)["mrss"].tolist()
     [18.0, 13.0]
     """
     sites, total = _read_skin(visits)
     result = _mrss_from(None if sites is None else _sum_sites(sites), total)
-    return pd.Series(result, index=visits.index, name="mrss", dtype="float64")
+    return pd.DataFrame({"mrss": result}, index=visits.index, dtype="float64")
 
 
 @frame_face
@@ -867,17 +868,13 @@ def mrss_course(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> pd.Categor
     return labelled_categorical(codes, [c.value for c in SkinCourse])
 
 
-def _mrss_frame(visits: pd.DataFrame) -> pd.DataFrame:
-    return score_mrss(visits).to_frame()
-
-
 #: The declaration of the modified Rodnan skin score.
 SKIN: Final = Instrument(
     name="skin",
     title="modified Rodnan skin score",
     columns=SKIN_COLUMNS,
     prefixes=("mrss_",),
-    score=_mrss_frame,
+    score=score_mrss,
     kernel=mrss_total,
     outputs=("mrss",),
     record=SkinScore,
