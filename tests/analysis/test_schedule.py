@@ -451,3 +451,36 @@ def test_vectorized_on_a_large_frame() -> None:
     for row in sel.iloc[::997].itertuples(index=False):
         expected = reference_pick(visits, row.patient_id, YEARS[row.timepoint])
         assert same_day(expected, row.day_mrss)
+
+
+# ------------------------------------------------------------------ one baseline rule
+@given(
+    days=st.lists(st.integers(-200, 60), min_size=1, max_size=8, unique=True),
+    values=st.lists(st.one_of(st.none(), st.integers(0, 51)), min_size=8, max_size=8),
+    window=st.integers(0, 150),
+)
+def test_patient_baseline_and_schedule_pick_the_same_visit(
+    days: list[int], values: list[int | None], window: int
+) -> None:
+    from sscoutcomes import Patient, Schedule, SkinScore, Visit
+
+    visits = [
+        Visit(day=d, skin=None if v is None else SkinScore.from_total(v))
+        for d, v in zip(days, values, strict=False)
+    ]
+    patient = Patient(id="p", visits=visits)
+    frame = pd.DataFrame(
+        {
+            "patient_id": ["p"] * len(days),
+            "day": days,
+            "mrss": [values[i] for i in range(len(days))],
+        }
+    )
+    schedule = Schedule.years(0, 1, baseline_window_days=window)
+    chosen = schedule.select(frame, "mrss")
+    from_schedule = chosen.loc[chosen["timepoint"] == "baseline", "mrss"].iloc[0]
+    from_patient = patient.baseline("mrss", window_days=window)
+    if from_patient is None:
+        assert pd.isna(from_schedule)
+    else:
+        assert from_schedule == from_patient

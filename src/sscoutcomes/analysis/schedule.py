@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._selection import DEFAULT_BASELINE_WINDOW_DAYS, selection_key
 from .._validation import (
     ColumnSpec,
     FailureCollector,
@@ -70,8 +71,6 @@ BoolArray = npt.NDArray[np.bool_]
 #: Length of a year in days used to place yearly and monthly timepoints (Julian year):
 #: year 1 = day 365, year 3 = day 1096, year 5 = day 1826, 6 months = day 183.
 DAYS_PER_YEAR: Final = 365.25
-#: Default look-back window of the baseline, in days (baseline = days -90 .. 0).
-DEFAULT_BASELINE_WINDOW_DAYS: Final = 90
 #: Default half-width of a follow-up window, in days (year 1 = days 275 .. 455).
 DEFAULT_WINDOW_DAYS: Final = 90
 #: Follow-up status labels reported per patient and timepoint when death and last-contact
@@ -544,7 +543,6 @@ class _Prepared:
     visits: pd.DataFrame
     ids: pd.Index  # sorted unique patient ids; position = patient code
     rows: IntArray  # original row positions of the visits in sorted order
-    in_order: bool  # the visits came sorted: ``rows`` is 0..n-1
     code: IntArray  # patient code of each sorted visit
     day: IntArray  # day of each sorted visit
     death_day: FloatArray | None  # per patient code, NaN = unknown
@@ -596,16 +594,7 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
     codes_all, ids = _patient_codes(visit_ids, None if pat is None else pat["patient_id"])
     code_visits = codes_all[: len(visits)]
 
-    # Registries usually arrive sorted by patient and day: then the sort is skipped.
-    already_sorted = bool(
-        np.all(code_visits[1:] >= code_visits[:-1])
-        and np.all((code_visits[1:] != code_visits[:-1]) | (day_all[1:] >= day_all[:-1]))
-    )
-    rows = (
-        np.arange(len(code_visits), dtype=np.int64)
-        if already_sorted
-        else np.lexsort((day_all, code_visits)).astype(np.int64)
-    )
+    rows = np.lexsort((day_all, code_visits)).astype(np.int64)
     code = code_visits[rows]
     day = day_all[rows]
     dup = np.zeros(len(rows), dtype=bool)
@@ -651,7 +640,6 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
         visits=visits,
         ids=ids,
         rows=rows,
-        in_order=already_sorted,
         code=code,
         day=day,
         death_day=death,
@@ -664,17 +652,7 @@ def _patient_codes(
     visit_ids: pd.Series[Any], patient_ids: pd.Series[Any] | None
 ) -> tuple[IntArray, pd.Index]:
     """Codes of the visits' patient ids, followed by those of the patients frame's ids, and
-    the sorted unique ids (position = code). Sorted visits whose ids cover every patient
-    need no hashing (:func:`_sorted_runs`); anything else is factorized."""
-    grouped = _sorted_runs(visit_ids)
-    if grouped is not None:
-        code, ids = grouped
-        if patient_ids is None:
-            return code, ids
-        patient_codes = ids.get_indexer(pd.Index(patient_ids))
-        if not (patient_codes < 0).any():
-            return np.concatenate([code, patient_codes]).astype(np.int64), ids
-        # The patients frame adds patients without visits: sort them in with the rest.
+    the sorted unique ids (position = code)."""
     all_ids = visit_ids.reset_index(drop=True)
     if patient_ids is not None:
         all_ids = pd.concat([all_ids, patient_ids.reset_index(drop=True)], ignore_index=True)
@@ -683,29 +661,6 @@ def _patient_codes(
     except TypeError as exc:
         raise SchemaError(f"patient_id values cannot be ordered (mixed types?): {exc}") from None
     return codes.astype(np.int64), pd.Index(uniques, name="patient_id")
-
-
-def _sorted_runs(ids: pd.Series[Any]) -> tuple[IntArray, pd.Index] | None:
-    """Patient codes and sorted unique ids without hashing every row, for visits that come
-    grouped by patient in increasing id order (as registries and ``Cohort`` frames do):
-    each id's rows form one run, found by comparing neighbours. ``None`` when the ids are
-    not so grouped (the caller then factorizes)."""
-    values = ids.array
-    n = len(values)
-    if n == 0:
-        return None
-    starts = np.ones(n, dtype=bool)
-    try:
-        starts[1:] = np.asarray(values[1:] != values[:-1], dtype=bool)
-        firsts = values[np.flatnonzero(starts)]
-        # Strictly increasing run ids: each id has one run, and the runs are in sorted order.
-        ordered = bool(np.asarray(firsts[1:] > firsts[:-1], dtype=bool).all())
-    except TypeError:
-        return None
-    if not ordered:
-        return None
-    code = np.cumsum(starts, dtype=np.int64) - 1
-    return code, pd.Index(firsts, name="patient_id")
 
 
 def _patient_days(
@@ -754,8 +709,7 @@ def _pick(data: _Prepared, present: BoolArray, tp: Timepoint) -> IntArray:
     if idx.size == 0:
         return out
     code = data.code[idx]
-    offset = day[idx] - int(tp.target_day)
-    key = 2 * np.abs(offset) + (offset > 0)
+    key = selection_key(day[idx], int(tp.target_day))
     start = np.empty(idx.size, dtype=bool)
     start[0] = True
     np.not_equal(code[1:], code[:-1], out=start[1:])
@@ -811,9 +765,8 @@ def _numeric_values(data: _Prepared, measures: Sequence[str]) -> dict[str, Float
 
 
 def _in_sorted_order(data: _Prepared, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Per-visit ``values`` (input row order) in sorted visit order; the array itself when
-    the visits came sorted (read-only use)."""
-    return values if data.in_order else values[data.rows]
+    """Per-visit ``values`` (input row order) in sorted visit order."""
+    return values[data.rows]
 
 
 def _values_at(values: FloatArray, pos: IntArray) -> FloatArray:

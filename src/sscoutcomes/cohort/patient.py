@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._change import absolute_change, percent_change
+from .._selection import DEFAULT_BASELINE_WINDOW_DAYS, baseline_bounds, pick
 from .._validation import check_number, check_unknown_prefixed, optional_in_range
 from ..errors import OutOfRangeError, SchemaError
 from ..measures.skin import CutaneousSubset
@@ -675,7 +676,9 @@ class Patient:
     # ----------------------------------------------------------------------------------
     # baseline and change
     # ----------------------------------------------------------------------------------
-    def baseline(self, measure: str, window_days: int = 90) -> float | None:
+    def baseline(
+        self, measure: str, window_days: int = DEFAULT_BASELINE_WINDOW_DAYS
+    ) -> float | None:
         """Baseline value of a measure: the last non-missing value on or before day 0 within
         the look-back window.
 
@@ -709,16 +712,14 @@ class Patient:
         """
         self._numeric_measure(measure)
         window = check_number("window_days", window_days, 0, math.inf, integer=True)
-        for visit in reversed(self.visits):
-            day = _day_of(visit.day, "day")
-            if day > 0:
-                continue
-            if day < -window:
-                break
-            value = visit.value(measure)
-            if value is not None:
-                return float(value)
-        return None
+        recorded = [
+            (_day_of(visit.day, "day"), value)
+            for visit in self.visits
+            if (value := visit.value(measure)) is not None
+        ]
+        days = np.array([day for day, _ in recorded], dtype=np.int64)
+        at = pick(days, 0, *baseline_bounds(int(window)))
+        return None if at < 0 else float(recorded[at][1])
 
     @overload
     def change_from_baseline(
