@@ -224,6 +224,29 @@ class FailureCollector:
         self._schema = self._schema or schema
         self._messages.append(message)
 
+    def merge(self, error: SSCOutcomesError) -> None:
+        """Record the failures of another check's error that are not recorded yet (same
+        row, column and reason), or its message when it lists no cells."""
+        cases = error.failure_cases
+        schema = not isinstance(error, OutOfRangeError)
+        if cases is None or len(cases) == 0:
+            if str(error) not in self._messages:
+                self.add_message(str(error), schema=schema)
+            return
+        seen = {
+            (repr(r.row), r.column, r.reason)
+            for part in self._parts
+            for r in part.itertuples(index=False)
+        }
+        new = [
+            i
+            for i, r in enumerate(cases.itertuples(index=False))
+            if (repr(r.row), r.column, r.reason) not in seen
+        ]
+        if new:
+            self._schema = self._schema or schema
+            self._parts.append(cases.iloc[new].reset_index(drop=True))
+
     @property
     def failed(self) -> bool:
         """Whether anything was recorded."""

@@ -42,7 +42,7 @@ from .._validation import (
     check_unknown_prefixed,
     float_column,
 )
-from ..errors import SchemaError
+from ..errors import SchemaError, SSCOutcomesError
 from ..measures.events import EVENT_COLUMNS
 from ..registry import instruments
 
@@ -717,10 +717,29 @@ def validate_visits(visits: pd.DataFrame, *, require_sorted: bool = False) -> pd
     canonical = _visit_checks(
         visits, collector, require_sorted=require_sorted, patients=None, what=what
     )
+    if canonical:
+        instrument_checks(visits, collector)
     collector.raise_if_failed(what)
     if "day" not in visits.columns:
         canonical.pop("day", None)
     return _assemble(visits, canonical)
+
+
+def instrument_checks(visits: pd.DataFrame, collector: FailureCollector) -> None:
+    """Run the frame face of every registered instrument whose columns the frame holds and
+    record what it refuses that the column checks have not already recorded: the checks
+    that span columns (a recorded mRSS total that disagrees with its sites, a recorded
+    HAQ-DI that disagrees with its items, a partial set of site columns). So
+    :func:`validate_visits` refuses exactly what the ``score_*`` functions refuse, with the
+    same messages."""
+    present = set(visits.columns)
+    for inst in instruments():
+        if inst.score is None or not present & inst.trigger_columns:
+            continue
+        try:
+            inst.score(visits)
+        except SSCOutcomesError as exc:
+            collector.merge(exc)
 
 
 def validate_patients(patients: pd.DataFrame) -> pd.DataFrame:

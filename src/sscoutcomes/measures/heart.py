@@ -852,10 +852,8 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
             v[spec.name] = bool_column(visits, spec, collector)
         else:
             v[spec.name] = float_column(visits, spec, collector)
-    trv = v["tr_velocity_m_s"]
-    if (~np.isnan(trv)).any() and np.nanmax(trv) > TRV_MAX_PLAUSIBLE:
-        _check_trv(trv)
     collector.raise_if_failed()
+    trv = v["tr_velocity_m_s"]
     rap = np.where(
         np.isnan(v["rap_mmhg"]),
         _rap_kernel(v["ivc_diameter_cm"], v["ivc_collapse_pct"]),
