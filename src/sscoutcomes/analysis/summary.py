@@ -40,7 +40,6 @@ from typing import Final, Literal
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from .._validation import check_number
 from ..errors import OutOfRangeError, SchemaError
@@ -191,6 +190,9 @@ def paired_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> PairedCh
     mean = float(d.mean()) if n else nan
     sd = float(d.std(ddof=1)) if n > 1 else nan
     t_stat = t_p = w_stat = w_p = nan
+    # scipy.stats takes about half a second to import: only paired tests and intervals pay it
+    from scipy import stats
+
     if n > 1 and sd > 0:
         res = stats.ttest_rel(f, b)
         t_stat, t_p = float(res.statistic), float(res.pvalue)
@@ -275,6 +277,8 @@ def proportion_ci(
         return ProportionCI(
             k=kk, n=nn, proportion=nan, lower=nan, upper=nan, method=method, conf_level=conf_level
         )
+    from scipy import stats
+
     p = kk / nn
     alpha = 1 - conf_level
     if method == "wilson":

@@ -54,7 +54,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from .._validation import FailureCollector
 from ..errors import OutOfRangeError, SchemaError
@@ -114,6 +113,9 @@ def _inputs(
 def _z(conf_level: float) -> float:
     if not 0 < conf_level < 1:
         raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
+    # scipy.stats is imported where it is used: importing sscoutcomes must stay light
+    from scipy import stats
+
     return float(stats.norm.ppf(1 - (1 - conf_level) / 2))
 
 
@@ -417,6 +419,8 @@ def logrank(time: npt.ArrayLike, event: npt.ArrayLike, group: npt.ArrayLike) -> 
     vv = v[: k - 1, : k - 1]
     statistic = float(diff[: k - 1] @ np.linalg.pinv(vv) @ diff[: k - 1])
     df = int(np.linalg.matrix_rank(vv))
+    from scipy import stats
+
     pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else math.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
