@@ -475,3 +475,57 @@ def test_parquet_needs_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         cohort.to_parquet(tmp_path / "v.parquet", tmp_path / "p.parquet")
     with pytest.raises(ImportError, match="pyarrow"):
         Cohort.read_parquet(tmp_path / "v.parquet")
+
+
+# ------------------------------------------------------------------ frames handed out
+def _mutate(frame: pd.DataFrame) -> None:
+    """Write to ``frame`` every way a user might: a cell, a whole column, a new column."""
+    frame.iloc[0, frame.columns.get_loc("day")] = 99_999
+    frame.loc[:, "patient_id"] = "changed"
+    frame["added"] = 1
+    del frame[frame.columns[-2]]
+
+
+def test_mutating_handed_out_frames_leaves_the_cohort_unchanged() -> None:
+    import sscoutcomes as ssc
+
+    cohort = ssc.load_demo()
+    patients_before, visits_before = cohort.to_frames()
+    patients_before, visits_before = patients_before.copy(), visits_before.copy()
+    visits = cohort.visits
+    _mutate(visits)
+    _, visits_again = cohort.to_frames()
+    _mutate(visits_again)
+    patients = cohort.patients_frame
+    patients.iloc[0, 0] = "changed"
+    patients["added"] = 1
+    pd.testing.assert_frame_equal(cohort.visits, visits_before)
+    pd.testing.assert_frame_equal(cohort.patients_frame, patients_before)
+    assert cohort.patients()[0].id == patients_before["patient_id"].iloc[0]
+
+
+def test_visits_copy_is_shallow_only_under_copy_on_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sscoutcomes.cohort import cohort as cohort_module
+
+    cohort = Cohort.from_frames(
+        visits=pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 30], "crp_mg_l": [1.0, 2.0]})
+    )
+    held = cohort._visits["crp_mg_l"].to_numpy()
+    monkeypatch.setattr(cohort_module, "_copy_on_write", lambda: True)
+    assert np.shares_memory(cohort.visits["crp_mg_l"].to_numpy(), held)
+    # pandas 2.x without copy-on-write: a shallow copy would write through, so a deep copy
+    monkeypatch.setattr(cohort_module, "_copy_on_write", lambda: False)
+    assert not np.shares_memory(cohort.visits["crp_mg_l"].to_numpy(), held)
+
+
+def test_copy_on_write_follows_the_pandas_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sscoutcomes.cohort import cohort as cohort_module
+
+    monkeypatch.setattr(pd, "__version__", "3.0.0")
+    assert cohort_module._copy_on_write()
+    options = {"mode.copy_on_write": "warn"}
+    monkeypatch.setattr(pd, "__version__", "2.2.3")
+    monkeypatch.setattr(pd, "get_option", options.__getitem__)
+    assert not cohort_module._copy_on_write()
+    options["mode.copy_on_write"] = True
+    assert cohort_module._copy_on_write()

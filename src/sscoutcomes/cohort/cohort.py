@@ -101,7 +101,8 @@ class Cohort:
     The frames keep the row order, index and pass-through columns you give; canonical
     columns get canonical dtypes (see :func:`~sscoutcomes.cohort.schema.validate_visits`).
     The frames you pass are never modified, and :attr:`visits`, :attr:`patients_frame` and
-    :meth:`to_frames` return copies.
+    :meth:`to_frames` return frames you may modify without changing the cohort (cheap
+    copy-on-write copies; see :attr:`visits`).
 
     Parameters
     ----------
@@ -282,16 +283,25 @@ class Cohort:
     # ----------------------------------------------------------------------------------
     @property
     def visits(self) -> pd.DataFrame:
-        """The visits frame (a copy; canonical dtypes)."""
-        return self._visits.copy()
+        """The visits frame (canonical dtypes), yours to modify: changing it never changes
+        the cohort.
+
+        Under pandas copy-on-write (always on in pandas 3; opt-in on pandas 2.2 with
+        ``pd.options.mode.copy_on_write = True``) this is a shallow copy that shares the
+        cohort's data until either side writes, so reading it costs no copy. On pandas 2.x
+        without copy-on-write a shallow copy would pass writes through to the cohort, so it
+        is a deep copy there.
+        """
+        return _detached(self._visits)
 
     @property
     def patients_frame(self) -> pd.DataFrame:
-        """The patients frame (a copy; canonical dtypes)."""
-        return self._patients.copy()
+        """The patients frame (canonical dtypes), yours to modify; copied as
+        :attr:`visits` is."""
+        return _detached(self._patients)
 
     def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Copies of the ``(patients, visits)`` frames.
+        """The ``(patients, visits)`` frames, yours to modify; copied as :attr:`visits` is.
 
         Examples
         --------
@@ -302,7 +312,7 @@ class Cohort:
         >>> patients.columns.tolist(), visits.columns.tolist()
         (['patient_id'], ['patient_id', 'day'])
         """
-        return self._patients.copy(), self._visits.copy()
+        return _detached(self._patients), _detached(self._visits)
 
     def patients(self) -> list[Patient]:
         """The cohort as :class:`~sscoutcomes.cohort.patient.Patient` objects, in the order
@@ -487,6 +497,20 @@ class Cohort:
             f"{self._visits.shape[1]} visit columns, {self._patients.shape[1]} patient "
             f"columns</p>{head}</div>"
         )
+
+
+def _copy_on_write() -> bool:
+    """Whether pandas copies on write (pandas 3 always; pandas 2.x when the option is True,
+    not when it is False or "warn")."""
+    if int(pd.__version__.split(".", 1)[0]) >= 3:
+        return True
+    return pd.get_option("mode.copy_on_write") is True
+
+
+def _detached(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for a caller to modify without changing the original: a shallow copy under
+    copy-on-write (no data copied until a write), a deep copy otherwise."""
+    return frame.copy(deep=not _copy_on_write())
 
 
 def _read_csv(path: PathLike, kwargs: dict[str, Any]) -> pd.DataFrame:
