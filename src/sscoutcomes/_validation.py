@@ -25,6 +25,7 @@ __all__ = [
     "FailureCollector",
     "as_float_array",
     "bool_column",
+    "check_grades",
     "check_number",
     "check_unknown_prefixed",
     "clean_value",
@@ -33,7 +34,9 @@ __all__ = [
     "labelled_categorical",
     "numeric_columns",
     "optional_in_range",
+    "read_columns",
     "read_numeric_columns",
+    "record_values",
     "series_to_float",
 ]
 
@@ -359,6 +362,29 @@ def clean_value(v: Any) -> Any:
     return v
 
 
+def record_values(
+    record: Mapping[str, Any],
+    specs: Iterable[ColumnSpec],
+    field_of: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The values an object face takes from a canonical record (a row of a visits frame):
+    each present column of ``specs`` under its field name (``field_of``, else the column
+    name), missing values (None, NaN, NA) left out, numpy scalars as Python scalars, 0/1 in
+    a yes/no column as a bool and a whole float in a whole-number column as an int. The
+    object's own validators then check them."""
+    values: dict[str, Any] = {}
+    for spec in specs:
+        v = clean_value(record.get(spec.name))
+        if v is None:
+            continue
+        if spec.dtype == "bool" and isinstance(v, (int, float)) and v in (0, 1):
+            v = bool(v)
+        elif spec.integer and isinstance(v, float) and v.is_integer():
+            v = int(v)
+        values[spec.name if field_of is None else field_of.get(spec.name, spec.name)] = v
+    return values
+
+
 def series_to_float(series: pd.Series[Any]) -> FloatArray:
     """A numeric or boolean column as a float64 array with NaN for missing values."""
     if pd.api.types.is_bool_dtype(series.dtype):
@@ -492,6 +518,43 @@ def bool_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollect
     return values
 
 
+def check_grades(a: FloatArray, names: Sequence[str], label: str, lo: int, hi: int) -> None:
+    """Raise :class:`OutOfRangeError` naming the first failing grade of a ``(..., k)`` array
+    of whole-number grades ``lo..hi`` (NaN = missing), column ``j`` being ``names[j]``:
+    ``mrss site 'face' = 4 is outside 0..3``."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(a) & ((a < lo) | (a > hi) | (a != np.round(a)))
+    if bad.any():
+        pos = np.argwhere(bad)[0]
+        value = float(a[tuple(pos)])
+        shown = int(value) if value.is_integer() else value
+        what = "is outside" if value.is_integer() else "is not an integer in"
+        raise OutOfRangeError(f"{label} {names[int(pos[-1])]!r} = {shown} {what} {lo}..{hi}")
+
+
+def read_columns(
+    frame: pd.DataFrame,
+    specs: Iterable[ColumnSpec],
+    collector: FailureCollector,
+    *,
+    absent: Literal["nan", "skip"] = "nan",
+) -> dict[str, FloatArray]:
+    """Read the columns of ``specs`` through their specs as float64 (NaN = missing; yes/no
+    columns as 1.0 / 0.0), recording every failing cell in ``collector``. A column the
+    frame lacks is all NaN (``absent="nan"``) or left out (``absent="skip"``). The one
+    reader of every frame face."""
+    out: dict[str, FloatArray] = {}
+    for spec in specs:
+        if spec.name not in frame.columns:
+            if absent == "nan":
+                out[spec.name] = np.full(len(frame), np.nan)
+        elif spec.dtype == "bool":
+            out[spec.name] = bool_column(frame, spec, collector)
+        else:
+            out[spec.name] = float_column(frame, spec, collector)
+    return out
+
+
 def read_numeric_columns(
     frame: pd.DataFrame,
     specs: Iterable[ColumnSpec],
@@ -500,14 +563,7 @@ def read_numeric_columns(
 ) -> dict[str, FloatArray]:
     """Read every present column of ``specs`` as float64 and raise once for all bad cells."""
     collector = FailureCollector(frame)
-    out: dict[str, FloatArray] = {}
-    for spec in specs:
-        if spec.name not in frame.columns:
-            continue
-        if spec.dtype == "bool":
-            out[spec.name] = bool_column(frame, spec, collector)
-        else:
-            out[spec.name] = float_column(frame, spec, collector)
+    out = read_columns(frame, specs, collector, absent="skip")
     collector.raise_if_failed(what)
     return out
 

@@ -37,9 +37,8 @@ import pandas as pd
 from .._validation import (
     FailureCollector,
     as_float_array,
-    bool_column,
     check_array_range,
-    float_column,
+    read_columns,
 )
 from ..errors import SchemaError, UnitError
 from ..measures._instrument import Instrument, frame_face
@@ -222,18 +221,12 @@ def score_eustar_activity(visits: pd.DataFrame) -> pd.DataFrame:
     """
     from ..measures.skin import score_mrss
 
-    n = len(visits)
     collector = FailureCollector(visits)
-    values: dict[str, FloatArray] = {}
-    for name, spec in _COLUMNS.items():
-        if name == "mrss" and any(c.startswith("mrss_") for c in visits.columns):
-            values[name] = np.asarray(score_mrss(visits)["mrss"], dtype=np.float64)
-        elif name not in visits.columns:
-            values[name] = np.full(n, np.nan)
-        elif spec.dtype == "bool":
-            values[name] = bool_column(visits, spec, collector)
-        else:
-            values[name] = float_column(visits, spec, collector)
+    from_sites = any(c.startswith("mrss_") for c in visits.columns)
+    specs = [spec for name, spec in _COLUMNS.items() if not (name == "mrss" and from_sites)]
+    values = read_columns(visits, specs, collector)
+    if from_sites:
+        values["mrss"] = np.asarray(score_mrss(visits)["mrss"], dtype=np.float64)
     collector.raise_if_failed()
     if all(np.isnan(v).all() for v in values.values()):
         raise SchemaError("the visits frame has none of the EUSTAR activity index columns")

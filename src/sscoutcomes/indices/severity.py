@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import ColumnSpec, FailureCollector, bool_column, float_column
+from .._validation import ColumnSpec, FailureCollector, read_columns
 from ..errors import SchemaError
 from ..measures._instrument import Instrument, frame_face
 from ..measures.events import EVENTS
@@ -342,14 +342,8 @@ def score_medsger(visits: pd.DataFrame) -> pd.DataFrame:
         values["vascular_grade"] = np.asarray(
             score_vascular(visits)["vascular_grade"], dtype=np.float64
         )
-    for name, spec in _INPUT_SPECS.items():
-        if name in values or name not in columns:
-            continue
-        values[name] = (
-            bool_column(visits, spec, collector)
-            if spec.dtype == "bool"
-            else float_column(visits, spec, collector)
-        )
+    unread = [spec for name, spec in _INPUT_SPECS.items() if name not in values]
+    values.update(read_columns(visits, unread, collector, absent="skip"))
     collector.raise_if_failed()
     grades = _organ_grades(values, n)
     return pd.DataFrame(

@@ -13,20 +13,19 @@ References
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
-import numpy as np
 import pandas as pd
 
 from .._change import absolute_change
 from .._validation import (
     ColumnSpec,
     FailureCollector,
-    float_column,
     optional_in_range,
+    read_columns,
+    record_values,
 )
 from ..errors import SchemaError
 from ._instrument import Instrument, frame_face
@@ -55,6 +54,10 @@ GLOBAL_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         hint="a 0-100 mm scale? divide by 10",
     ),
 )
+
+
+#: The GlobalAssessment field of each column.
+_FIELD_OF: Final = {"patient_global": "patient", "physician_global": "physician"}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -139,19 +142,8 @@ class GlobalAssessment:
         >>> GlobalAssessment.from_record({}) is None
         True
         """
-
-        def clean(v: Any) -> Any:
-            if v is None or v is pd.NA:
-                return None
-            if isinstance(v, (float, np.floating)) and math.isnan(v):
-                return None
-            return v
-
-        patient = clean(record.get("patient_global"))
-        physician = clean(record.get("physician_global"))
-        if patient is None and physician is None:
-            return None
-        return cls(patient=patient, physician=physician)
+        values = record_values(record, GLOBAL_COLUMNS, _FIELD_OF)
+        return cls(**values) if values else None
 
 
 @frame_face
@@ -191,14 +183,7 @@ def score_globals(visits: pd.DataFrame) -> pd.DataFrame:
             "and/or 'physician_global' (0-10)"
         )
     collector = FailureCollector(visits)
-    data = {
-        spec.name: (
-            float_column(visits, spec, collector)
-            if spec.name in visits.columns
-            else np.full(len(visits), np.nan)
-        )
-        for spec in GLOBAL_COLUMNS
-    }
+    data = read_columns(visits, GLOBAL_COLUMNS, collector)
     collector.raise_if_failed()
     return pd.DataFrame(data, index=visits.index, dtype="float64")
 

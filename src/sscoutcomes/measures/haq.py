@@ -46,6 +46,7 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     bool_column,
+    check_grades,
     check_number,
     check_unknown_prefixed,
     float_column,
@@ -287,16 +288,7 @@ def _check_min_categories(min_categories: object) -> int:
 
 def _check_items_array(a: FloatArray) -> None:
     """Raise OutOfRangeError naming the first failing item of a (..., 20) array."""
-    finite = ~np.isnan(a)
-    with np.errstate(invalid="ignore"):
-        bad = finite & ((a < 0) | (a > ITEM_MAX) | (a != np.round(a)))
-    if bad.any():
-        pos = np.argwhere(bad)[0]
-        value = float(a[tuple(pos)])
-        shown = int(value) if value.is_integer() else value
-        what = "is outside" if value.is_integer() else "is not an integer in"
-        item = _ITEM_NAMES[int(pos[-1])]
-        raise OutOfRangeError(f"haq item {item!r} = {shown} {what} 0..{ITEM_MAX}")
+    check_grades(a, _ITEM_NAMES, "haq item", 0, ITEM_MAX)
 
 
 def _check_flags_array(a: FloatArray, names: tuple[str, ...], what: str) -> None:

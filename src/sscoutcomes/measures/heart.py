@@ -46,12 +46,11 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     as_float_array,
-    bool_column,
     check_array_range,
     check_number,
-    clean_value,
-    float_column,
     labelled_categorical,
+    read_columns,
+    record_values,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 from ._instrument import Instrument, frame_face
@@ -803,14 +802,7 @@ class EchoFinding:
         >>> EchoFinding.from_record({"tr_velocity_m_s": 2.9, "rap_mmhg": 3.0}).spap_mmhg
         36.64
         """
-        values: dict[str, Any] = {}
-        for spec in HEART_COLUMNS:
-            v = clean_value(record.get(spec.name))
-            if v is None:
-                continue
-            if spec.dtype == "bool" and isinstance(v, (int, float)) and v in (0, 1):
-                v = bool(v)
-            values[_FIELD_OF.get(spec.name, spec.name)] = v
+        values = record_values(record, HEART_COLUMNS, _FIELD_OF)
         return cls(**values) if values else None
 
 
@@ -842,16 +834,7 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
         )
     n = len(visits)
     collector = FailureCollector(visits)
-    v: dict[str, FloatArray] = {}
-    for spec in HEART_COLUMNS:
-        if spec.dtype == "category":
-            continue
-        if spec.name not in visits.columns:
-            v[spec.name] = np.full(n, np.nan)
-        elif spec.dtype == "bool":
-            v[spec.name] = bool_column(visits, spec, collector)
-        else:
-            v[spec.name] = float_column(visits, spec, collector)
+    v = read_columns(visits, [s for s in HEART_COLUMNS if s.dtype != "category"], collector)
     collector.raise_if_failed()
     trv = v["tr_velocity_m_s"]
     rap = np.where(

@@ -45,9 +45,9 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     check_number,
-    clean_value,
     float_column,
     labelled_categorical,
+    record_values,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 from ._instrument import Instrument, frame_face
@@ -431,9 +431,19 @@ class PulmonaryFunction:
         >>> PulmonaryFunction.from_record({"fvc_pct_predicted": 72.0}).fvc_pct
         72.0
         """
-        values = {a.name: clean_value(record.get(a.name)) for a in attrs.fields(cls)}
-        values = {k: v for k, v in values.items() if v is not None}
+        values = record_values(record, PULMONARY_FUNCTION.columns)
         return cls(**values) if values else None
+
+
+#: The LungImaging field of each HRCT column.
+_IMAGING_FIELD_OF: Final = {
+    "hrct_ild": "ild",
+    "hrct_extent_pct": "extent_pct",
+    "hrct_pattern": "pattern",
+    "hrct_comparison": "comparison",
+    "hrct_fibrosis_progression": "fibrosis_progression",
+    "respiratory_symptoms_worsened": "symptoms_worsened",
+}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -517,18 +527,7 @@ class LungImaging:
         >>> LungImaging.from_record({"hrct_extent_pct": 15.0}).extent_pct
         15.0
         """
-        values = {
-            "ild": clean_value(record.get("hrct_ild")),
-            "extent_pct": clean_value(record.get("hrct_extent_pct")),
-            "pattern": clean_value(record.get("hrct_pattern")),
-            "comparison": clean_value(record.get("hrct_comparison")),
-            "fibrosis_progression": clean_value(record.get("hrct_fibrosis_progression")),
-            "symptoms_worsened": clean_value(record.get("respiratory_symptoms_worsened")),
-        }
-        for flag in ("ild", "fibrosis_progression", "symptoms_worsened"):
-            if isinstance(values[flag], (int, float)) and values[flag] in (0, 1):
-                values[flag] = bool(values[flag])
-        values = {k: v for k, v in values.items() if v is not None}
+        values = record_values(record, LUNG_IMAGING.columns, _IMAGING_FIELD_OF)
         return cls(**values) if values else None
 
 

@@ -31,6 +31,7 @@ from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    check_grades,
     check_number,
     check_unknown_prefixed,
     float_column,
@@ -132,16 +133,7 @@ _TOTAL_SPEC: Final = SKIN_COLUMNS[-1]
 # --------------------------------------------------------------------------------------
 def _check_site_array(a: FloatArray) -> None:
     """Raise OutOfRangeError naming the first failing site of a (..., 17) array."""
-    finite = ~np.isnan(a)
-    with np.errstate(invalid="ignore"):
-        bad = finite & ((a < 0) | (a > SITE_MAX) | (a != np.round(a)))
-    if bad.any():
-        pos = np.argwhere(bad)[0]
-        site = SKIN_SITES[int(pos[-1])]
-        value = a[tuple(pos)]
-        shown = int(value) if float(value).is_integer() else float(value)
-        what = "is not an integer in" if not float(value).is_integer() else "is outside"
-        raise OutOfRangeError(f"mrss site {site!r} = {shown} {what} 0..{SITE_MAX}")
+    check_grades(a, SKIN_SITES, "mrss site", 0, SITE_MAX)
 
 
 def _sum_sites(sites: Sequence[Any]) -> Any:

@@ -45,10 +45,9 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     as_float_array,
-    bool_column,
-    clean_value,
-    float_column,
     optional_in_range,
+    read_columns,
+    record_values,
 )
 from ..errors import OutOfRangeError, SchemaError
 from ._instrument import Instrument, frame_face
@@ -263,21 +262,7 @@ class VascularAssessment:
         >>> VascularAssessment.from_record({"digital_ulcers_active": 1.0}).digital_ulcers_active
         1
         """
-        values: dict[str, Any] = {}
-        for spec in VASCULAR_COLUMNS:
-            v = clean_value(record.get(spec.name))
-            if v is None:
-                continue
-            if spec.dtype == "bool":
-                if isinstance(v, (bool, np.bool_)) or (
-                    isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)
-                ):
-                    v = bool(v)
-            elif spec.integer and isinstance(v, (float, np.floating)) and float(v).is_integer():
-                v = int(v)
-            elif isinstance(v, (np.integer, np.floating)):
-                v = v.item()
-            values[spec.name] = v
+        values = record_values(record, VASCULAR_COLUMNS)
         return cls(**values) if values else None
 
 
@@ -311,15 +296,7 @@ def score_vascular(visits: pd.DataFrame) -> pd.DataFrame:
             "digital_pitting_scars, digital_ulcers_active, digital_gangrene)"
         )
     collector = FailureCollector(visits)
-    n = len(visits)
-    values: dict[str, FloatArray] = {}
-    for spec in VASCULAR_COLUMNS:
-        if spec.name not in visits.columns:
-            values[spec.name] = np.full(n, np.nan)
-        elif spec.dtype == "bool":
-            values[spec.name] = bool_column(visits, spec, collector)
-        else:
-            values[spec.name] = float_column(visits, spec, collector)
+    values = read_columns(visits, VASCULAR_COLUMNS, collector)
     collector.raise_if_failed()
     grade = _grade_kernel(
         values["raynauds"],
