@@ -30,7 +30,6 @@ __all__ = [
     "check_unknown_prefixed",
     "clean_value",
     "float_column",
-    "in_range",
     "labelled_categorical",
     "numeric_columns",
     "optional_in_range",
@@ -93,25 +92,6 @@ def check_number(
     return x
 
 
-def in_range(
-    lo: float,
-    hi: float,
-    *,
-    integer: bool = False,
-    unit: str = "",
-    label: str | None = None,
-    hint: str | None = None,
-) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """An attrs validator wrapping :func:`check_number`; ``label`` defaults to the field name."""
-
-    def validator(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if type(value) is int and lo <= value <= hi:
-            return  # the common case (a whole number in range), checked cheaply
-        check_number(label or attribute.name, value, lo, hi, integer=integer, unit=unit, hint=hint)
-
-    return validator
-
-
 def optional_in_range(
     lo: float,
     hi: float,
@@ -121,12 +101,13 @@ def optional_in_range(
     label: str | None = None,
     hint: str | None = None,
 ) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """Like :func:`in_range` but ``None`` (not measured) passes."""
-    inner = in_range(lo, hi, integer=integer, unit=unit, label=label, hint=hint)
+    """An attrs validator wrapping :func:`check_number` (``label`` defaults to the field
+    name); ``None`` (not measured) passes."""
 
-    def validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:  # None: not measured
-            inner(inst, attribute, value)
+    def validator(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None or (type(value) is int and lo <= value <= hi):
+            return  # not measured, or the common case (a whole number in range)
+        check_number(label or attribute.name, value, lo, hi, integer=integer, unit=unit, hint=hint)
 
     return validator
 
@@ -592,6 +573,18 @@ def check_unknown_prefixed(
         f"unknown column(s) in the {what}: {', '.join(parts)}; "
         f"columns starting with {prefix!r} must be one of the canonical names"
     )
+
+
+def require_any(
+    frame: pd.DataFrame, specs: Sequence[ColumnSpec], group: str, *, what: str = "visits frame"
+) -> None:
+    """Raise :class:`SchemaError` when the frame has none of the ``specs`` columns, naming
+    the group and the columns it could give."""
+    if any(spec.name in frame.columns for spec in specs):
+        return
+    names = [spec.name for spec in specs]
+    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    raise SchemaError(f"the {what} has no {group} columns: give any of {shown}")
 
 
 def require_all_or_none(

@@ -27,7 +27,7 @@ from ._response import ResponderDefinition
 from .analysis.change import hrct_change_from_baseline, pah_change_from_baseline
 from .analysis.rates import responder_rates
 from .analysis.responders import RESPONDER_DEFINITIONS
-from .analysis.schedule import Schedule
+from .analysis.schedule import Schedule, Timepoint
 from .analysis.summary import format_mean_sd, format_proportion, paired_change, proportion_ci
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
@@ -287,40 +287,14 @@ class FollowUpReport:
             values = table.loc[table["timepoint"] == tp.name, "change"].dropna().astype(str)
             counts = {c: int((values == c).sum()) for c in _CHANGE_LABELS}
             n = sum(counts.values())
-            for category, k in counts.items():
-                ci = proportion_ci(k, n, method="wilson", conf_level=self.conf_level)
-                rows.append(
-                    _row(
-                        section,
-                        f"{label} {category}",
-                        tp.name,
-                        tp.target_day,
-                        n,
-                        "proportion",
-                        ci.proportion,
-                        ci.lower,
-                        ci.upper,
-                        None,
-                        format_proportion(k, n),
-                    )
-                )
+            rows += [
+                self._proportion_row(section, f"{label} {category}", tp, k, n)
+                for category, k in counts.items()
+            ]
             k = counts["improved"] + counts["stable"]
-            ci = proportion_ci(k, n, method="wilson", conf_level=self.conf_level)
-            rows.append(
-                _row(
-                    section,
-                    f"{label} improved or stable",
-                    tp.name,
-                    tp.target_day,
-                    n,
-                    "proportion",
-                    ci.proportion,
-                    ci.lower,
-                    ci.upper,
-                    None,
-                    format_proportion(k, n) + f" (of {n_group} patients in the group)",
-                )
-            )
+            row = self._proportion_row(section, f"{label} improved or stable", tp, k, n)
+            row["text"] += f" (of {n_group} patients in the group)"
+            rows.append(row)
         return rows
 
     def _hrct(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
@@ -353,24 +327,16 @@ class FollowUpReport:
         for tp in self.first_year:
             grades = sel.loc[sel["timepoint"] == tp.name, "vascular_grade"].dropna()
             n = len(grades)
-            for grade in range(5):
-                k = int((grades == grade).sum())
-                ci = proportion_ci(k, n, method="wilson", conf_level=self.conf_level)
-                rows.append(
-                    _row(
-                        "vascular",
-                        f"peripheral vascular grade {grade}",
-                        tp.name,
-                        tp.target_day,
-                        n,
-                        "proportion",
-                        ci.proportion,
-                        ci.lower,
-                        ci.upper,
-                        None,
-                        format_proportion(k, n),
-                    )
+            rows += [
+                self._proportion_row(
+                    "vascular",
+                    f"peripheral vascular grade {grade}",
+                    tp,
+                    int((grades == grade).sum()),
+                    n,
                 )
+                for grade in range(5)
+            ]
         return rows
 
     def _responder_rows(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
@@ -401,6 +367,25 @@ class FollowUpReport:
                     )
                 )
         return rows
+
+    def _proportion_row(
+        self, section: str, outcome: str, tp: Timepoint, k: int, n: int
+    ) -> dict[str, Any]:
+        """One row: k of n with its Wilson interval."""
+        ci = proportion_ci(k, n, method="wilson", conf_level=self.conf_level)
+        return _row(
+            section,
+            outcome,
+            tp.name,
+            tp.target_day,
+            n,
+            "proportion",
+            ci.proportion,
+            ci.lower,
+            ci.upper,
+            None,
+            format_proportion(k, n),
+        )
 
     # ------------------------------------------------------------------ output
     def to_frame(self) -> pd.DataFrame:

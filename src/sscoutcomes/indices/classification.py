@@ -46,8 +46,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import ColumnSpec, FailureCollector, bool_column
-from ..errors import OutOfRangeError, SchemaError
+from .._validation import ColumnSpec, FailureCollector, bool_column, require_any
+from ..errors import OutOfRangeError
 
 __all__ = [
     "ACR_EULAR_2013_ITEMS",
@@ -231,12 +231,7 @@ def score_acr_eular_2013(frame: pd.DataFrame) -> pd.DataFrame:
     >>> score_acr_eular_2013(f)["acr_eular_score"].tolist()
     [10.0, 3.0]
     """
-    present = [spec for spec in _COLUMNS if spec.name in frame.columns]
-    if not present:
-        raise SchemaError(
-            "the frame has no 2013 ACR/EULAR item columns (e.g. sclerodactyly, raynauds, "
-            "anticentromere)"
-        )
+    require_any(frame, _COLUMNS, "2013 ACR/EULAR item", what="frame")
     n = len(frame)
     collector = FailureCollector(frame)
     values = {

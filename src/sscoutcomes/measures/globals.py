@@ -26,8 +26,8 @@ from .._validation import (
     optional_in_range,
     read_columns,
     record_values,
+    require_any,
 )
-from ..errors import SchemaError
 from ._instrument import Instrument, frame_face
 
 __all__ = ["GLOBAL_COLUMNS", "GLOBAL_MAX", "GlobalAssessment", "score_globals"]
@@ -176,12 +176,7 @@ def score_globals(visits: pd.DataFrame) -> pd.DataFrame:
     >>> score_globals(pd.DataFrame({"patient_global": [5, None]})).to_dict("list")
     {'patient_global': [5.0, nan], 'physician_global': [nan, nan]}
     """
-    present = [spec for spec in GLOBAL_COLUMNS if spec.name in visits.columns]
-    if not present:
-        raise SchemaError(
-            "the visits frame has no global assessment columns: give 'patient_global' "
-            "and/or 'physician_global' (0-10)"
-        )
+    require_any(visits, GLOBAL_COLUMNS, "global assessment")
     collector = FailureCollector(visits)
     data = read_columns(visits, GLOBAL_COLUMNS, collector)
     collector.raise_if_failed()

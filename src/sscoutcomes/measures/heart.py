@@ -51,6 +51,7 @@ from .._validation import (
     labelled_categorical,
     read_columns,
     record_values,
+    require_any,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 from ._instrument import Instrument, frame_face
@@ -826,12 +827,7 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     >>> out["spap_mmhg"].tolist(), out["ph_probability"].tolist()
     ([28.0, 59.84], ['low', 'high'])
     """
-    present = [spec for spec in HEART_COLUMNS if spec.name in visits.columns]
-    if not present:
-        raise SchemaError(
-            "the visits frame has no echocardiography columns "
-            "(tr_velocity_m_s, rap_mmhg, spap_mmhg, ...)"
-        )
+    require_any(visits, HEART_COLUMNS, "echocardiography")
     n = len(visits)
     collector = FailureCollector(visits)
     v = read_columns(visits, [s for s in HEART_COLUMNS if s.dtype != "category"], collector)
@@ -858,9 +854,8 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
         )
     codes = _prob_kernel(trv, signs)
     any_echo = np.zeros(n, dtype=bool)
-    for spec in present:
-        if spec.name in v:
-            any_echo |= ~np.isnan(v[spec.name])
+    for values in v.values():  # an absent column is all NaN
+        any_echo |= ~np.isnan(values)
     codes = np.where(any_echo, codes, -1)
     prob = labelled_categorical(codes.astype(np.int64), [p.value for p in _PROBS])
     return pd.DataFrame(

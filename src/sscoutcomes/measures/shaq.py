@@ -31,8 +31,9 @@ from .._validation import (
     check_unknown_prefixed,
     clean_value,
     float_column,
+    require_any,
 )
-from ..errors import OutOfRangeError, SchemaError
+from ..errors import OutOfRangeError
 from ._instrument import Instrument, frame_face
 from .haq import HAQ_INSTRUMENT, score_haq
 
@@ -283,12 +284,7 @@ def score_shaq(visits: pd.DataFrame, *, scale_mm: int = SHAQ_LINE_MM) -> pd.Data
     """
     line = _check_line(scale_mm)
     check_unknown_prefixed(visits, "shaq_", (*(s.name for s in SHAQ_COLUMNS), *_SHAQ_OUTPUT))
-    present = [spec for spec in SHAQ_COLUMNS if spec.name in visits.columns]
-    if not present:
-        raise SchemaError(
-            "the visits frame has no SHAQ columns: give any of "
-            f"{', '.join(s.name for s in SHAQ_COLUMNS)} (mm)"
-        )
+    require_any(visits, SHAQ_COLUMNS, "SHAQ")
     collector = FailureCollector(visits)
     hint = "a 150 mm line? pass scale_mm=150" if line == 100 else None
     marks: dict[str, FloatArray] = {}

@@ -48,8 +48,9 @@ from .._validation import (
     optional_in_range,
     read_columns,
     record_values,
+    require_any,
 )
-from ..errors import OutOfRangeError, SchemaError
+from ..errors import OutOfRangeError
 from ._instrument import Instrument, frame_face
 
 __all__ = [
@@ -289,12 +290,7 @@ def score_vascular(visits: pd.DataFrame) -> pd.DataFrame:
     >>> score_vascular(v)["vascular_grade"].tolist()
     [1.0, 0.0]
     """
-    present = [spec for spec in VASCULAR_COLUMNS if spec.name in visits.columns]
-    if not present:
-        raise SchemaError(
-            "the visits frame has no vascular columns (raynauds, vasodilator_therapy, "
-            "digital_pitting_scars, digital_ulcers_active, digital_gangrene)"
-        )
+    require_any(visits, VASCULAR_COLUMNS, "vascular")
     collector = FailureCollector(visits)
     values = read_columns(visits, VASCULAR_COLUMNS, collector)
     collector.raise_if_failed()
