@@ -394,13 +394,19 @@ def _as_numeric(series: pd.Series[Any]) -> tuple[FloatArray, npt.NDArray[np.bool
 
 
 def _check_values(
-    values: FloatArray, spec: ColumnSpec, collector: FailureCollector, column: str
+    values: FloatArray,
+    spec: ColumnSpec,
+    collector: FailureCollector,
+    column: str,
+    *,
+    whole: bool = False,
 ) -> None:
     """Record the out-of-range and non-integer cells of a 1-D ``values`` (NaN = missing);
-    a range is checked when the spec has both bounds."""
+    a range is checked when the spec has both bounds. ``whole``: the values came from
+    integer (or boolean) storage, which holds no fractions, so only the range is checked."""
     bounded = spec.lo is not None and spec.hi is not None
     lo, hi = (spec.lo, spec.hi) if bounded else (None, None)
-    outside, fractional = failing_cells(values, lo, hi, integer=spec.integer)
+    outside, fractional = failing_cells(values, lo, hi, integer=spec.integer and not whole)
     if outside is not None:
         reason = f"is outside {spec.range_text}"
         if spec.hint:
@@ -431,7 +437,7 @@ def float_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollec
         collector.add(
             not_numeric, spec.name, series.to_numpy(dtype=object), "is not a number", schema=True
         )
-    _check_values(values, spec, collector, spec.name)
+    _check_values(values, spec, collector, spec.name, whole=series.dtype.kind in "iub")
     return values
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, Literal, cast
 
@@ -188,9 +188,10 @@ INDEX_TOLERANCE: Final = 0.005 + 1e-9
 _ITEM_NAMES: Final[tuple[str, ...]] = tuple(HAQ_ITEMS)
 _AID_NAMES: Final[tuple[str, ...]] = tuple(HAQ_AIDS)
 _ITEM_COLUMNS: Final[tuple[str, ...]] = tuple(f"haq_{i}" for i in _ITEM_NAMES)
-#: For each category (rows, in HAQ_CATEGORIES order), the positions in HAQ_ITEMS of its
-#: items: 3 a row, a category of 2 items repeating its last one (the maximum is the same).
 _N_ITEMS: Final = len(_ITEM_NAMES)
+#: The items of each category (columns, HAQ_CATEGORIES order) as positions in HAQ_ITEMS: row
+#: r holds each category's r-th item, a category of 2 items repeating its last one (the
+#: maximum is the same).
 _CATEGORY_ITEMS: Final[npt.NDArray[np.intp]] = np.array(
     [
         (*cat_items, *cat_items[-1:] * (3 - len(cat_items)))
@@ -199,11 +200,11 @@ _CATEGORY_ITEMS: Final[npt.NDArray[np.intp]] = np.array(
         )
     ],
     dtype=np.intp,
-)
-#: For each category (rows, in HAQ_CATEGORIES order), the flags that raise it, as positions
-#: in the 21 flags (the 13 aids of HAQ_AIDS, then the 8 help flags): its help flag first,
-#: then its aids, padded by repeating the help flag (the "or" is the same). The aid ->
-#: category table of the Stanford rules; column 0 alone is "help only".
+).T
+#: The flags that raise each category (columns, HAQ_CATEGORIES order) as positions in the
+#: 21 flags (the 13 aids of HAQ_AIDS, then the 8 help flags): row 0 is each category's help
+#: flag, the other rows its aids, padded by repeating the help flag (the "or" is the same).
+#: The aid -> category table of the Stanford rules.
 _CATEGORY_FLAGS: Final[npt.NDArray[np.intp]] = np.array(
     [
         (*raising, *raising[:1] * (5 - len(raising)))
@@ -213,7 +214,7 @@ _CATEGORY_FLAGS: Final[npt.NDArray[np.intp]] = np.array(
         )
     ],
     dtype=np.intp,
-)
+).T
 
 #: Canonical visits-frame columns of the HAQ (collected by ``cohort.schema``).
 HAQ_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
@@ -259,8 +260,8 @@ HAQ_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ),
 )
 _ITEM_SPECS: Final = HAQ_COLUMNS[: len(_ITEM_NAMES)]
-_AID_SPECS: Final = HAQ_COLUMNS[len(_ITEM_NAMES) : len(_ITEM_NAMES) + len(_AID_NAMES)]
-_HELP_SPECS: Final = HAQ_COLUMNS[len(_ITEM_NAMES) + len(_AID_NAMES) : -1]
+#: The 13 aid then the 8 help columns.
+_FLAG_SPECS: Final = HAQ_COLUMNS[len(_ITEM_NAMES) : -1]
 _INDEX_SPEC: Final = HAQ_COLUMNS[-1]
 
 #: Columns of the frame returned by :func:`score_haq`.
@@ -313,8 +314,22 @@ def _as_array(
     return a
 
 
+def _raw_categories(items: FloatArray) -> FloatArray:
+    """Category scores before aids and help: the highest answered item of each category
+    (``fmax`` skips an unanswered item; NaN when none is answered), 8 along the first axis."""
+    raw: FloatArray = items[_CATEGORY_ITEMS[0]]
+    for positions in _CATEGORY_ITEMS[1:]:  # one item row at a time: no (3, 8, n) copy
+        np.fmax(raw, items[positions], out=raw)
+    return raw
+
+
 def _haq_scores(
-    items: FloatArray, flags: FloatArray, variant: HAQVariant, min_categories: int
+    items: FloatArray,
+    flags: npt.NDArray[Any],
+    variant: HAQVariant,
+    min_categories: int,
+    *,
+    raw: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The formula, the only place category scores and the index are computed.
 
@@ -329,14 +344,16 @@ def _haq_scores(
     under ``with_aids_and_help`` an aid for the category or help from another person raises
     0 or 1 to 2 (``without_aids`` counts help only; ``without_aids_and_help`` neither); the
     index is the mean of the answered categories when at least ``min_categories`` are
-    answered, else NaN.
+    answered, else NaN. ``raw`` passes in :func:`_raw_categories` of ``items`` when a caller
+    scores several variants of the same answers.
     """
-    categories = np.fmax.reduce(items[_CATEGORY_ITEMS], axis=1)  # fmax skips a missing item
+    categories = _raw_categories(items) if raw is None else raw
     if variant != "without_aids_and_help":
-        raising = _CATEGORY_FLAGS if variant == "with_aids_and_help" else _CATEGORY_FLAGS[:, :1]
-        used = np.maximum.reduce((flags > 0)[raising], axis=1)  # any of them (True > False)
+        # row 0: help from another person; the other rows: the category's aids
+        raising = _CATEGORY_FLAGS if variant == "with_aids_and_help" else _CATEGORY_FLAGS[:1]
+        raised = np.logical_or.reduce((flags > 0)[raising], axis=0)
         # Items are 0..3, and maximum keeps an unanswered category NaN.
-        categories = np.maximum(categories, float(AID_FLOOR) * used)
+        categories = np.maximum(categories, float(AID_FLOOR) * raised)
     answered = categories == categories  # NaN != NaN: unanswered
     n = np.add.reduce(answered, axis=0, dtype=np.float64)
     total = np.add.reduce(categories, axis=0, where=answered)
@@ -878,7 +895,7 @@ def _haq_columns(visits: pd.DataFrame) -> bool:
     SchemaError); return whether it records ``haq_di``."""
     check_unknown_prefixed(visits, "haq_", _HAQ_KNOWN)
     columns = set(visits.columns)
-    has_answers = bool(columns & {s.name for s in (*_ITEM_SPECS, *_AID_SPECS, *_HELP_SPECS)})
+    has_answers = bool(columns & {s.name for s in (*_ITEM_SPECS, *_FLAG_SPECS)})
     has_index = "haq_di" in columns
     if not has_answers and not has_index:
         raise SchemaError(
@@ -890,34 +907,25 @@ def _haq_columns(visits: pd.DataFrame) -> bool:
 
 def _read_haq(
     visits: pd.DataFrame,
-) -> tuple[list[FloatArray], list[FloatArray], list[FloatArray], FloatArray | None]:
-    """Validated item, aid and help columns (all-NaN where a column is absent) and the
-    recorded index (or None): the collecting path, listing every failing cell in one
-    error."""
+) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray | None]:
+    """The validated answers of every row: items as a (20, n) float array (NaN where not
+    answered or the column is absent), the 13 aid then 8 help flags as a (21, n) bool array
+    (False where not ticked, missing or absent) and the recorded index (or None). Every
+    failing cell is listed in one error."""
     has_index = _haq_columns(visits)
-    columns = set(visits.columns)
-    n = len(visits)
     collector = FailureCollector(visits)
-
-    absent = np.full(n, np.nan, dtype=np.float64)
-    absent.flags.writeable = False
-
-    def block(specs: tuple[ColumnSpec, ...], flags: bool) -> list[FloatArray]:
-        return [
-            absent
-            if spec.name not in columns
-            else bool_column(visits, spec, collector)
-            if flags
-            else float_column(visits, spec, collector)
-            for spec in specs
-        ]
-
-    items = block(_ITEM_SPECS, False)
-    aids = block(_AID_SPECS, True)
-    help_ = block(_HELP_SPECS, True)
+    n = len(visits)
+    items = np.full((len(_ITEM_SPECS), n), np.nan)
+    for spec, row in zip(_ITEM_SPECS, items, strict=True):
+        if spec.name in visits.columns:
+            row[:] = float_column(visits, spec, collector)
+    flags = np.zeros((len(_FLAG_SPECS), n), dtype=bool)
+    for spec, row in zip(_FLAG_SPECS, flags, strict=True):
+        if spec.name in visits.columns:
+            np.greater(bool_column(visits, spec, collector), 0, out=row)
     index = float_column(visits, _INDEX_SPEC, collector) if has_index else None
     collector.raise_if_failed()
-    return items, aids, help_, index
+    return items, flags, index
 
 
 def _index_clash(index: FloatArray, recorded: FloatArray) -> npt.NDArray[np.bool_]:
@@ -927,9 +935,8 @@ def _index_clash(index: FloatArray, recorded: FloatArray) -> npt.NDArray[np.bool
 
 
 def _frame_scores(
-    items: Sequence[FloatArray],
-    aids: Sequence[FloatArray],
-    help_: Sequence[FloatArray],
+    items: FloatArray,
+    flags: npt.NDArray[np.bool_],
     recorded: FloatArray | None,
     *,
     min_categories: int,
@@ -937,13 +944,13 @@ def _frame_scores(
 ) -> tuple[dict[str, FloatArray], npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
     """The numeric output columns of :func:`score_haq`, the source codes (-1 none, 0 items,
     1 recorded index) and the rows whose recorded index disagrees with their items (an
-    error for the caller to raise), for rows given as 1-D arrays."""
-    item_rows, flag_rows = np.stack(items), np.stack([*aids, *help_])
+    error for the caller to raise), for the (20, n) items and (21, n) flags of n rows."""
+    raw = _raw_categories(items)
     cats, index, answered = _haq_scores(
-        item_rows, flag_rows, variant="with_aids_and_help", min_categories=min_categories
+        items, flags, variant="with_aids_and_help", min_categories=min_categories, raw=raw
     )
     _, unadjusted, _ = _haq_scores(
-        item_rows, flag_rows, variant=unadjusted_variant, min_categories=min_categories
+        items, flags, variant=unadjusted_variant, min_categories=min_categories, raw=raw
     )
     source = np.where(np.isnan(index), -1, 0).astype(np.int8)
     clash = np.zeros(np.shape(index), dtype=bool)
@@ -1023,11 +1030,10 @@ def score_haq(
     """
     mc = _check_min_categories(min_categories)
     _check_variant(unadjusted_variant, ("without_aids_and_help", "without_aids"))
-    items, aids, help_, recorded = _read_haq(visits)
+    items, flags, recorded = _read_haq(visits)
     scores, source, clash = _frame_scores(
         items,
-        aids,
-        help_,
+        flags,
         recorded,
         min_categories=mc,
         unadjusted_variant=unadjusted_variant,
