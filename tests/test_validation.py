@@ -42,6 +42,8 @@ def test_every_frame_face_accepts_a_cohort() -> None:
     for face in (ssc.score_mrss, ssc.score_haq, ssc.score_shaq, ssc.score_pft, ssc.score_echo):
         assert face(cohort).equals(face(cohort.visits))
     assert ssc.score_visits(cohort).equals(ssc.score_visits(cohort.visits))
+    assert ssc.validate_visits(cohort).equals(ssc.validate_visits(cohort.visits))
+    assert ssc.skin_subset(cohort).equals(ssc.skin_subset(cohort.visits))
 
 
 # ----------------------------------------------------------------------------- mRSS

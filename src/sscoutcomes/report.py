@@ -32,6 +32,7 @@ from .analysis.summary import format_mean_sd, format_proportion, paired_change, 
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import SchemaError
+from .measures.lung import HRCTChange
 from .scoring import score_visits
 
 __all__ = ["REPORT_COLUMNS", "FollowUpReport"]
@@ -61,7 +62,7 @@ _SECTIONS: Final = {
     "responders": "Responder rates",
 }
 
-_CHANGE_LABELS: Final = ("improved", "stable", "worsened")
+_CHANGE_LABELS: Final = tuple(m.value for m in HRCTChange)
 #: The scores the report's sections read (computed by their instruments' frame faces).
 _REPORT_SCORES: Final = ("mrss", "haq_di", "vascular_grade")
 

@@ -241,3 +241,18 @@ def test_hrct_and_pah_change_over_a_visits_frame() -> None:
     pah = pah_change_from_baseline(v, Schedule.years(0, 1))
     # sPAP 4 v^2 + RAP: a 54.24 -> 41.64 (improved), b 28 -> 28 (stable), c 44 -> 57 (worse)
     assert pah["change"].tolist() == ["improved", "stable", "worsened"]
+
+
+def test_a_score_the_frame_lacks_is_computed_from_its_items() -> None:
+    import sscoutcomes as ssc
+
+    cohort = ssc.load_demo()
+    schedule = ssc.Schedule.years(0, 1, 3)
+    scored = ssc.score_visits(cohort.visits)
+    from_items = ssc.change_from_baseline(cohort, ["mrss", "haq_di"], schedule)
+    from_scores = ssc.change_from_baseline(
+        scored, ["mrss", "haq_di"], schedule, patients=cohort.patients_frame
+    )
+    pd.testing.assert_frame_equal(from_items, from_scores)
+    rates = ssc.responder_rates(cohort.visits, "mrss_progression_eustar", schedule)
+    assert rates.table["n_evaluable"].sum() > 0

@@ -53,6 +53,7 @@ from .._validation import (
     read_numeric_columns,
 )
 from ..errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
+from ..scoring import score_visits
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -568,6 +569,9 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
     """Validate the visits (and patients) frame and sort the visits into patient blocks."""
     visits = _visits_of(data)
     pat = _patients_of(data, patients)
+    unscored = [m for m in measures if m not in visits.columns]
+    if unscored:  # a score the frame does not hold is computed from its items
+        visits = score_visits(visits, outputs=unscored)
     absent = [c for c in ("patient_id", "day", *measures) if c not in visits.columns]
     if absent:
         raise SchemaError(

@@ -649,7 +649,7 @@ def _order_checks(
         )
 
 
-def validate_visits(visits: pd.DataFrame, *, require_sorted: bool = False) -> pd.DataFrame:
+def validate_visits(visits: Any, *, require_sorted: bool = False) -> pd.DataFrame:
     """Check a visits frame against the schema and return it with canonical dtypes.
 
     Every problem is collected and raised once. The frame you pass is not modified; the
@@ -659,9 +659,9 @@ def validate_visits(visits: pd.DataFrame, *, require_sorted: bool = False) -> pd
 
     Parameters
     ----------
-    visits : pandas.DataFrame
+    visits : pandas.DataFrame or Cohort
         One row per visit: ``patient_id``, ``day`` (and/or ``date``) and any canonical
-        columns (:func:`schema_table`).
+        columns (:func:`schema_table`); a Cohort's visits frame.
     require_sorted : bool, default False
         Also fail rows whose ``day`` is earlier than a previous row of the same patient.
         By default row order does not matter and rows are never reordered.
@@ -713,6 +713,10 @@ def validate_visits(visits: pd.DataFrame, *, require_sorted: bool = False) -> pd
       1    day is a duplicate visit: the patient has another row on this day
     """
     what = "visits frame"
+    if not isinstance(visits, pd.DataFrame) and isinstance(
+        getattr(visits, "visits", None), pd.DataFrame
+    ):
+        visits = visits.visits  # a Cohort
     collector = FailureCollector(visits)
     canonical = _visit_checks(
         visits, collector, require_sorted=require_sorted, patients=None, what=what

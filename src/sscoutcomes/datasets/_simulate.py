@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import OutOfRangeError, SchemaError
 from ..measures.haq import HAQ_INSTRUMENT, HAQ_ITEMS
+from ..measures.lung import HRCTChange
 from ..measures.shaq import SHAQ_INSTRUMENT
 from ..measures.skin import PROXIMAL_SITES, SKIN_SITES
 
@@ -270,7 +271,7 @@ def simulate_frames(
         visits["hrct_pattern"] = pd.array(
             np.where(scanned, pattern, np.array(None, dtype=object)), dtype="string"
         )
-        labels = np.array(["improved", "stable", "worsened"], dtype=object)
+        labels = np.array([m.value for m in HRCTChange], dtype=object)
         comparison = labels[(trend[pid] + 1).astype(np.int64)]
         visits["hrct_comparison"] = pd.array(
             np.where(scanned & (day > 0), comparison, np.array(None, dtype=object)),
@@ -297,7 +298,7 @@ def simulate_frames(
         visits["tapse_mm"] = np.where(
             echo, np.round(np.clip(rng.normal(np.where(pah[pid], 17, 22), 3), 8, 35)), np.nan
         )
-        labels = np.array(["improved", "stable", "worsened"], dtype=object)
+        labels = np.array([m.value for m in HRCTChange], dtype=object)
         visits["pah_comparison"] = pd.array(
             np.where(
                 echo & pah[pid] & (day > 0), labels[(pah_trend[pid] + 1).astype(np.int64)], none
