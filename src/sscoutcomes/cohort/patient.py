@@ -29,7 +29,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast, overload
 
 import attrs
 import numpy as np
@@ -59,13 +59,6 @@ from .schema import (
 )
 
 __all__ = ["VISIT_MEASURES", "Patient", "Visit"]
-
-
-@runtime_checkable
-class _MeasureObject(Protocol):
-    """A measure object: ``to_record() -> {column: value}``."""
-
-    def to_record(self) -> Mapping[str, Any]: ...
 
 
 class _MeasureType(Protocol):
@@ -216,7 +209,8 @@ def _spec_field(name: str, frame: Literal["visits", "patients"] = "visits") -> A
 
 def _empty_to_none(value: Any) -> Any:
     """A measure object that records nothing (every column missing) is stored as None."""
-    if isinstance(value, _MeasureObject) and all(v is None for v in value.to_record().values()):
+    to_record = getattr(value, "to_record", None)  # a measure object (duck-typed: cheap)
+    if callable(to_record) and all(v is None for v in to_record().values()):
         return None
     return value
 
@@ -409,9 +403,9 @@ fingertip_palm_distance_cm : float or None
         >>> v.day, v.skin.total, v.crp_mg_l, v.extra
         (30, 12, None, {'site': 'A'})
         """
-        keys = [k for k in record if isinstance(k, str)]
+        others = [k for k in record if isinstance(k, str) and k not in _VISIT_NAMES]
         for prefix in VISIT_PREFIXES:
-            check_unknown_prefixed(keys, prefix, _VISIT_NAMES, what="visit record")
+            check_unknown_prefixed(others, prefix, _VISIT_NAMES, what="visit record")
         clean = {k: _plain(v) for k, v in record.items()}
         kwargs: dict[str, Any] = {"day": clean.get("day"), "date": clean.get("date")}
         for name, measure_cls in VISIT_MEASURES:
