@@ -11,7 +11,8 @@ import difflib
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Final, Literal
 
 import attrs
 import numpy as np
@@ -34,9 +35,11 @@ __all__ = [
     "numeric_columns",
     "optional_in_range",
     "read_columns",
+    "read_flags",
     "read_numeric_columns",
     "record_values",
     "series_to_float",
+    "to_flag",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -449,6 +452,54 @@ def numeric_columns(
     return [float_column(frame, spec, collector) for spec in specs]
 
 
+#: The yes/no words every reader accepts (any case, surrounding spaces ignored).
+YES_NO: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "true": 1.0,
+        "false": 0.0,
+        "yes": 1.0,
+        "no": 0.0,
+        "y": 1.0,
+        "n": 0.0,
+        "1": 1.0,
+        "0": 0.0,
+        "1.0": 1.0,
+        "0.0": 0.0,
+        "": np.nan,
+    }
+)
+
+
+def read_flags(value: Any, label: str) -> FloatArray:
+    """Yes/no values (a scalar or a sequence) as 1.0 / 0.0 / NaN, read exactly as
+    :func:`bool_column` reads a column: booleans, 0/1 and the :data:`YES_NO` words; any
+    other value raises :class:`SchemaError` naming ``label`` and the value.
+
+    Examples
+    --------
+    >>> from sscoutcomes._validation import read_flags
+    >>> read_flags(["no", "Y", None], "other_signs").tolist()
+    [0.0, 1.0, nan]
+    """
+    a = np.asarray(value, dtype=object)
+    frame = pd.DataFrame({label: a.reshape(-1)})
+    collector = FailureCollector(frame)
+    spec = ColumnSpec(name=label, dtype="bool", description=label)
+    out = bool_column(frame, spec, collector)
+    collector.raise_if_failed(f"{label} values")
+    return out.reshape(a.shape)
+
+
+def to_flag(value: Any, label: str) -> Any:
+    """A yes/no field's value: ``None`` and booleans as they are, 0/1 and the
+    :data:`YES_NO` words as ``bool`` (``None`` for an empty word); anything else raises
+    :class:`SchemaError` naming the field (for attrs converters)."""
+    if value is None or isinstance(value, bool):
+        return value
+    flag = float(read_flags(value, label))
+    return None if math.isnan(flag) else flag == 1.0
+
+
 def bool_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector) -> FloatArray:
     """Read a yes/no column as float64 1.0 / 0.0 / NaN (missing), recording bad cells.
 
@@ -471,21 +522,8 @@ def bool_column(frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollect
             return values.copy()
         collector.add(bad, spec.name, values, "is not a yes/no value (0/1, true/false)")
         return np.where(bad, np.nan, values)
-    mapping = {
-        "true": 1.0,
-        "false": 0.0,
-        "yes": 1.0,
-        "no": 0.0,
-        "y": 1.0,
-        "n": 0.0,
-        "1": 1.0,
-        "0": 0.0,
-        "1.0": 1.0,
-        "0.0": 0.0,
-        "": np.nan,
-    }
     text = series.astype("string").str.strip().str.lower()
-    mapped = text.map(mapping, na_action="ignore")
+    mapped = text.map(YES_NO, na_action="ignore")
     values = np.asarray(
         pd.to_numeric(mapped, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan),
         dtype=np.float64,

@@ -57,12 +57,20 @@ def test_rudski_rap_at_the_boundaries(ivc: float, collapse: float, rap: float) -
         (3.4, False, PHProbability.INTERMEDIATE),
         (3.4, True, PHProbability.HIGH),
         (3.41, False, PHProbability.HIGH),
-        (None, False, PHProbability.LOW),
-        (None, True, PHProbability.INTERMEDIATE),
+        (None, False, None),  # not measured: not evaluable, never the best category
+        (None, True, None),
     ],
 )
 def test_esc_ers_2022_grid(trv: float | None, signs: bool, expected: PHProbability) -> None:
     assert ph_probability(trv, signs) is expected
+
+
+@pytest.mark.parametrize(
+    ("signs", "expected"), [(False, PHProbability.LOW), (True, PHProbability.INTERMEDIATE)]
+)
+def test_esc_ers_2022_not_measurable_row(signs: bool, expected: PHProbability) -> None:
+    # "TRV <= 2.8 m/s or not measurable" applies when the caller states it
+    assert ph_probability(None, signs, tr_velocity_measurable=False) is expected
 
 
 @given(st.floats(0, 5.9), st.floats(0, 5.9), st.booleans())
@@ -170,7 +178,9 @@ def test_object_face_equals_frame_face(data: list[tuple[float | None, ...]]) -> 
         )
         got = rec["spap_mmhg"]
         assert (e.spap_mmhg is None and math.isnan(got)) or e.spap_mmhg == pytest.approx(got)
-        if any(v is not None for v in (trv, rap, ivc, col)):
+        if e.ph_probability is None:
+            assert pd.isna(rec["ph_probability"])
+        else:
             assert rec["ph_probability"] == e.ph_probability.value
 
 
@@ -206,3 +216,38 @@ def test_spap_over_arrays() -> None:
     with pytest.raises(UnitError, match="700"):
         estimate_spap(late, 5.0)
     assert estimate_spap(np.array([]), 5.0).shape == (0,)
+
+
+# ------------------------------------------------- missing is never good news (issue 16)
+def test_recorded_spap_alone_is_not_evaluable_for_ph_probability() -> None:
+    assert EchoFinding(recorded_spap_mmhg=75).ph_probability is None
+
+
+def test_ph_probability_of_a_missing_tr_velocity_is_not_evaluable() -> None:
+    assert ph_probability(None) is None
+    out = ph_probability([None, 2.5, float("nan")])
+    assert list(pd.isna(out)) == [True, False, True]
+
+
+def test_score_echo_with_only_nt_probnp_is_not_evaluable() -> None:
+    out = score_echo(pd.DataFrame({"nt_probnp_pg_ml": [300.0], "tr_velocity_m_s": [None]}))
+    assert out["ph_probability"].isna().all()
+
+
+def test_not_measurable_is_stated_by_the_caller() -> None:
+    assert EchoFinding(tr_velocity_measurable=False).ph_probability is PHProbability.LOW
+    stated = EchoFinding(tr_velocity_measurable=False, other_signs=True)
+    assert stated.ph_probability is PHProbability.INTERMEDIATE
+    assert ph_probability(None, tr_velocity_measurable=False) is PHProbability.LOW
+    frame = pd.DataFrame({"tr_velocity_m_s": [None, None], "tr_velocity_measurable": ["N", None]})
+    assert score_echo(frame)["ph_probability"].tolist()[0] == "low"
+    assert pd.isna(score_echo(frame)["ph_probability"].tolist()[1])
+
+
+def test_other_signs_no_is_not_read_as_true() -> None:
+    assert EchoFinding(tr_velocity_m_s=2.5, other_signs="no").ph_probability is PHProbability.LOW
+    assert ph_probability(2.5, other_signs="no") is PHProbability.LOW
+    with pytest.raises(SchemaError, match="other_signs = 'maybe' is not a yes/no value"):
+        EchoFinding(other_signs="maybe")
+    with pytest.raises(SchemaError, match="other_signs = 'abc'"):
+        ph_probability(2.5, other_signs="abc")

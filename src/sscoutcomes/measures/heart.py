@@ -50,8 +50,10 @@ from .._validation import (
     check_number,
     labelled_categorical,
     read_columns,
+    read_flags,
     record_values,
     require_any,
+    to_flag,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
 from ._instrument import Instrument, frame_face
@@ -284,28 +286,45 @@ def echo_signs_two_categories(
     return bool(out) if out.ndim == 0 else out.astype(bool)
 
 
-def _prob_kernel(trv: FloatArray, signs: FloatArray) -> FloatArray:
-    """0 low, 1 intermediate, 2 high. Missing TRV counts as not measurable (<= 2.8)."""
+def _prob_kernel(trv: FloatArray, measurable: FloatArray, signs: FloatArray) -> FloatArray:
+    """0 low, 1 intermediate, 2 high, -1 not evaluable. A missing TRV is "not measurable"
+    (the guideline's row with TRV <= 2.8) only where ``measurable`` is 0, i.e. the caller
+    stated it; a TRV that is simply missing leaves the probability not evaluable."""
     with np.errstate(invalid="ignore"):
         band = np.where(trv > TRV_HIGH, 2.0, np.where(trv > TRV_LOW, 1.0, 0.0))
+    stated_not_measurable = np.isnan(trv) & (measurable == 0)
+    band = np.where(np.isnan(trv) & ~stated_not_measurable, -1.0, band)
     has = signs > 0
-    return np.asarray(np.where(band == 2.0, 2.0, band + has), dtype=np.float64)
+    return np.asarray(
+        np.where((band == 2.0) | (band == -1.0), band, band + has), dtype=np.float64
+    )
 
 
 _PROBS: Final = (PHProbability.LOW, PHProbability.INTERMEDIATE, PHProbability.HIGH)
 
 
-def ph_probability(tr_velocity_m_s: Any, other_signs: Any = False) -> Any:
+def ph_probability(
+    tr_velocity_m_s: Any, other_signs: Any = False, *, tr_velocity_measurable: Any = None
+) -> Any:
     """ESC/ERS 2022 echocardiographic probability of PH.
 
     Parameters
     ----------
     tr_velocity_m_s : float or array_like
-        Peak TR velocity (m/s); missing = not measurable (treated as <= 2.8, as the
-        guideline's table does).
+        Peak TR velocity (m/s); ``None`` / NaN = not measured.
     other_signs : bool or array_like
         Echo signs present from at least two categories (see
         :func:`echo_signs_two_categories`).
+    tr_velocity_measurable : bool or array_like, optional
+        ``False`` where the echocardiographer states that the TR velocity could not be
+        measured: the guideline then reads it as the "TRV <= 2.8 m/s or not measurable"
+        row. A TR velocity that is only missing is never read that way.
+
+    Returns
+    -------
+    PHProbability or None, or a categorical for arrays
+        ``None`` (missing in a categorical) where it is not evaluable: no TR velocity and
+        no statement that it was not measurable.
 
     Examples
     --------
@@ -314,15 +333,30 @@ def ph_probability(tr_velocity_m_s: Any, other_signs: Any = False) -> Any:
     ['low', 'intermediate', 'intermediate', 'high']
     >>> ph_probability(3.0, other_signs=True).value
     'high'
+    >>> ph_probability(None) is None                     # not measured: not evaluable
+    True
+    >>> ph_probability(None, tr_velocity_measurable=False).value
+    'low'
     """
-    trv = as_float_array(tr_velocity_m_s)
+    trv = as_float_array(tr_velocity_m_s, "tr_velocity_m_s")
     _check_trv(trv)
-    signs = as_float_array(other_signs)
+    signs = _flags(other_signs, "other_signs")
     signs = np.where(np.isnan(signs), 0.0, signs)
-    codes = _prob_kernel(*np.broadcast_arrays(trv, signs))
+    measurable = _flags(tr_velocity_measurable, "tr_velocity_measurable")
+    codes = _prob_kernel(*np.broadcast_arrays(trv, measurable, signs))
     if codes.ndim == 0:
-        return _PROBS[int(codes)]
+        return None if codes < 0 else _PROBS[int(codes)]
     return labelled_categorical(codes.astype(np.int64), [p.value for p in _PROBS])
+
+
+def _flags(value: Any, label: str) -> FloatArray:
+    """Yes/no values as 1.0 / 0.0 / NaN (missing); text other than the schema's yes/no
+    words raises, so ``"no"`` is never read as true."""
+    if isinstance(value, str) or (
+        isinstance(value, (list, tuple, np.ndarray)) and any(isinstance(v, str) for v in value)
+    ):
+        return read_flags(value, label)
+    return as_float_array(value, label)
 
 
 def pah_change(
@@ -637,6 +671,13 @@ HEART_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ColumnSpec(
         name="right_axis_deviation", dtype="bool", description="right axis deviation on ECG"
     ),
+    ColumnSpec(
+        name="tr_velocity_measurable",
+        dtype="bool",
+        description="false where the echocardiographer states that the TR velocity could not "
+        "be measured (read as the guideline's 'TRV <= 2.8 m/s or not measurable'); a TR "
+        "velocity that is only missing leaves the PH probability not evaluable",
+    ),
 )
 _SPECS: Final = {spec.name: spec for spec in HEART_COLUMNS}
 _FIELD_OF: Final = {
@@ -668,6 +709,14 @@ def _opt(name: str) -> Any:
         check_number(name, value, lo, hi, unit=spec.unit, hint=spec.hint)
 
     return attrs.field(default=None, validator=validator)
+
+
+def _measurable_flag(value: Any) -> Any:
+    return to_flag(value, "tr_velocity_measurable")
+
+
+def _signs_flag(value: Any) -> Any:
+    return to_flag(value, "other_signs")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -711,7 +760,8 @@ class EchoFinding:
     nt_probnp_pg_ml: float | None = _opt("nt_probnp_pg_ml")
     urate_mg_dl: float | None = _opt("urate_mg_dl")
     right_axis_deviation: bool | None = _opt("right_axis_deviation")
-    other_signs: bool | None = attrs.field(default=None)
+    tr_velocity_measurable: bool | None = attrs.field(default=None, converter=_measurable_flag)
+    other_signs: bool | None = attrs.field(default=None, converter=_signs_flag)
 
     def __attrs_post_init__(self) -> None:
         pe = self.pericardial_effusion
@@ -776,12 +826,22 @@ class EchoFinding:
         )
 
     @property
-    def ph_probability(self) -> PHProbability:
-        """ESC/ERS 2022 echocardiographic probability of PH."""
+    def ph_probability(self) -> PHProbability | None:
+        """ESC/ERS 2022 echocardiographic probability of PH; ``None`` (not evaluable) when
+        the TR velocity is missing and not stated to be not measurable
+        (``tr_velocity_measurable=False``)."""
         trv = np.nan if self.tr_velocity_m_s is None else float(self.tr_velocity_m_s)
-        return _PROBS[
-            int(_prob_kernel(np.asarray(trv), np.asarray(float(self.signs_two_categories))))
-        ]
+        measurable = np.nan if self.tr_velocity_measurable is None else 1.0
+        if self.tr_velocity_measurable is False:
+            measurable = 0.0
+        code = int(
+            _prob_kernel(
+                np.asarray(trv),
+                np.asarray(measurable),
+                np.asarray(float(self.signs_two_categories)),
+            )
+        )
+        return None if code < 0 else _PROBS[code]
 
     def to_record(self) -> dict[str, Any]:
         """Canonical columns of this study."""
@@ -828,7 +888,6 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     ([28.0, 59.84], ['low', 'high'])
     """
     require_any(visits, HEART_COLUMNS, "echocardiography")
-    n = len(visits)
     collector = FailureCollector(visits)
     v = read_columns(visits, [s for s in HEART_COLUMNS if s.dtype != "category"], collector)
     collector.raise_if_failed()
@@ -852,11 +911,7 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
             v["ivc_collapse_pct"],
             v["ra_area_cm2"],
         )
-    codes = _prob_kernel(trv, signs)
-    any_echo = np.zeros(n, dtype=bool)
-    for values in v.values():  # an absent column is all NaN
-        any_echo |= ~np.isnan(values)
-    codes = np.where(any_echo, codes, -1)
+    codes = _prob_kernel(trv, v["tr_velocity_measurable"], signs)
     prob = labelled_categorical(codes.astype(np.int64), [p.value for p in _PROBS])
     return pd.DataFrame(
         {
