@@ -30,6 +30,8 @@ BASE = {
     "physician_global": 6,
     "haq_di": 1.5,
 }
+#: A follow-up that states every step 1 event flag as absent.
+NO_EVENTS = {"renal_crisis": False, "lv_failure_new": False, "pah_new_rhc": False}
 
 
 def test_published_coefficients() -> None:
@@ -55,8 +57,8 @@ def test_threshold_at_060() -> None:
     # choose dMRSS so that P is just above / below 0.60 with the other deltas 0
     logit_60 = math.log(0.6 / 0.4)
     d = (logit_60 + 5.54) / 0.81
-    above = BASE | {"mrss": BASE["mrss"] - d - 1e-6}
-    below = BASE | {"mrss": BASE["mrss"] - d + 1e-6}
+    above = BASE | {"mrss": BASE["mrss"] - d - 1e-6} | NO_EVENTS
+    below = BASE | {"mrss": BASE["mrss"] - d + 1e-6} | NO_EVENTS
     assert criss(BASE, above).response is Response.RESPONDER
     assert criss(BASE, below).response is Response.NON_RESPONDER
 
@@ -75,7 +77,8 @@ def test_ild_arm_of_step1() -> None:
     assert criss_step1(fvc_baseline=85, fvc_follow_up=72, **kw)  # -15.3 %, < 80
     assert not criss_step1(fvc_baseline=85, fvc_follow_up=73, **kw)  # -14.1 %
     assert not criss_step1(fvc_baseline=100, fvc_follow_up=84, **kw)  # -16 % but >= 80
-    assert not criss_step1(fvc_baseline=85, fvc_follow_up=70, hrct_ild=True)  # unconfirmed
+    # a fall that qualifies but is not confirmed: not known, never "no event"
+    assert criss_step1(fvc_baseline=85, fvc_follow_up=70, hrct_ild=True) is None
 
 
 def test_missing_component_is_not_evaluable() -> None:
@@ -225,6 +228,7 @@ def test_revised_criss_provisional_rule() -> None:
         "patient_global": 4,
         "physician_global": 4.5,
         "haq_di": 1.4,
+        **NO_EVENTS,
     }
     r = revised_criss(BASE, after)
     assert r.items_improved == 3  # mRSS -28 %, Pt -33 %, MD -25 %
@@ -262,6 +266,8 @@ def test_criss_from_visits_uses_the_schedule() -> None:
             "physician_global": [6, 3, 8, 5, 5],
             "haq_di": [1.5, 1.0, 2.0, 1.0, 1.0],
             "renal_crisis": [False, False, False, False, True],
+            "lv_failure_new": False,
+            "pah_new_rhc": False,
         }
     )
     out = criss_from_visits(v, Schedule.years(0, 1))
@@ -270,3 +276,71 @@ def test_criss_from_visits_uses_the_schedule() -> None:
     assert out.loc[0, "criss_probability"] == pytest.approx(expected.probability)
     assert out["criss_response"].tolist() == ["responder", "non-responder"]
     assert bool(out.loc[1, "criss_step1"])
+
+
+# ------------------------------------------------- missing is never good news (issue 16)
+def _trial(renal_month_6: object) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "patient_id": ["a"] * 3,
+            "day": [0, 182, 365],
+            "mrss": [25, None, 10],
+            "fvc_pct_predicted": [80, None, 82],
+            "patient_global": [6, None, 3],
+            "physician_global": [6, None, 3],
+            "haq_di": [1.5, None, 1.0],
+            "renal_crisis": [False, renal_month_6, False],
+            "lv_failure_new": False,
+            "pah_new_rhc": False,
+        }
+    )
+
+
+def test_renal_crisis_at_month_6_and_none_at_month_12_is_a_non_responder() -> None:
+    from sscoutcomes import Schedule, criss_from_visits
+
+    schedule = Schedule.years(0, 1)
+    assert criss_from_visits(_trial(False), schedule)["criss_response"].tolist() == ["responder"]
+    out = criss_from_visits(_trial(True), schedule)
+    assert out["criss_response"].tolist() == ["non-responder"]
+    assert out["criss_probability"].tolist() == [0.0]
+    # a visit in the interval that does not say: step 1 not known, not evaluable
+    unknown = criss_from_visits(_trial(None), schedule)
+    assert unknown["criss_response"].tolist() == ["not evaluable"]
+    assert pd.isna(unknown.loc[0, "criss_step1"])
+
+
+def test_fvc_78_to_60_with_ild_and_no_confirmation_is_not_a_responder() -> None:
+    base = BASE | {"fvc_pct_predicted": 78}
+    after = BASE | {"fvc_pct_predicted": 60, "mrss": 5, "hrct_ild": True} | NO_EVENTS
+    r = criss(base, after)  # the confirmation column is absent
+    assert r.step1_event is None
+    assert r.response is Response.NOT_EVALUABLE
+    confirmed = criss(base, after | {"fvc_decline_confirmed": True})
+    assert confirmed.response is Response.NON_RESPONDER
+    assert confirmed.probability == 0.0
+
+
+def test_renal_crisis_yes_as_text_is_an_event_in_frames() -> None:
+    base = pd.DataFrame([BASE])
+    for text in ("yes", "Y", "TRUE"):
+        after = pd.DataFrame([BASE | {"mrss": 5, "renal_crisis": text}])
+        assert criss_frame(base, after)["criss_response"].tolist() == ["non-responder"]
+    after = pd.DataFrame([BASE | {"mrss": 5}]).astype({"mrss": "float64"})
+    after["renal_crisis"] = pd.array(["yes"], dtype="string")
+    assert criss_frame(base, after)["criss_step1"].tolist() == [True]
+
+
+def test_a_core_value_abc_is_an_error_not_a_missing_value() -> None:
+    with pytest.raises(SchemaError, match="mrss = 'abc' is not a number"):
+        criss(BASE, BASE | {"mrss": "abc"})
+    with pytest.raises(SchemaError, match="renal_crisis = 'maybe' is not a yes/no value"):
+        criss(BASE, BASE | {"renal_crisis": "maybe"})
+
+
+def test_the_criss_responder_definition_refuses_a_baseline_mrss_of_1000() -> None:
+    rule = RESPONDER_DEFINITIONS["criss"]
+    with pytest.raises(OutOfRangeError, match="baseline mrss = 1000 is outside 0..51"):
+        rule.evaluate(BASE | {"mrss": 1000}, BASE)
+    with pytest.raises(OutOfRangeError, match="follow-up haq_di = 4 is outside 0..3"):
+        rule.evaluate(BASE, BASE | {"haq_di": 4})

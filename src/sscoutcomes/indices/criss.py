@@ -54,7 +54,7 @@ import pandas as pd
 
 from .._change import percent_change
 from .._response import ResponderDefinition, Response, codes_to_categorical, response_codes
-from .._validation import as_float_array, check_array_range
+from .._validation import as_float_array, check_array_range, read_flags
 from ..errors import OutOfRangeError, SchemaError
 from ..measures._instrument import Instrument
 from ..measures.globals import GLOBALS
@@ -124,6 +124,8 @@ _RANGES: Final[Mapping[str, tuple[float, float]]] = {
     if spec.lo is not None and spec.hi is not None
 }
 _EVENTS: Final = ("renal_crisis", "lv_failure_new", "pah_new_rhc")
+#: The yes/no inputs of step 1.
+_FLAGS: Final = frozenset((*_EVENTS, "fvc_decline_confirmed", "hrct_ild"))
 
 
 def _probability_kernel(
@@ -185,16 +187,27 @@ def _step1_kernel(
     hrct_ild: FloatArray,
     fvc_b: FloatArray,
     fvc_f: FloatArray,
-) -> npt.NDArray[np.bool_]:
+) -> FloatArray:
+    """Step 1 as 1.0 (an event), 0.0 (no event: every part known) or NaN (not known: a
+    missing part could be an event). Flags are 1/0/NaN; the ILD arm needs all four of its
+    parts, so one part known to be false rules it out whatever the others are."""
     with np.errstate(invalid="ignore"):
         decline = -np.asarray(percent_change(fvc_b, fvc_f))
-        ild = (
-            (decline >= STEP1_FVC_DECLINE_PCT)
-            & (confirmed > 0)
-            & (hrct_ild > 0)
-            & (fvc_f < STEP1_FVC_BELOW)
+        parts = (
+            decline >= STEP1_FVC_DECLINE_PCT,
+            confirmed > 0,
+            hrct_ild > 0,
+            fvc_f < STEP1_FVC_BELOW,
         )
-        return np.asarray((renal > 0) | (lv > 0) | (pah > 0) | ild, dtype=bool)
+        ild_ruled_out = np.zeros(np.shape(decline), dtype=bool)
+        for part, value in zip(parts, (decline, confirmed, hrct_ild, fvc_f), strict=True):
+            ild_ruled_out |= ~np.isnan(value) & ~part
+        event = parts[0] & parts[1] & parts[2] & parts[3]  # NaN compares false
+        no_event = ild_ruled_out
+        for flag in (renal, lv, pah):
+            event = event | (flag > 0)
+            no_event = no_event & (flag == 0)
+    return np.where(event, 1.0, np.where(no_event, 0.0, np.nan))
 
 
 def criss_step1(
@@ -207,31 +220,59 @@ def criss_step1(
     fvc_baseline: Any = None,
     fvc_follow_up: Any = None,
 ) -> Any:
-    """Whether a CRISS step 1 event occurred (probability forced to 0).
+    """Whether a CRISS step 1 event occurred (probability forced to 0): ``True``,
+    ``False``, or ``None`` when a missing input could be an event.
+
+    Step 1 (Khanna 2016): new scleroderma renal crisis; new left ventricular failure
+    requiring treatment; new PAH on right heart catheterisation requiring treatment; or an
+    FVC decline of >= 15 % (relative) confirmed by a repeat test, with ILD on HRCT and FVC
+    below 80 % predicted. "No event" needs every event flag stated false and the ILD arm
+    ruled out by one of its parts; a flag that is missing is not "no event".
+
+    Returns
+    -------
+    bool or None, or a nullable boolean array for array inputs
 
     Examples
     --------
     >>> from sscoutcomes.indices.criss import criss_step1
     >>> criss_step1(renal_crisis=True), criss_step1(lv_failure_new=False)
-    (True, False)
+    (True, None)
+    >>> criss_step1(renal_crisis=False, lv_failure_new=False, pah_new_rhc=False,
+    ...             fvc_baseline=85, fvc_follow_up=84)
+    False
     >>> criss_step1(fvc_decline_confirmed=True, hrct_ild=True, fvc_baseline=85,
     ...             fvc_follow_up=70)
     True
     """
-    args = [
-        as_float_array(x)
-        for x in (
-            renal_crisis,
-            lv_failure_new,
-            pah_new_rhc,
-            fvc_decline_confirmed,
-            hrct_ild,
-            fvc_baseline,
-            fvc_follow_up,
+    flags = [
+        _flag_values(x, name)
+        for x, name in (
+            (renal_crisis, "renal_crisis"),
+            (lv_failure_new, "lv_failure_new"),
+            (pah_new_rhc, "pah_new_rhc"),
+            (fvc_decline_confirmed, "fvc_decline_confirmed"),
+            (hrct_ild, "hrct_ild"),
         )
     ]
-    out = _step1_kernel(*np.broadcast_arrays(*args))
-    return bool(out) if out.ndim == 0 else out
+    fvc = [
+        as_float_array(x, name)
+        for x, name in ((fvc_baseline, "fvc_baseline"), (fvc_follow_up, "fvc_follow_up"))
+    ]
+    out = _step1_kernel(*np.broadcast_arrays(*flags, *fvc))
+    if out.ndim == 0:
+        return None if np.isnan(out) else bool(out)
+    return _nullable_bool(out)
+
+
+def _flag_values(value: Any, label: str) -> FloatArray:
+    """Yes/no values read as every reader reads them (text other than yes/no raises)."""
+    return read_flags(value, label) if value is not None else np.asarray(np.nan)
+
+
+def _nullable_bool(values: FloatArray) -> Any:
+    """1/0/NaN as a pandas nullable boolean array (NaN = missing)."""
+    return pd.arrays.BooleanArray(values == 1.0, np.isnan(values))
 
 
 @attrs.frozen(kw_only=True)
@@ -243,15 +284,20 @@ class CRISSResult:
     >>> from sscoutcomes.indices.criss import criss
     >>> base = {"mrss": 25, "fvc_pct_predicted": 80, "patient_global": 6,
     ...         "physician_global": 6, "haq_di": 1.5}
-    >>> r = criss(base, base | {"mrss": 10})
+    >>> no_events = {"renal_crisis": False, "lv_failure_new": False, "pah_new_rhc": False}
+    >>> r = criss(base, base | {"mrss": 10} | no_events)
     >>> r.step1_event, r.response.value
     (False, 'responder')
+    >>> criss(base, base | {"mrss": 10}).response.value  # step 1 not known
+    'not evaluable'
+    >>> criss(base, base | {"mrss": 30}).response.value  # step 1 could only lower it
+    'non-responder'
     >>> sorted(r.to_dict())
     ['criss_probability', 'criss_response', 'criss_step1']
     """
 
     probability: float
-    step1_event: bool
+    step1_event: bool | None
     response: Response
     threshold: float
 
@@ -297,16 +343,20 @@ def _as_frames(baseline: Any, follow_up: Any, face: str) -> tuple[pd.DataFrame, 
 
 
 def _column(data: Mapping[str, Any] | pd.DataFrame, name: str) -> FloatArray:
+    """One input as float64 (NaN = missing): yes/no flags as every reader reads them, numbers
+    as numbers; text that is neither raises :class:`SchemaError` naming the column."""
+    flag = name in _FLAGS
     if isinstance(data, pd.DataFrame):
         if name not in data.columns:
             return np.full(len(data), np.nan)
-        col = data[name]
-        if pd.api.types.is_bool_dtype(col.dtype):
-            col = col.astype("float64")
-        return np.asarray(
-            pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        )
-    return as_float_array(data.get(name))
+        column = data[name]
+        if flag:
+            return read_flags(column.to_numpy(dtype=object), name)
+        if pd.api.types.is_bool_dtype(column.dtype):
+            column = column.astype("float64")
+        return as_float_array(column.to_numpy(dtype=object), name)
+    value = data.get(name)
+    return _flag_values(value, name) if flag else as_float_array(value, name)
 
 
 def _check(values: FloatArray, name: str, which: str) -> None:
@@ -315,7 +365,7 @@ def _check(values: FloatArray, name: str, which: str) -> None:
 
 def _step1_of(
     baseline: Mapping[str, Any] | pd.DataFrame, follow_up: Mapping[str, Any] | pd.DataFrame
-) -> npt.NDArray[np.bool_]:
+) -> FloatArray:
     """Step 1 from the canonical columns (events at follow-up, FVC at both visits)."""
     return _step1_kernel(
         *np.broadcast_arrays(
@@ -337,8 +387,12 @@ def _criss_arrays(
     baseline: Mapping[str, Any] | pd.DataFrame,
     follow_up: Mapping[str, Any] | pd.DataFrame,
     threshold: float,
-) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.int8]]:
-    """The kernel of both faces: probability, step-1 event and response codes."""
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int8]]:
+    """The kernel of both faces: probability, step 1 (1/0/NaN) and response codes.
+
+    A step 1 event makes a non-responder (probability 0). Where step 1 is not known (a
+    missing event flag), a step 2 probability below the threshold is still a non-responder
+    (step 1 could only lower it), and one at or above it is not evaluable."""
     b = {m: _column(baseline, m) for m in CRISS_CORE}
     f = {m: _column(follow_up, m) for m in CRISS_CORE}
     for m in CRISS_CORE:
@@ -347,9 +401,13 @@ def _criss_arrays(
     deltas = [f[m] - b[m] for m in CRISS_CORE]
     prob = _probability_kernel(*np.broadcast_arrays(*deltas))
     step1 = _step1_of(baseline, follow_up)
-    prob = np.where(step1, 0.0, prob)
-    evaluable = step1 | ~np.isnan(prob)
-    codes = response_codes(~step1 & (prob >= threshold), evaluable)
+    event, no_event = step1 == 1.0, step1 == 0.0
+    prob = np.where(event, 0.0, prob)
+    with np.errstate(invalid="ignore"):
+        below = prob < threshold
+        responder = no_event & (prob >= threshold)
+    evaluable = event | responder | below
+    codes = response_codes(responder, evaluable)
     return prob, step1, codes
 
 
@@ -388,7 +446,8 @@ def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) 
     >>> base = {"mrss": 25, "fvc_pct_predicted": 80, "patient_global": 6,
     ...         "physician_global": 6, "haq_di": 1.5}
     >>> after = {"mrss": 15, "fvc_pct_predicted": 82, "patient_global": 4,
-    ...          "physician_global": 3, "haq_di": 1.0}
+    ...          "physician_global": 3, "haq_di": 1.0, "renal_crisis": False,
+    ...          "lv_failure_new": False, "pah_new_rhc": False}
     >>> r = criss(base, after)
     >>> round(r.probability, 3), r.response.value
     (0.999, 'responder')
@@ -401,7 +460,7 @@ def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) 
     prob, step1, codes = _criss_arrays(b, f, threshold)
     return CRISSResult(
         probability=float(prob),
-        step1_event=bool(step1),
+        step1_event=None if np.isnan(step1) else bool(step1),
         response=Response.from_code(int(codes)),
         threshold=threshold,
     )
@@ -446,7 +505,8 @@ def criss_frame(
     >>> base = pd.DataFrame({"mrss": [25, 20], "fvc_pct_predicted": [80, 80],
     ...                      "patient_global": [6, 5], "physician_global": [6, 5],
     ...                      "haq_di": [1.5, 1.0]}, index=["a", "b"])
-    >>> after = base.assign(mrss=[15, 20], renal_crisis=[False, True])
+    >>> after = base.assign(mrss=[15, 20], renal_crisis=[False, True],
+    ...                     lv_failure_new=False, pah_new_rhc=False)
     >>> out = criss_frame(base, after)
     >>> out["criss_response"].tolist(), out["criss_step1"].tolist()
     (['responder', 'non-responder'], [False, True])
@@ -457,7 +517,7 @@ def criss_frame(
     return pd.DataFrame(
         {
             "criss_probability": prob,
-            "criss_step1": step1,
+            "criss_step1": _nullable_bool(np.asarray(step1, dtype=np.float64)),
             "criss_response": pd.Series(codes_to_categorical(codes), index=f.index),
         },
         index=f.index,
@@ -465,6 +525,9 @@ def criss_frame(
 
 
 def _criss_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any:
+    for m in CRISS_CORE:  # the ranges criss() checks
+        _check(np.asarray(b[m], dtype=np.float64), m, "baseline")
+        _check(np.asarray(f[m], dtype=np.float64), m, "follow-up")
     deltas = [np.asarray(f[m]) - np.asarray(b[m]) for m in CRISS_CORE]
     prob = _probability_kernel(*np.broadcast_arrays(*deltas))
     return response_codes(prob >= CRISS_THRESHOLD, ~np.isnan(prob))
@@ -567,10 +630,13 @@ def _revised_arrays(
     n_known = np.sum(np.broadcast_arrays(*known), axis=0)
     responder = n_improved >= items_required
     decided = responder | (n_improved + (len(CRISS_CORE) - n_known) < items_required)
-    event = np.zeros(np.shape(n_improved), dtype=bool)
+    event = np.zeros(np.shape(n_improved))  # step 1 not applied: no event
     if step1:
         event = _step1_of(baseline, follow_up)
-    codes = response_codes(responder & ~event, decided | event)
+    # an event makes a non-responder; an unknown step 1 leaves a responder not evaluable
+    codes = response_codes(
+        responder & (event == 0), (decided & (event == 0)) | (event == 1) | (decided & ~responder)
+    )
     return n_improved, n_known, codes
 
 
@@ -622,7 +688,8 @@ def revised_criss(
     >>> base = {"mrss": 25, "fvc_pct_predicted": 80, "patient_global": 6,
     ...         "physician_global": 6, "haq_di": 1.5}
     >>> after = {"mrss": 18, "fvc_pct_predicted": 81, "patient_global": 4,
-    ...          "physician_global": 4.5, "haq_di": 1.4}
+    ...          "physician_global": 4.5, "haq_di": 1.4, "renal_crisis": False,
+    ...          "lv_failure_new": False, "pah_new_rhc": False}
     >>> r = revised_criss(base, after)
     >>> r.items_improved, r.response.value
     (3, 'responder')
@@ -680,7 +747,8 @@ def revised_criss_frame(
     >>> base = pd.DataFrame({"mrss": [25, 25], "fvc_pct_predicted": [80, 80],
     ...                      "patient_global": [6, 6], "physician_global": [6, 6],
     ...                      "haq_di": [1.5, 1.5]})
-    >>> after = base.assign(mrss=[18, 25], patient_global=[4, 6], physician_global=[4.5, 6])
+    >>> after = base.assign(mrss=[18, 25], patient_global=[4, 6], physician_global=[4.5, 6],
+    ...                     renal_crisis=False, lv_failure_new=False, pah_new_rhc=False)
     >>> revised_criss_frame(base, after)["rcriss_response"].tolist()
     ['responder', 'non-responder']
     """
@@ -709,9 +777,12 @@ def criss_from_visits(
     """CRISS (step 1 and step 2) at every follow-up timepoint of a visits frame.
 
     Baseline and follow-up values of the five core measures are picked by the schedule's
-    visit rule (:meth:`sscoutcomes.Schedule.select`); step-1 events are taken from the
-    visit used at the timepoint. ``visits`` may be a visits frame (with ``mrss`` and
-    ``haq_di`` scored, e.g. by :func:`sscoutcomes.score_visits`) or a cohort.
+    visit rule (:meth:`sscoutcomes.Schedule.select`). Step-1 events are looked for over the
+    whole interval: every visit from the baseline visit to the follow-up visit, inclusive (a
+    renal crisis at month 6 makes a non-responder at month 12 although the month-12 visit
+    records none); "no event" needs every visit in the interval to record the flag as false
+    (see :func:`criss_step1`). ``visits`` may be a visits frame or a cohort; ``mrss`` and
+    ``haq_di`` are scored from their items when the frame does not hold them.
 
     Returns
     -------
@@ -724,29 +795,74 @@ def criss_from_visits(
     >>> import pandas as pd
     >>> from sscoutcomes import Schedule
     >>> from sscoutcomes.indices.criss import criss_from_visits
-    >>> v = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 360], "mrss": [25, 14],
-    ...                   "fvc_pct_predicted": [80, 82], "patient_global": [6, 4],
-    ...                   "physician_global": [6, 3], "haq_di": [1.5, 1.0]})
+    >>> v = pd.DataFrame({"patient_id": ["a", "a", "a"], "day": [0, 180, 360],
+    ...                   "mrss": [25, None, 14], "fvc_pct_predicted": [80, None, 82],
+    ...                   "patient_global": [6, None, 4], "physician_global": [6, None, 3],
+    ...                   "haq_di": [1.5, None, 1.0], "renal_crisis": [False, False, False],
+    ...                   "lv_failure_new": False, "pah_new_rhc": False})
     >>> criss_from_visits(v, Schedule.years(0, 1))["criss_response"].tolist()
     ['responder']
+    >>> v.loc[1, "renal_crisis"] = True          # at month 6, gone by month 12
+    >>> criss_from_visits(v, Schedule.years(0, 1))["criss_response"].tolist()
+    ['non-responder']
     """
     frame = visits.visits if hasattr(visits, "visits") else visits
     if patients is None and hasattr(visits, "patients_frame"):
         patients = visits.patients_frame
-    extra = [c for c in (*_EVENTS, "fvc_decline_confirmed", "hrct_ild") if c in frame.columns]
-    sel = schedule.select(frame, [*CRISS_CORE, *extra], patients=patients)
+    sel = schedule.select(frame, list(CRISS_CORE), patients=patients)
     base_name = schedule.require_baseline().name
     base = sel[sel["timepoint"] == base_name].set_index("patient_id")
+    day_columns = [f"day_{m}" for m in CRISS_CORE]
     parts = []
     for tp in schedule.follow_up:
         at = sel[sel["timepoint"] == tp.name].set_index("patient_id")
+        first = base.reindex(at.index)[day_columns].min(axis=1)
+        last = at[day_columns].max(axis=1)
+        events = _events_between(frame, first, last)
         out = criss_frame(
-            base.reindex(at.index)[list(CRISS_CORE)], at[[*CRISS_CORE, *extra]], threshold=threshold
+            base.reindex(at.index)[list(CRISS_CORE)],
+            at[list(CRISS_CORE)].join(events),
+            threshold=threshold,
         )
         parts.append(out.assign(timepoint=tp.name).reset_index())
     result = pd.concat(parts, ignore_index=True)
     columns = ["patient_id", "timepoint", "criss_probability", "criss_step1", "criss_response"]
     return pd.DataFrame(result[columns])
+
+
+def _events_between(
+    frame: pd.DataFrame, first: pd.Series[Any], last: pd.Series[Any]
+) -> pd.DataFrame:
+    """Each step 1 flag of every patient (the index of ``first``) over all the visits from
+    its baseline visit (day ``first``) to its follow-up visit (day ``last``), inclusive:
+    1.0 when any visit records the event, 0.0 when every visit records its absence, NaN
+    otherwise (no visit in the interval, or one that does not say)."""
+    ids = frame["patient_id"].astype("string").to_numpy(dtype=object)
+    key = pd.Index(first.index.astype("string"))
+    pos = key.get_indexer(pd.Index(ids))
+    known = pos >= 0
+    lo = np.where(known, first.to_numpy(dtype=np.float64)[pos], np.nan)
+    hi = np.where(known, last.to_numpy(dtype=np.float64)[pos], np.nan)
+    day = as_float_array(frame["day"].to_numpy(dtype=object), "day")
+    with np.errstate(invalid="ignore"):
+        inside = known & (day >= lo) & (day <= hi)
+    rows = pos[inside]
+    out: dict[str, FloatArray] = {}
+    for name in sorted(_FLAGS):
+        values = (
+            read_flags(frame[name].to_numpy(dtype=object)[inside], name)
+            if name in frame.columns
+            else np.full(rows.size, np.nan)
+        )
+        yes = np.zeros(len(key), dtype=bool)
+        seen = np.zeros(len(key), dtype=bool)  # a patient without a visit: not known
+        missing = np.zeros(len(key), dtype=bool)
+        np.logical_or.at(yes, rows, values == 1.0)
+        np.logical_or.at(seen, rows, True)
+        np.logical_or.at(missing, rows, np.isnan(values))
+        unknown = ~seen | missing
+        out[name] = np.where(yes, 1.0, np.where(unknown, np.nan, 0.0))
+    return pd.DataFrame(out, index=first.index)
 
 
 #: The declaration of the ACR CRISS (its inputs are declared by their instruments).

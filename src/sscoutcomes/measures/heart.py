@@ -295,9 +295,7 @@ def _prob_kernel(trv: FloatArray, measurable: FloatArray, signs: FloatArray) -> 
     stated_not_measurable = np.isnan(trv) & (measurable == 0)
     band = np.where(np.isnan(trv) & ~stated_not_measurable, -1.0, band)
     has = signs > 0
-    return np.asarray(
-        np.where((band == 2.0) | (band == -1.0), band, band + has), dtype=np.float64
-    )
+    return np.asarray(np.where((band == 2.0) | (band == -1.0), band, band + has), dtype=np.float64)
 
 
 _PROBS: Final = (PHProbability.LOW, PHProbability.INTERMEDIATE, PHProbability.HIGH)
