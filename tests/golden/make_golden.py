@@ -5,8 +5,9 @@ Run once, before a refactoring, from the repository root::
     python tests/golden/make_golden.py
 
 Every frame is written as CSV with floats printed to 17 significant digits, so the test
-compares bit for bit. The inputs are the bundled demo cohort and ``simulate_cohort(150,
-seed=7)``; the outputs are every score of ``score_visits``, the index scores, change from
+compares bit for bit; ``versions.json`` records the numpy, pandas and scipy the numbers
+were computed with (other versions may differ in the last bits of a p-value). The inputs
+are the bundled demo cohort and ``simulate_cohort(150, seed=7)``; the outputs are every score of ``score_visits``, the index scores, change from
 baseline, HRCT/PAH change, CRISS over the schedule, responder rates and the report's frame.
 """
 
@@ -62,7 +63,18 @@ def write(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, float_format="%.17g")
 
 
+def versions() -> dict[str, str]:
+    """The versions of the libraries the saved numbers depend on."""
+    import numpy
+    import scipy
+
+    return {"numpy": numpy.__version__, "pandas": pd.__version__, "scipy": scipy.__version__}
+
+
 if __name__ == "__main__":
+    import json
+
+    (HERE / "versions.json").write_text(json.dumps(versions(), indent=2) + "\n")
     for cname, cohort in cohorts().items():
         for rname, frame in results(cohort).items():
             write(frame, HERE / f"{cname}_{rname}.csv")

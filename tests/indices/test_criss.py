@@ -340,7 +340,7 @@ def test_a_core_value_abc_is_an_error_not_a_missing_value() -> None:
 
 def test_the_criss_responder_definition_refuses_a_baseline_mrss_of_1000() -> None:
     rule = RESPONDER_DEFINITIONS["criss"]
-    with pytest.raises(OutOfRangeError, match="baseline mrss = 1000 is outside 0..51"):
+    with pytest.raises(OutOfRangeError, match=r"baseline mrss = 1000 is outside 0\.\.51"):
         rule.evaluate(BASE | {"mrss": 1000}, BASE)
-    with pytest.raises(OutOfRangeError, match="follow-up haq_di = 4 is outside 0..3"):
+    with pytest.raises(OutOfRangeError, match=r"follow-up haq_di = 4 is outside 0\.\.3"):
         rule.evaluate(BASE, BASE | {"haq_di": 4})
