@@ -7,8 +7,9 @@ Run once, before a refactoring, from the repository root::
 Every frame is written as CSV with floats printed to 17 significant digits, so the test
 compares bit for bit; ``versions.json`` records the numpy, pandas and scipy the numbers
 were computed with (other versions may differ in the last bits of a p-value). The inputs
-are the bundled demo cohort and ``simulate_cohort(150, seed=7)``; the outputs are every score of ``score_visits``, the index scores, change from
-baseline, HRCT/PAH change, CRISS over the schedule, responder rates and the report's frame.
+are the bundled demo cohort and ``simulate_cohort(150, seed=7)``; the outputs are every
+score of ``score_visits``, the index scores, change from baseline, HRCT/PAH change, CRISS
+over the schedule, responder rates and the report's frame.
 """
 
 from __future__ import annotations
