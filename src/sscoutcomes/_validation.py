@@ -294,18 +294,19 @@ def failing_cells(
     values: FloatArray, lo: float | None, hi: float | None, *, integer: bool = False
 ) -> tuple[BoolArray | None, BoolArray | None]:
     """The one range check of arrays: the cells of ``values`` (any shape, NaN = missing)
-    outside ``lo..hi`` (a bound of ``None`` is open) and, with ``integer``, the finite
-    cells that are not whole numbers. Each is ``None`` when no cell fails.
+    outside ``lo..hi`` (a bound of ``None`` is open) and, with ``integer``, the cells that
+    are not whole numbers (infinity included). Each is ``None`` when no cell fails.
 
     The common all-valid case costs one NaN-ignoring reduction per rule; a mask is only
     built when its reduction shows a failure.
     """
     if values.size == 0:
         return None, None
+    nan = math.nan  # NaN: a bound that needs no reduction never fails
+    vmin = float(np.fmin.reduce(values, axis=None)) if lo is not None or integer else nan
+    vmax = float(np.fmax.reduce(values, axis=None)) if hi is not None or integer else nan
     outside: BoolArray | None = None
-    if (lo is not None and np.fmin.reduce(values, axis=None) < lo) or (
-        hi is not None and np.fmax.reduce(values, axis=None) > hi
-    ):
+    if (lo is not None and vmin < lo) or (hi is not None and vmax > hi):
         with np.errstate(invalid="ignore"):
             outside = np.zeros(values.shape, dtype=np.bool_)
             if lo is not None:
@@ -315,23 +316,33 @@ def failing_cells(
     fractional: BoolArray | None = None
     if integer:
         with np.errstate(invalid="ignore"):  # inf - inf: NaN, which the reduction ignores
-            frac = np.rint(values)
+            frac = np.rint(values)  # rint(inf) - inf is NaN: infinity is found above
             np.subtract(values, frac, out=frac)
-        if np.fmax.reduce(frac, axis=None) > 0 or np.fmin.reduce(frac, axis=None) < 0:
+        infinite = math.isinf(vmin) or math.isinf(vmax)
+        if infinite or np.fmax.reduce(frac, axis=None) > 0 or np.fmin.reduce(frac, axis=None) < 0:
             with np.errstate(invalid="ignore"):
-                fractional = ~np.isnan(values) & (values != np.round(values))
+                fractional = ~np.isnan(values) & ((values != np.round(values)) | np.isinf(values))
     return outside, fractional
 
 
-def check_array_range(label: str, values: FloatArray, lo: float, hi: float, unit: str = "") -> None:
+def check_array_range(
+    label: str,
+    values: FloatArray,
+    lo: float,
+    hi: float,
+    unit: str = "",
+    hint: str | None = None,
+) -> None:
     """Raise :class:`OutOfRangeError` naming ``label``, the most extreme offending value and
-    the range when any non-missing value of ``values`` lies outside ``lo..hi``."""
+    the range (and ``hint``) when any non-missing value of ``values`` lies outside
+    ``lo..hi``."""
     outside, _ = failing_cells(values, lo, hi)
     if outside is not None:
         bad_values = values[outside]
         low = float(bad_values.min())
         bad = low if low < lo else float(bad_values.max())
-        raise OutOfRangeError(f"{label} = {bad:g} is outside {_range_text(lo, hi, unit)}")
+        suffix = f" ({hint})" if hint else ""
+        raise OutOfRangeError(f"{label} = {bad:g} is outside {_range_text(lo, hi, unit)}{suffix}")
 
 
 def clean_value(v: Any) -> Any:

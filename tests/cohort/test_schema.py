@@ -401,3 +401,13 @@ def test_validate_patients_collects_every_failure() -> None:
     }
     with pytest.raises(SchemaError, match="no 'patient_id'"):
         validate_patients(pd.DataFrame({"sex": ["male"]}))
+
+
+def test_an_infinite_day_or_death_day_is_refused_not_cast() -> None:
+    # inf was accepted and cast to -9223372036854775808, and the visit then vanished
+    visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, float("inf")], "mrss": [3, 4]})
+    with pytest.raises(SchemaError, match="day = inf is not a whole number of days"):
+        validate_visits(visits)
+    patients = pd.DataFrame({"patient_id": ["a"], "death_day": [float("inf")]})
+    with pytest.raises(OutOfRangeError, match="death_day = inf is not an integer"):
+        validate_patients(patients)

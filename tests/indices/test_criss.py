@@ -119,10 +119,12 @@ def test_each_face_takes_its_own_input_type() -> None:
     assert isinstance(revised_criss(BASE, BASE), RevisedCRISSResult)
 
 
-deltas = st.tuples(*(st.floats(-10, 10) for _ in range(5)))
+#: The largest change each core measure allows (its range's width): mRSS, FVC, globals, HAQ.
+SPANS = (51, 190, 10, 10, 3)
+deltas = st.tuples(*(st.floats(-span + 1, span - 1) for span in SPANS))
 
 
-@given(deltas, st.integers(0, 4), st.floats(0.01, 5))
+@given(deltas, st.integers(0, 4), st.floats(0.01, 1))
 def test_probability_in_unit_interval_and_monotone(
     d: tuple[float, ...], k: int, step: float
 ) -> None:
@@ -132,6 +134,19 @@ def test_probability_in_unit_interval_and_monotone(
     # direction of improvement: mRSS, globals, HAQ down; FVC up
     improved[k] += step if k == 1 else -step
     assert criss_probability(*improved) >= p
+
+
+@pytest.mark.parametrize(("k", "span"), [(0, 51), (1, 190), (2, 10), (3, 10), (4, 3)])
+def test_criss_probability_refuses_changes_no_instrument_allows(k: int, span: int) -> None:
+    changes = [0.0] * 5
+    changes[k] = span  # exactly at the limit: allowed
+    criss_probability(*changes)
+    changes[k] = span + 0.5
+    with pytest.raises(OutOfRangeError, match=f"is outside -{span}..{span}"):
+        criss_probability(*changes)
+    changes[k] = -(span + 0.5)
+    with pytest.raises(OutOfRangeError, match=f"is outside -{span}..{span}"):
+        criss_probability(*changes)
 
 
 # HAQ-DI is a mean of eight category scores 0-3: multiples of 1/8

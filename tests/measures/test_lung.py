@@ -203,3 +203,26 @@ def test_record_round_trips() -> None:
     img = LungImaging(ild=True, extent_pct=15, pattern="nsip", comparison="stable")
     assert LungImaging.from_record(img.to_record()) == img
     assert LungImaging.from_record({"hrct_extent_pct": float("nan")}) is None
+
+
+# ------------------------------------------------- missing is never good news (issue 16)
+def test_goh_stage_refuses_fvc_as_a_fraction_and_a_negative_fvc() -> None:
+    with pytest.raises(OutOfRangeError, match=r"fvc_pct_predicted = 0\.75 .*not a fraction"):
+        goh_stage(20, 0.75)
+    with pytest.raises(OutOfRangeError, match="fvc_pct_predicted = -10 is outside"):
+        goh_stage(20, -10)
+    with pytest.raises(SchemaError, match="hrct_extent_pct = 'abc' is not a number"):
+        goh_stage("abc", 80)
+
+
+def test_fvc_8_l_of_a_predicted_0_5_l_is_not_1600_percent() -> None:
+    with pytest.raises(OutOfRangeError, match=r"100 x 8 / 0\.5\) = 1600\.0 is outside 10\.\.200"):
+        _ = PulmonaryFunction(fvc_l=8, fvc_predicted_l=0.5).fvc_pct
+    assert PulmonaryFunction(fvc_l=3, fvc_predicted_l=4).fvc_pct == 75.0
+
+
+def test_ppf_2022_reads_no_as_not_met() -> None:
+    physiological_only = ppf_2022([80], [70], [60], [50], ["no"], ["no"])
+    assert physiological_only.tolist() == ["non-responder"]
+    with pytest.raises(SchemaError, match="symptoms_worsened = 'maybe' is not a yes/no value"):
+        ppf_2022([80], [70], [60], [50], ["maybe"], ["no"])

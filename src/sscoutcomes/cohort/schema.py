@@ -362,7 +362,7 @@ def _integer_column(
         not_number = not_number | np.array([isinstance(x, (bool, np.bool_)) for x in raw], bool)
     collector.add(not_number, spec.name, raw, "is not a number of days", schema=True)
     with np.errstate(invalid="ignore"):
-        fractional = ~np.isnan(values) & (values != np.round(values))
+        fractional = ~np.isnan(values) & ((values != np.round(values)) | np.isinf(values))
     collector.add(fractional, spec.name, raw, "is not a whole number of days", schema=True)
     values[not_number | fractional] = np.nan
     return values
@@ -450,7 +450,9 @@ def _read_columns(
         elif spec.dtype == "int":
             values = float_column(frame, spec, collector)
             with np.errstate(invalid="ignore"):
-                values = np.where(values == np.round(values), values, np.nan)
+                values = np.where(
+                    np.isfinite(values) & (values == np.round(values)), values, np.nan
+                )
             out[spec.name] = _int_series(values, frame.index)
         elif spec.dtype == "category":
             out[spec.name] = _category_column(frame, spec, collector)

@@ -164,17 +164,28 @@ def criss_probability(
     0.0039
     >>> round(criss_probability(-10, 5, -2, -2, -0.5), 3)
     0.999
+    >>> criss_probability(-60, 0, 0, 0, 0)
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.OutOfRangeError: delta_mrss = -60 is outside -51..51
     """
-    args = [
-        as_float_array(x)
-        for x in (
+    args = []
+    for name, x in zip(
+        CRISS_CORE,
+        (
             delta_mrss,
             delta_fvc_pct_predicted,
             delta_patient_global,
             delta_physician_global,
             delta_haq_di,
-        )
-    ]
+        ),
+        strict=True,
+    ):
+        delta = as_float_array(x, f"delta_{name}")
+        lo, hi = _RANGES[name]
+        span = hi - lo  # no change can exceed what the instrument's range allows
+        check_array_range(f"delta_{name}", delta, -span, span)
+        args.append(delta)
     out = _probability_kernel(*np.broadcast_arrays(*args))
     return float(out) if out.ndim == 0 else out
 

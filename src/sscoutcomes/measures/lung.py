@@ -44,9 +44,12 @@ from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_float_array,
+    check_array_range,
     check_number,
     float_column,
     labelled_categorical,
+    read_flags,
     record_values,
 )
 from ..errors import OutOfRangeError, SchemaError, UnitError
@@ -236,6 +239,10 @@ def _goh_codes(extent: FloatArray, fvc: FloatArray) -> FloatArray:
     return np.asarray(np.where(np.isnan(extent), np.nan, out), dtype=np.float64)
 
 
+def _bounds(spec: ColumnSpec) -> tuple[float, float]:
+    return (-math.inf if spec.lo is None else spec.lo, math.inf if spec.hi is None else spec.hi)
+
+
 def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
     """Goh 2008 stage of SSc-ILD: limited or extensive.
 
@@ -262,14 +269,13 @@ def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
     >>> goh_stage(20, 75).value, goh_stage(20) is None
     ('limited', True)
     """
-    extent = np.asarray(extent_pct if extent_pct is not None else np.nan, dtype=np.float64)
-    fvc = np.asarray(np.nan if fvc_pct_predicted is None else fvc_pct_predicted, dtype=np.float64)
-    finite = extent[~np.isnan(extent)]
-    if finite.size and (finite.min() < 0 or finite.max() > 100):
-        raise OutOfRangeError(
-            f"hrct_extent_pct = {finite[(finite < 0) | (finite > 100)][0]:g} "
-            "is outside 0..100 % of lung"
-        )
+    extent = as_float_array(extent_pct, "hrct_extent_pct")
+    fvc = as_float_array(fvc_pct_predicted, "fvc_pct_predicted")
+    for values, spec in (
+        (extent, LUNG_IMAGING.spec("hrct_extent_pct")),
+        (fvc, PULMONARY_FUNCTION.spec("fvc_pct_predicted")),
+    ):
+        check_array_range(spec.name, values, *_bounds(spec), spec.unit, spec.hint)
     codes = _goh_codes(*np.broadcast_arrays(extent, fvc))
     if codes.ndim == 0:
         return None if np.isnan(codes) else (GohStage.EXTENSIVE if codes else GohStage.LIMITED)
@@ -387,7 +393,16 @@ class PulmonaryFunction:
         )
         if measured is None or predicted is None:
             return None
-        return 100.0 * measured / predicted
+        pct = 100.0 * measured / predicted
+        spec = PULMONARY_FUNCTION.spec(f"{which}_pct_predicted")
+        check_number(
+            f"{which}_pct_predicted (100 x {measured:g} / {predicted:g})",
+            pct,
+            *_bounds(spec),
+            unit=spec.unit,
+            hint="check the measured and predicted values and their units",
+        )
+        return pct
 
     @property
     def fvc_pct(self) -> float | None:
@@ -779,22 +794,16 @@ def ppf_2022(
     ['responder', 'non-responder', 'not evaluable']
     """
 
-    def flags(x: Any) -> FloatArray:
-        a = np.atleast_1d(np.asarray(x, dtype=object))
-        return np.array(
-            [
-                np.nan if v is None or (isinstance(v, float) and math.isnan(v)) else float(bool(v))
-                for v in a
-            ],
-            dtype=np.float64,
-        )
+    def flags(x: Any, label: str) -> FloatArray:
+        return np.atleast_1d(read_flags(x, label))  # "no" is no; other text raises
 
     physio = PPF_PHYSIOLOGICAL_2022.codes(
         {"fvc_pct_predicted": fvc_baseline, "dlco_pct_predicted": dlco_baseline},
         {"fvc_pct_predicted": fvc_follow_up, "dlco_pct_predicted": dlco_follow_up},
     )
     c2 = np.where(np.atleast_1d(physio) == -1, np.nan, np.atleast_1d(physio).astype(float))
-    c1, c3 = flags(symptoms_worsened), flags(radiological_progression)
+    c1 = flags(symptoms_worsened, "symptoms_worsened")
+    c3 = flags(radiological_progression, "radiological_progression")
     c1, c2, c3 = np.broadcast_arrays(c1, c2, c3)
     stack = np.vstack([c1, c2, c3])
     yes = np.nansum(stack == 1, axis=0)
