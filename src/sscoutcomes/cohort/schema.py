@@ -899,9 +899,10 @@ def drop_invalid(
                 f"failure case column {column!r} is not a column of the {what} "
                 f"(its columns: {', '.join(map(repr, out.columns))})"
             )
-        pos = out.index.get_indexer(pd.Index(cases["row"].unique()))
+        rows = pd.Index(cases["row"].unique())
+        pos = out.index.get_indexer(rows)
         if (pos < 0).any():
-            unknown = cases["row"].unique()[pos < 0][0]
+            unknown = rows[pos < 0].tolist()[0]
             raise SchemaError(
                 f"failure case row {unknown!r} is not a row (index label) of the {what}"
             )
