@@ -6,10 +6,16 @@ Sub-commands::
     sscoutcomes report visits.csv --patients patients.csv --timepoints 0,1y,3y,5y \\
         --format markdown|html|csv|text [-o FILE]
     sscoutcomes validate visits.csv [--patients patients.csv]
-    sscoutcomes score visits.csv -o scored.csv
+    sscoutcomes score visits.csv [--patients patients.csv] -o scored.csv
+    sscoutcomes --version
 
-Bad input ends with exit code 2 and a one-line reason on standard error (plus, for
-``validate``, the failing cells row by row), never a traceback.
+Every command reads its files one way (``patient_id`` as text; a ragged row or a repeated
+column name refused with the file and line) and runs the same checks (those of
+:class:`~sscoutcomes.cohort.cohort.Cohort` and of every instrument's scoring). Bad input
+ends with exit code 2 and the problems on standard error, one line each (identical ones
+grouped, the first 50 unless ``--all``), never a traceback; ``--errors FILE`` writes them
+all as a table and ``--drop-invalid`` blanks the failing cells and goes on. ``-o`` writes
+through a temporary file, so a failed write never leaves a half-written file.
 """
 
 from __future__ import annotations
