@@ -1,7 +1,9 @@
-"""The command line, run as a user runs it: through a subprocess."""
+"""The command line: run as a user runs it (through a subprocess) and in-process through
+``sscoutcomes.cli.main`` (quicker, for the details of what it prints and writes)."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import sscoutcomes
 from sscoutcomes.cli import main, parse_timepoints
 from sscoutcomes.datasets import demo_paths
+from sscoutcomes.errors import FAILURE_CASE_COLUMNS
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -121,3 +125,312 @@ def test_not_a_csv(tmp_path: Path) -> None:
 def test_parse_timepoints() -> None:
     assert parse_timepoints("0,6m,1y,3y,5y") == [0, 6, 12, 36, 60]
     assert main(["report", "--demo", "--format", "csv", "-o", "/dev/null"]) == 0
+
+
+# --------------------------------------------------------------------------------------
+# in-process: reading files, printing problems, writing output
+# --------------------------------------------------------------------------------------
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``sscoutcomes ARGS`` in this process: (exit code, stdout, stderr)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def problems(err: str) -> list[str]:
+    """The lines of standard error without the ``sscoutcomes COMMAND:`` prefix."""
+    return [
+        line.split(": ", 1)[1] if line.startswith("sscoutcomes ") else line
+        for line in err.splitlines()
+    ]
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"sscoutcomes {sscoutcomes.__version__}"
+
+
+def test_score_keeps_ids_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss\n007,0,20\n007,365,18\n0042,0,3\n")
+    code, out, err = cli(capsys, "score", visits)
+    assert code == 0, err
+    assert out.splitlines() == [
+        "patient_id,day,mrss",
+        "007,0,20.0",
+        "007,365,18.0",
+        "0042,0,3.0",
+    ]
+    target = tmp_path / "scored.csv"
+    assert cli(capsys, "score", visits, "-o", str(target))[0] == 0
+    assert pd.read_csv(target, dtype=str)["patient_id"].tolist() == ["007", "007", "0042"]
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "report"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("patient_id,day,mrss\nA,0,20\n\nA,365\n", "line 4: 2 field(s) where the header has 3"),
+        ("patient_id,day,mrss\nA,0,20\nA,365,18,4\n", "line 3: 4 field(s) where the header has 3"),
+        (
+            "patient_id,day,mrss,mrss\nA,0,20,3\n",
+            "line 1: column name 'mrss' appears twice (columns 3 and 4)",
+        ),
+    ],
+    ids=["short row", "long row", "repeated column"],
+)
+def test_ragged_rows_and_repeated_columns_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, text: str, expected: str
+) -> None:
+    visits = write(tmp_path / "v.csv", text)
+    code, out, err = cli(capsys, command, visits)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"sscoutcomes {command}: {visits}, {expected}")
+    assert len(err.splitlines()) == 1
+
+
+def _bad_files(tmp_path: Path) -> tuple[str, str]:
+    """Demo files with cell problems in both files, a misspelled column and an mRSS total
+    that disagrees with its sites (an instrument's own check)."""
+    visits_path, patients_path = demo_paths()
+    visits = pd.read_csv(visits_path, dtype={"patient_id": "string"})
+    patients = pd.read_csv(patients_path, dtype={"patient_id": "string"})
+    visits.loc[3, "haq_dress"] = 9
+    visits["mrss"] = visits[[c for c in visits.columns if c.startswith("mrss_")]].sum(axis=1)
+    visits.loc[5, "mrss"] = 50
+    visits["day"] = visits["day"].astype(object)
+    visits.loc[6, "day"] = "soon"
+    visits["hrct_extnet"] = 1  # misspelled hrct_extent
+    v = tmp_path / "visits.csv"
+    visits.to_csv(v, index=False)
+    p = tmp_path / "patients.csv"
+    patients.to_csv(p, index=False)
+    return str(v), str(p)
+
+
+def test_validate_report_and_score_report_the_same_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits, patients = _bad_files(tmp_path)
+    seen = {}
+    for command in ("validate", "report", "score"):
+        code, out, err = cli(capsys, command, visits, "--patients", patients)
+        assert code == 2
+        assert out == ""
+        seen[command] = problems(err)
+    assert seen["validate"] == seen["report"] == seen["score"]
+    text = "\n".join(seen["validate"])
+    assert seen["validate"][0] == f"4 problem(s) in the visits file {visits}:"
+    assert "'hrct_extnet'" in text  # the misspelled column, not a cell
+    assert "haq_dress = 9 is outside 0..3" in text
+    assert "mrss = 50 disagrees with the sum of the 17 site grades" in text
+    assert "line 8, patient 'P001'" in text
+    assert "day = 'soon'" in text
+    # a file all three accept
+    ok_visits, ok_patients = demo_paths()
+    for command in ("validate", "report", "score"):
+        code, _, err = cli(capsys, command, str(ok_visits), "--patients", str(ok_patients))
+        assert code == 0, err
+
+
+def test_patients_file_problems_are_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits_path, patients_path = demo_paths()
+    patients = pd.read_csv(patients_path, dtype=str)
+    patients.loc[2, "sex"] = "X"
+    p = tmp_path / "patients.csv"
+    patients.to_csv(p, index=False)
+    for command in ("validate", "report", "score"):
+        code, _, err = cli(capsys, command, str(visits_path), "--patients", str(p))
+        assert code == 2
+        assert problems(err) == [
+            f"1 problem(s) in the patients file {p}:",
+            "  line 4, patient 'P003': sex = 'X' is not one of female, male",
+        ]
+
+
+def _many_problems(tmp_path: Path, columns: int) -> str:
+    """``columns`` site and item columns, each out of range in two rows (not grouped)."""
+    visits_path, _ = demo_paths()
+    visits = pd.read_csv(visits_path, dtype={"patient_id": "string"})
+    names = [c for c in visits.columns if c.startswith(("mrss_", "haq_"))][:columns]
+    assert len(names) == columns
+    for name in names:
+        visits.loc[[1, 2], name] = 8
+    path = tmp_path / "visits.csv"
+    visits.to_csv(path, index=False)
+    return str(path)
+
+
+def test_problem_list_stops_at_50_lines_unless_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = _many_problems(tmp_path, 30)  # 60 problems, 60 lines
+    code, _, err = cli(capsys, "validate", visits)
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0] == f"sscoutcomes validate: 60 problem(s) in the visits file {visits}:"
+    assert len(lines) == 1 + 50 + 1
+    assert all(" is outside 0..3" in line for line in lines[1:51])
+    assert lines[-1] == "  ... and 10 more; --all lists every one"
+    code, _, err = cli(capsys, "validate", visits, "--all")
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1 + 60
+    assert "more" not in err
+
+
+def test_identical_problems_are_grouped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    n = 60
+    ids = [f"P{i:03d}" for i in range(n)]
+    sex = ["X" if i % 3 == 0 else "Z" if i % 3 == 1 else "female" for i in range(n)]
+    sex[2] = "F?"
+    patients = pd.DataFrame({"patient_id": ids, "sex": sex})
+    p = tmp_path / "patients.csv"
+    patients.to_csv(p, index=False)
+    visits = pd.DataFrame({"patient_id": ids, "day": 0, "mrss": 10})
+    v = tmp_path / "visits.csv"
+    visits.to_csv(v, index=False)
+    code, _, err = cli(capsys, "validate", str(v), "--patients", str(p))
+    assert code == 2
+    assert problems(err) == [
+        f"41 problem(s) in the patients file {p}:",
+        "  sex: 41 rows, values 'X', 'Z', 'F?': is not one of female, male "
+        "(lines 2, 3, 4, 5, 6, ...)",
+    ]
+    # --all lists them one by one
+    code, _, err = cli(capsys, "validate", str(v), "--patients", str(p), "--all")
+    lines = err.splitlines()
+    assert len(lines) == 1 + 41
+    assert lines[1] == "  line 2, patient 'P000': sex = 'X' is not one of female, male"
+    assert lines[3] == "  line 4, patient 'P002': sex = 'F?' is not one of female, male"
+
+
+def test_errors_file_holds_every_failure_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = _many_problems(tmp_path, 30)
+    target = tmp_path / "errors.csv"
+    code, _, _ = cli(capsys, "score", visits, "--errors", str(target))
+    assert code == 2
+    table = pd.read_csv(target, dtype={"patient_id": str})
+    assert list(table.columns) == ["file", "line", *FAILURE_CASE_COLUMNS]
+    assert len(table) == 60
+    assert set(table["file"]) == {visits}
+    assert (table["line"] == table["row"] + 2).all()
+    assert set(table["row"]) == {1, 2}
+    assert (table["value"] == 8).all()
+    assert table["reason"].str.startswith("is outside").all()
+    assert table["column"].nunique() == 30
+    # valid files: an empty table
+    ok, _ = demo_paths()
+    assert cli(capsys, "validate", str(ok), "--errors", str(target))[0] == 0
+    empty = pd.read_csv(target)
+    assert len(empty) == 0
+    assert list(empty.columns) == ["file", "line", *FAILURE_CASE_COLUMNS]
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_output_is_never_half_written(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    existing: bool,
+) -> None:
+    visits, _ = demo_paths()
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "scored.csv"
+    if existing:
+        target.write_text("the old file\n")
+    real_to_csv = pd.DataFrame.to_csv
+
+    def failing_to_csv(self: pd.DataFrame, path: object = None, **kwargs: object) -> object:
+        real_to_csv(self.head(3), path, **kwargs)  # type: ignore[call-overload]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", failing_to_csv)
+    code, out, err = cli(capsys, "score", str(visits), "-o", str(target))
+    assert out == ""
+    assert code == 2
+    assert err.strip() == f"sscoutcomes score: cannot write {target}: No space left on device"
+    assert "Traceback" not in err
+    if existing:
+        assert [p.name for p in out_dir.iterdir()] == ["scored.csv"]
+        assert target.read_text() == "the old file\n"
+    else:
+        assert list(out_dir.iterdir()) == []
+    monkeypatch.undo()
+    assert cli(capsys, "score", str(visits), "-o", str(target))[0] == 0
+    assert [p.name for p in out_dir.iterdir()] == ["scored.csv"]
+    assert len(pd.read_csv(target)) == len(pd.read_csv(visits))
+
+
+def test_drop_invalid_blanks_and_lists_the_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(
+        tmp_path / "v.csv",
+        "patient_id,day,mrss,fvc_pct_predicted,site\n"
+        "007,0,20,80,a\n"
+        "007,365,60,75,b\n"
+        "008,0,12,-4,c\n",
+    )
+    code, out, err = cli(capsys, "score", visits)
+    assert code == 2
+    assert out == ""
+    code, out, err = cli(capsys, "score", visits, "--drop-invalid")
+    assert code == 0, err
+    assert problems(err) == [
+        f"--drop-invalid blanked 2 invalid cell(s) of the visits file {visits}:",
+        "  line 3, patient '007', day 365: mrss = 60 is outside 0..51",
+        "  line 4, patient '008', day 0: fvc_pct_predicted = -4 is outside 10..200 % predicted "
+        "(give % predicted (e.g. 85), not a fraction or litres)",
+    ]
+    scored = pd.read_csv(io.StringIO(out), dtype={"patient_id": str})
+    assert scored["patient_id"].tolist() == ["007", "007", "008"]
+    assert scored["site"].tolist() == ["a", "b", "c"]
+    assert scored["mrss"].isna().tolist() == [False, True, False]
+    assert scored["fvc_pct_predicted"].isna().tolist() == [False, False, True]
+    assert scored.loc[0, "mrss"] == 20
+    # validate and report go on with the cleaned data as well
+    code, out, err = cli(capsys, "validate", visits, "--drop-invalid")
+    assert code == 0, err
+    assert out.strip() == f"{visits}: 3 visits of 2 patients, valid after blanking 2 cell(s)"
+    assert "mrss = 60 is outside 0..51" in err
+    code, out, err = cli(capsys, "report", visits, "--drop-invalid", "--format", "csv")
+    assert code == 0, err
+    assert out.startswith("section,outcome,timepoint")
+    assert "mrss = 60 is outside 0..51" in err
+
+
+def test_drop_invalid_cannot_drop_structural_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_id = write(tmp_path / "a.csv", "id,day,mrss\n007,0,60\n")
+    code, _, err = cli(capsys, "validate", no_id, "--drop-invalid")
+    assert code == 2
+    assert "no 'patient_id' column" in err
+    # a duplicate visit: blanking its day leaves a visit with neither day nor date
+    twice = write(tmp_path / "b.csv", "patient_id,day,mrss\n007,0,20\n007,0,21\n")
+    code, _, err = cli(capsys, "score", twice, "--drop-invalid")
+    assert code == 2
+    assert "after blanking 2 cell(s)" in err
+    assert "is missing" in err
+
+
+def test_bad_file_through_python_m(tmp_path: Path) -> None:
+    visits = _many_problems(tmp_path, 30)
+    out = run("score", visits)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert out.stdout == ""
+    assert len(out.stderr.splitlines()) == 52

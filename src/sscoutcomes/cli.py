@@ -6,26 +6,57 @@ Sub-commands::
     sscoutcomes report visits.csv --patients patients.csv --timepoints 0,1y,3y,5y \\
         --format markdown|html|csv|text [-o FILE]
     sscoutcomes validate visits.csv [--patients patients.csv]
-    sscoutcomes score visits.csv -o scored.csv
+    sscoutcomes score visits.csv [--patients patients.csv] -o scored.csv
+    sscoutcomes --version
 
-Bad input ends with exit code 2 and a one-line reason on standard error (plus, for
-``validate``, the failing cells row by row), never a traceback.
+Every command reads its files one way (``patient_id`` as text; a ragged row or a repeated
+column name refused with the file and line) and runs the same checks (those of
+:class:`~sscoutcomes.cohort.cohort.Cohort` and of every instrument's scoring). Bad input
+ends with exit code 2 and the problems on standard error, one line each (identical ones
+grouped, the first 50 unless ``--all``), never a traceback; ``--errors FILE`` writes them
+all as a table and ``--drop-invalid`` blanks the failing cells and goes on. ``-o`` writes
+through a temporary file, so a failed write never leaves a half-written file.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
+import os
 import re
+import stat
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from ._csv import CsvFile, read_csv_file
+from ._validation import FailureCollector
 from .analysis.schedule import Schedule
-from .errors import SSCOutcomesError
+from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SSCOutcomesError
+
+if TYPE_CHECKING:
+    from .cohort.cohort import Cohort
 
 __all__ = ["main", "parse_timepoints"]
 
 _TIMEPOINT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([my]?)\s*$")
+_PROBLEMS = re.compile(r"^(\d+) problem\(s\) in the ")
+
+#: Problems printed without ``--all`` (lines: a group of identical problems is one line).
+_LIMIT = 50
+#: Problems with the same column and reason print as one line from this many rows on,
+_GROUP_MIN = 3
+#: with this many distinct values and row lines shown.
+_GROUP_VALUES = 3
+_GROUP_ROWS = 5
 
 
 class _UsageError(Exception):
@@ -68,39 +99,378 @@ def _schedule(text: str, window_days: int) -> Schedule:
         raise _UsageError(str(exc).splitlines()[0]) from None
 
 
-def _read_cohort(visits: str | None, patients: str | None, demo: bool) -> object:
+class _FileProblems(Exception):
+    """A library error found in one of the user's files (printed with the file's lines)."""
+
+    def __init__(self, error: SSCOutcomesError, source: CsvFile, what: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.source = source
+        self.what = what
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class _Loaded:
+    """A checked cohort, the (cleaned) visits as read, and the cells dropped per file."""
+
+    cohort: Cohort
+    visits: pd.DataFrame
+    dropped: list[tuple[CsvFile, str, pd.DataFrame]]
+
+
+def _messages(error: SSCOutcomesError) -> list[str]:
+    """The problems of ``error`` that are not failing cells (a missing column, ...)."""
+    lines = str(error).splitlines()
+    cases = error.failure_cases
+    if cases is None:
+        return [line.strip() for line in lines if line.strip()]
+    match = _PROBLEMS.match(lines[0]) if lines else None
+    if match is None:
+        return [] if len(cases) else [line.strip() for line in lines if line.strip()]
+    count = int(match.group(1)) - len(cases)
+    return [line.strip() for line in lines[1 : 1 + count]]
+
+
+def _absorb(collector: FailureCollector, error: SSCOutcomesError) -> None:
+    schema = not isinstance(error, OutOfRangeError)
+    for message in _messages(error):
+        collector.add_message(message, schema=schema)
+    if error.failure_cases is not None and len(error.failure_cases):
+        collector.merge(error)
+
+
+def _check_visits(
+    source: CsvFile,
+    visits: pd.DataFrame,
+    patients: pd.DataFrame | None,
+    what: str,
+    *,
+    instruments: bool,
+) -> Cohort:
+    """Every check of ``validate``, ``report`` and ``score``: the Cohort's (schema and links to
+    the patients) and, with ``instruments`` or on failure, those of every instrument's
+    scoring (a recorded total that disagrees with its items, ...), raised together as one
+    :class:`_FileProblems`."""
+    try:
+        return _cohort_checks(visits, patients, what, instruments=instruments)
+    except SSCOutcomesError as exc:
+        raise _FileProblems(exc, source, what) from None
+
+
+def _cohort_checks(
+    visits: pd.DataFrame, patients: pd.DataFrame | None, what: str, *, instruments: bool
+) -> Cohort:
     from .cohort.cohort import Cohort
+    from .cohort.schema import instrument_checks
+
+    collector = FailureCollector(visits)
+    try:
+        cohort = Cohort.from_frames(visits=visits, patients=patients)
+    except SSCOutcomesError as exc:
+        _absorb(collector, exc)
+        instrument_checks(visits, collector)
+        collector.raise_if_failed(what)
+        raise  # pragma: no cover - the collector holds exc's problems, so it raised
+    if instruments:
+        instrument_checks(visits, collector)
+        collector.raise_if_failed(what)
+    return cohort
+
+
+def _check_patients(source: CsvFile, patients: pd.DataFrame, what: str) -> pd.DataFrame:
+    from .cohort.schema import validate_patients
+
+    try:
+        validate_patients(patients)
+    except SSCOutcomesError as exc:
+        raise _FileProblems(exc, source, what) from None
+    return patients
+
+
+def _dropped(
+    problems: _FileProblems,
+    kind: Literal["visits", "patients"],
+    dropped: list[tuple[CsvFile, str, pd.DataFrame]],
+) -> pd.DataFrame:
+    """The file's frame with the failing cells of ``problems`` blanked (for --drop-invalid);
+    ``problems`` itself when some are not cells (a missing column) or blanking fails."""
+    from .cohort.schema import drop_invalid
+
+    error, source = problems.error, problems.source
+    cases = error.failure_cases
+    if cases is None or not len(cases) or _messages(error):
+        raise problems
+    try:
+        cleaned = drop_invalid(source.frame, cases, frame=kind)
+    except SSCOutcomesError as exc:
+        raise _FileProblems(
+            exc, source, f"{problems.what} after blanking {len(cases)} cell(s)"
+        ) from None
+    dropped.append((source, problems.what, cases))
+    return cleaned
+
+
+def _load(args: argparse.Namespace, *, instruments: bool = True) -> _Loaded:
+    """Read and check the command's files the one way every command does."""
     from .datasets import load_demo
 
+    demo = getattr(args, "demo", False)
     if demo:
-        if visits is not None:
-            raise _UsageError("give either --demo or a visits file, not both")
-        return load_demo()
-    if visits is None:
+        if args.visits is not None:
+            raise _UsageError("give either --demo or a visits CSV file, not both")
+        cohort = load_demo()
+        return _Loaded(cohort=cohort, visits=cohort.visits, dropped=[])
+    if args.visits is None:
         raise _UsageError("give a visits CSV file (or --demo for the bundled demo cohort)")
-    for path in (visits, patients):
+    for path in (args.visits, args.patients):
         if path is not None and not Path(path).is_file():
             raise _UsageError(f"no such file: {path}")
-    return Cohort.read_csv(visits, patients)
+    drop = args.drop_invalid
+    dropped: list[tuple[CsvFile, str, pd.DataFrame]] = []
+    visits_file = read_csv_file(args.visits)
+    patients: pd.DataFrame | None = None
+    if args.patients is not None:
+        patients_file = read_csv_file(args.patients)
+        what = f"patients file {args.patients}"
+        try:
+            patients = _check_patients(patients_file, patients_file.frame, what)
+        except _FileProblems as problems:
+            if not drop:
+                raise
+            patients = _check_patients(patients_file, _dropped(problems, "patients", dropped), what)
+    what = f"visits file {args.visits}"
+    visits = visits_file.frame
+    try:
+        cohort = _check_visits(visits_file, visits, patients, what, instruments=instruments)
+    except _FileProblems as problems:
+        if not drop:
+            raise
+        visits = _dropped(problems, "visits", dropped)
+        cohort = _check_visits(
+            visits_file,
+            visits,
+            patients,
+            f"{what} after --drop-invalid blanked {len(dropped[-1][2])} cell(s)",
+            instruments=True,
+        )
+    return _Loaded(cohort=cohort, visits=visits, dropped=dropped)
+
+
+# ------------------------------------------------------------------------------------------
+# printing problems
+# ------------------------------------------------------------------------------------------
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _show(value: object) -> str:
+    """A cell as the user wrote it: text quoted, whole numbers without ``.0``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if _is_missing(value):
+        return "(empty)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return repr(value)
+
+
+def _where(case: Any, source: CsvFile | None) -> str:
+    """``line 7, patient '007', day 365`` (the date where the day is empty)."""
+    line = None if source is None else source.line(case.row)
+    parts = [f"line {line}" if line is not None else f"row {_show(case.row)}"]
+    if not _is_missing(case.patient_id):
+        parts.append(f"patient {_show(case.patient_id)}")
+    if not _is_missing(case.day):
+        parts.append(f"day {_show(case.day)}")
+    elif source is not None and "date" in source.frame.columns:
+        pos = (
+            source.frame.index.get_indexer(pd.Index([case.row]))[0]
+            if source.frame.index.is_unique
+            else -1
+        )
+        if pos >= 0 and not _is_missing(source.frame["date"].iloc[pos]):
+            parts.append(f"date {_show(source.frame['date'].iloc[pos])}")
+    return ", ".join(parts)
+
+
+def _case_line(case: Any, source: CsvFile | None) -> str:
+    return f"{_where(case, source)}: {case.column} = {_show(case.value)} {case.reason}"
+
+
+def _group_line(cases: pd.DataFrame, source: CsvFile | None) -> str:
+    """``sex: 44 rows, values 'X', 'Z': is not one of female, male (lines 2, 3, 5, ...)``."""
+    first = next(cases.itertuples(index=False))
+    values = list(dict.fromkeys(_show(v) for v in cases["value"]))
+    shown = ", ".join(values[:_GROUP_VALUES]) + (", ..." if len(values) > _GROUP_VALUES else "")
+    lines = [source.line(r) if source is not None else None for r in cases["row"]]
+    if all(line is not None for line in lines):
+        where = "lines " + ", ".join(str(line) for line in lines[:_GROUP_ROWS])
+    else:
+        where = "rows " + ", ".join(_show(r) for r in cases["row"].iloc[:_GROUP_ROWS])
+    if len(cases) > _GROUP_ROWS:
+        where += ", ..."
+    noun = "value" if len(values) == 1 else "values"
+    return f"{first.column}: {len(cases)} rows, {noun} {shown}: {first.reason} ({where})"
+
+
+def _problem_lines(
+    error: SSCOutcomesError, source: CsvFile | None, *, show_all: bool, group: bool = True
+) -> list[str]:
+    """One line per problem, or per group of problems with the same column and reason;
+    the first :data:`_LIMIT` lines and a count of the rest unless ``show_all``."""
+    lines = _messages(error)
+    cases = error.failure_cases
+    if cases is None or not len(cases):
+        return lines
+    entries: list[tuple[str, int]] = [(line, 1) for line in lines]
+    if show_all or not group:
+        entries += [(_case_line(c, source), 1) for c in cases.itertuples(index=False)]
+    else:
+        keys = list(zip(cases["column"].astype(str), cases["reason"].astype(str), strict=True))
+        sizes = pd.Series(keys, dtype=object).value_counts(sort=False).to_dict()
+        done: set[tuple[str, str]] = set()
+        for i, case in enumerate(cases.itertuples(index=False)):
+            key = keys[i]
+            if sizes[key] < _GROUP_MIN:
+                entries.append((_case_line(case, source), 1))
+            elif key not in done:
+                done.add(key)
+                members = [j for j, k in enumerate(keys) if k == key]
+                entries.append((_group_line(cases.iloc[members], source), len(members)))
+    if show_all or len(entries) <= _LIMIT:
+        return [line for line, _ in entries]
+    rest = sum(n for _, n in entries[_LIMIT:])
+    return [line for line, _ in entries[:_LIMIT]] + [f"... and {rest} more; --all lists every one"]
+
+
+def _problem_count(error: SSCOutcomesError) -> int:
+    cases = error.failure_cases
+    return len(_messages(error)) + (0 if cases is None else len(cases))
+
+
+def _errors_table(items: Sequence[tuple[CsvFile | None, pd.DataFrame]]) -> pd.DataFrame:
+    """The failure cases of every file, with the file and the file line of each row."""
+    parts = []
+    for source, cases in items:
+        part = cases.reindex(columns=list(FAILURE_CASE_COLUMNS))
+        part.insert(0, "line", [None if source is None else source.line(r) for r in part["row"]])
+        part.insert(0, "file", None if source is None else os.fspath(source.path))
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=["file", "line", *FAILURE_CASE_COLUMNS])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _write_errors(args: argparse.Namespace, table: pd.DataFrame) -> None:
+    target = getattr(args, "errors", None)
+    if target is not None:
+        _write_atomic(target, lambda path: table.to_csv(path, index=False))
+
+
+def _print_dropped(args: argparse.Namespace, loaded: _Loaded) -> None:
+    """What --drop-invalid blanked, row by row, on standard error."""
+    for source, what, cases in loaded.dropped:
+        print(
+            f"sscoutcomes {args.command}: --drop-invalid blanked {len(cases)} invalid "
+            f"cell(s) of the {what}:",
+            file=sys.stderr,
+        )
+        error = SSCOutcomesError("dropped", failure_cases=cases)
+        for line in _problem_lines(error, source, show_all=args.all, group=False):
+            print(f"  {line}", file=sys.stderr)
+
+
+def _report_problems(
+    args: argparse.Namespace,
+    error: SSCOutcomesError,
+    source: CsvFile | None,
+    what: str | None,
+) -> None:
+    if what is None:
+        header = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if error.failure_cases is not None and len(error.failure_cases):
+            header = header.rstrip(":") + ":"
+    else:
+        header = f"{_problem_count(error)} problem(s) in the {what}:"
+    print(f"sscoutcomes {args.command}: {header}", file=sys.stderr)
+    if what is not None or error.failure_cases is not None:
+        for line in _problem_lines(error, source, show_all=args.all):
+            print(f"  {line}", file=sys.stderr)
+    cases = error.failure_cases
+    _write_errors(args, _errors_table([] if cases is None else [(source, cases)]))
+
+
+# ------------------------------------------------------------------------------------------
+# writing
+# ------------------------------------------------------------------------------------------
+def _write_atomic(target: str, write: Callable[[str], None]) -> None:
+    """Write ``target`` through ``write(temporary_path)`` in the same directory, then move it
+    onto the target: the target is either the old file or the whole new one, never half.
+    A target that exists but is no regular file (``/dev/null``, a pipe) is written in place."""
+    real = os.path.realpath(target)
+    if os.path.exists(real) and not os.path.isfile(real):
+        write(real)
+        return
+    folder, name = os.path.split(real)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder or ".")
+    except OSError as exc:
+        raise _UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    try:
+        os.close(fd)
+        if os.path.exists(real):
+            mode = stat.S_IMODE(os.stat(real).st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        write(tmp)
+        os.replace(tmp, real)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        if isinstance(exc, OSError):
+            raise _UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise
 
 
 def _write(text: str, output: str | None) -> None:
+    if not text.endswith("\n"):
+        text += "\n"
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+
+        def write_text(path: str) -> None:
+            Path(path).write_text(text, encoding="utf-8")
+
+        _write_atomic(output, write_text)
+
+
+# ------------------------------------------------------------------------------------------
+# commands
+# ------------------------------------------------------------------------------------------
+def _finish(args: argparse.Namespace, loaded: _Loaded) -> None:
+    """Print what --drop-invalid blanked and write --errors (empty when nothing failed)."""
+    _print_dropped(args, loaded)
+    _write_errors(args, _errors_table([(src, cases) for src, _, cases in loaded.dropped]))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import FollowUpReport
 
-    cohort = _read_cohort(args.visits, args.patients, args.demo)
     schedule = (
         _schedule(args.timepoints, args.window)
         if args.timepoints
         else Schedule.years(0, 1, 3, 5, window_days=args.window)
     )
-    report = FollowUpReport(cohort, schedule)
+    loaded = _load(args)
+    report = FollowUpReport(loaded.cohort, schedule)
     fmt = args.format
     if fmt == "markdown":
         text = report.to_markdown()
@@ -111,35 +481,59 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         text = report.to_text()
     _write(text, args.output)
+    _finish(args, loaded)
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .cohort.cohort import Cohort
-
-    for path in (args.visits, args.patients):
-        if path is not None and not Path(path).is_file():
-            raise _UsageError(f"no such file: {path}")
-    cohort = Cohort.read_csv(args.visits, args.patients)
-    patients, visits = cohort.to_frames()
-    print(f"{args.visits}: {len(visits)} visits of {len(patients)} patients, all valid")
+    loaded = _load(args)
+    patients, visits = loaded.cohort.to_frames()
+    _finish(args, loaded)
+    blanked = sum(len(cases) for _, _, cases in loaded.dropped)
+    state = f"valid after blanking {blanked} cell(s)" if loaded.dropped else "all valid"
+    print(f"{args.visits}: {len(visits)} visits of {len(patients)} patients, {state}")
     return 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from .scoring import score_visits
 
-    if not Path(args.visits).is_file():
-        raise _UsageError(f"no such file: {args.visits}")
+    loaded = _load(args, instruments=False)
     try:
-        visits = pd.read_csv(args.visits)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise _UsageError(f"{args.visits} is not a readable CSV file: {exc}") from None
-    scored = score_visits(visits)
-    _write(scored.to_csv(index=False), args.output)
+        scored = score_visits(loaded.visits)
+    except SSCOutcomesError:
+        # an instrument's own check failed: check again as validate does, which lists every
+        # problem (or, with --drop-invalid, blanks them too)
+        loaded = _load(args, instruments=True)
+        scored = score_visits(loaded.visits)
+    output = args.output
+    if output is None:
+        scored.to_csv(sys.stdout, index=False)
+    else:
+        _write_atomic(output, lambda path: scored.to_csv(path, index=False))
+    _finish(args, loaded)
     return 0
+
+
+def _add_file_options(sub: argparse.ArgumentParser) -> None:
+    """The options every command that reads files has."""
+    sub.add_argument(
+        "--drop-invalid",
+        action="store_true",
+        help="blank (set missing) the cells that fail a check instead of stopping, list them "
+        "on standard error, and go on with the rest",
+    )
+    sub.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every problem (default: the first {_LIMIT}, identical ones grouped)",
+    )
+    sub.add_argument(
+        "--errors",
+        metavar="FILE",
+        help="write every failing cell (file, line, row, patient_id, day, column, value, "
+        "reason) to this CSV file",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,6 +544,7 @@ def _parser() -> argparse.ArgumentParser:
             "a cohort's files, and write a follow-up study's results."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     rep = sub.add_parser(
@@ -176,6 +571,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--no-figures", action="store_true", help="HTML without figures")
     rep.add_argument("-o", "--output", help="write to this file instead of standard output")
+    _add_file_options(rep)
     rep.set_defaults(func=_cmd_report)
 
     val = sub.add_parser(
@@ -185,6 +581,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     val.add_argument("visits", help="visits CSV")
     val.add_argument("--patients", help="patients CSV")
+    _add_file_options(val)
     val.set_defaults(func=_cmd_validate)
 
     sco = sub.add_parser(
@@ -193,7 +590,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Score each visit (mRSS, HAQ-DI, sPAP, ...) and write the scored CSV.",
     )
     sco.add_argument("visits", help="visits CSV")
+    sco.add_argument("--patients", help="patients CSV (checked as validate and report check it)")
     sco.add_argument("-o", "--output", help="scored CSV (default: standard output)")
+    _add_file_options(sco)
     sco.set_defaults(func=_cmd_score)
     return parser
 
@@ -214,12 +613,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"sscoutcomes {args.command}: {exc}", file=sys.stderr)
         return 2
+    except _FileProblems as exc:
+        _report_problems(args, exc.error, exc.source, exc.what)
+        return 2
     except SSCOutcomesError as exc:
-        lines = str(exc).splitlines()
-        print(f"sscoutcomes {args.command}: {lines[0]}", file=sys.stderr)
-        if args.command == "validate":
-            for line in lines[1:]:
-                print(line, file=sys.stderr)
+        _report_problems(args, exc, None, None)
         return 2
     except (OSError, UnicodeDecodeError) as exc:
         print(f"sscoutcomes {args.command}: {exc}", file=sys.stderr)

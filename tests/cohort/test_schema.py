@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,11 +25,17 @@ from sscoutcomes.cohort.schema import (
     PATIENT_COLUMNS,
     VISIT_COLUMNS,
     column_spec,
+    drop_invalid,
     schema_table,
     validate_patients,
     validate_visits,
 )
-from sscoutcomes.errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SchemaError
+from sscoutcomes.errors import (
+    FAILURE_CASE_COLUMNS,
+    OutOfRangeError,
+    SchemaError,
+    SSCOutcomesError,
+)
 from sscoutcomes.measures.skin import SKIN_COLUMNS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -411,3 +418,67 @@ def test_an_infinite_day_or_death_day_is_refused_not_cast() -> None:
     patients = pd.DataFrame({"patient_id": ["a"], "death_day": [float("inf")]})
     with pytest.raises(OutOfRangeError, match="death_day = inf is not an integer"):
         validate_patients(patients)
+
+
+# --------------------------------------------------------------------------------------
+# drop_invalid
+# --------------------------------------------------------------------------------------
+def _failure_cases(check: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    with pytest.raises(SSCOutcomesError) as info:
+        check(frame)
+    cases = info.value.failure_cases
+    assert cases is not None
+    return cases
+
+
+def test_drop_invalid_blanks_only_the_failing_cells_and_keeps_the_input() -> None:
+    visits = pd.DataFrame(
+        {
+            "patient_id": ["a", "a", "b"],
+            "day": [0, 365, 0],
+            "mrss": [18, 60, 3],
+            "haq_dress": [1.0, 2.0, 7.0],
+            "site": ["x", "y", "z"],
+        },
+        index=[10, 11, 12],
+    )
+    before = visits.copy()
+    cases = _failure_cases(validate_visits, visits)
+    out = drop_invalid(visits, cases)
+    pd.testing.assert_frame_equal(visits, before)  # not modified
+    assert out.index.tolist() == [10, 11, 12]
+    assert out["mrss"].isna().tolist() == [False, True, False]
+    assert out["haq_dress"].isna().tolist() == [False, False, True]
+    assert out["site"].tolist() == ["x", "y", "z"]
+    assert out["mrss"].iloc[0] == 18
+    validate_visits(out)
+
+
+def test_drop_invalid_patients_frame() -> None:
+    patients = pd.DataFrame({"patient_id": ["a", "b", "c"], "sex": ["X", "male", "Z"]})
+    cases = _failure_cases(validate_patients, patients)
+    out = drop_invalid(patients, cases, frame="patients")
+    assert out["sex"].isna().tolist() == [True, False, True]
+    assert patients["sex"].tolist() == ["X", "male", "Z"]
+
+
+def test_drop_invalid_still_fails_what_blanking_cannot_fix() -> None:
+    # a duplicate visit: blanking the day leaves a visit with neither day nor date
+    visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 0], "mrss": [1, 2]})
+    cases = _failure_cases(validate_visits, visits)
+    with pytest.raises(SchemaError, match="is missing"):
+        drop_invalid(visits, cases)
+
+
+@pytest.mark.parametrize(
+    ("cases", "message"),
+    [
+        (pd.DataFrame({"row": [0]}), "no 'column' column"),
+        (pd.DataFrame({"row": [0], "column": ["nope"]}), "'nope' is not a column"),
+        (pd.DataFrame({"row": [9], "column": ["mrss"]}), "row 9 is not a row"),
+    ],
+)
+def test_drop_invalid_refuses_cases_that_do_not_fit(cases: pd.DataFrame, message: str) -> None:
+    visits = pd.DataFrame({"patient_id": ["a"], "day": [0], "mrss": [60]})
+    with pytest.raises(SchemaError, match=message):
+        drop_invalid(visits, cases)

@@ -42,7 +42,7 @@ from .._validation import (
     check_unknown_prefixed,
     float_column,
 )
-from ..errors import SchemaError, SSCOutcomesError
+from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError
 from ..measures.events import EVENT_COLUMNS
 from ..registry import instruments
 
@@ -57,6 +57,7 @@ __all__ = [
     "VISIT_PREFIXES",
     "ColumnGroup",
     "column_spec",
+    "drop_invalid",
     "schema_table",
     "validate_patients",
     "validate_visits",
@@ -808,3 +809,110 @@ def _patient_checks(
             schema=True,
         )
     return canonical
+
+
+def drop_invalid(
+    visits: pd.DataFrame,
+    failure_cases: pd.DataFrame,
+    *,
+    frame: Literal["visits", "patients"] = "visits",
+    require_sorted: bool = False,
+) -> pd.DataFrame:
+    """The frame with the cells a validation refused set to missing, checked again.
+
+    The cells are those named by ``failure_cases`` (the
+    :attr:`~sscoutcomes.errors.SSCOutcomesError.failure_cases` of the error
+    :func:`validate_visits`, :func:`validate_patients` or
+    :class:`~sscoutcomes.cohort.cohort.Cohort` raised): ``row`` is the index label, ``column``
+    the column. Every other cell, row and column is kept as it is. The result is validated
+    again, so problems that blanking a cell cannot remove (a missing ``patient_id`` column, a
+    misspelled column, a visit left with neither day nor date) still raise.
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        The frame that failed (not modified).
+    failure_cases : pandas.DataFrame
+        The failures to drop: at least the columns ``row`` and ``column``.
+    frame : {"visits", "patients"}, default "visits"
+        Which schema to check the result against (:func:`validate_visits` or
+        :func:`validate_patients`).
+    require_sorted : bool, default False
+        Passed to :func:`validate_visits`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame, same index, row order, columns and (where missing values allow it)
+        dtypes, with those cells missing (a whole-number column holding a blanked cell becomes
+        ``float64`` with NaN, as :func:`pandas.read_csv` reads an empty cell).
+
+    Raises
+    ------
+    SchemaError
+        ``failure_cases`` lacks ``row`` or ``column``, names a column or row the frame does
+        not have, or the frame's index has repeated labels; or the result still fails
+        validation (its ``failure_cases`` list what is left).
+    OutOfRangeError
+        The result still fails, and only with values outside their range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.cohort.schema import drop_invalid, validate_visits
+    >>> visits = pd.DataFrame({"patient_id": ["a", "a", "b"], "day": [0, 365, 0],
+    ...                        "mrss": [18, 60, 3]})
+    >>> try:
+    ...     validate_visits(visits)
+    ... except ValueError as err:
+    ...     cases = err.failure_cases
+    >>> print(cases[["row", "column", "value", "reason"]].to_string(index=False))
+    row column value           reason
+      1   mrss  60.0 is outside 0..51
+    >>> drop_invalid(visits, cases)["mrss"].tolist()
+    [18.0, nan, 3.0]
+    >>> visits["mrss"].tolist()  # the input is not modified
+    [18, 60, 3]
+    """
+    if frame not in ("visits", "patients"):
+        raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
+    what = f"{frame} frame"
+    if not isinstance(visits, pd.DataFrame):
+        raise SchemaError(f"the {what} must be a pandas DataFrame; got {type(visits).__name__}")
+    if not isinstance(failure_cases, pd.DataFrame):
+        raise SchemaError(
+            f"failure_cases must be a pandas DataFrame; got {type(failure_cases).__name__}"
+        )
+    lacking = [c for c in ("row", "column") if c not in failure_cases.columns]
+    if lacking:
+        raise SchemaError(
+            f"failure_cases has no {', '.join(map(repr, lacking))} column; it needs the "
+            f"columns of SSCOutcomesError.failure_cases ({', '.join(FAILURE_CASE_COLUMNS)})"
+        )
+    if len(failure_cases) and not visits.index.is_unique:
+        raise SchemaError(
+            f"the {what} has repeated index labels, so a failure case's row is ambiguous; "
+            "reset the index first"
+        )
+    out = visits.copy()
+    for column, cases in failure_cases.groupby("column", sort=False, dropna=False):
+        if column not in out.columns:
+            raise SchemaError(
+                f"failure case column {column!r} is not a column of the {what} "
+                f"(its columns: {', '.join(map(repr, out.columns))})"
+            )
+        rows = pd.Index(cases["row"].unique())
+        pos = out.index.get_indexer(rows)
+        if (pos < 0).any():
+            unknown = rows[pos < 0].tolist()[0]
+            raise SchemaError(
+                f"failure case row {unknown!r} is not a row (index label) of the {what}"
+            )
+        blank = np.zeros(len(out), dtype=bool)
+        blank[pos] = True
+        out[column] = out[column].mask(blank)
+    if frame == "visits":
+        validate_visits(out, require_sorted=require_sorted)
+    else:
+        validate_patients(out)
+    return out
