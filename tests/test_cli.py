@@ -253,7 +253,7 @@ def test_patients_file_problems_are_named_as_such(
         assert code == 2
         assert problems(err) == [
             f"1 problem(s) in the patients file {p}:",
-            "  line 4, patient 'P003': sex = 'X' is not one of female, male",
+            "  line 4, patient 'P003': sex = 'X' is not one of female, male (or f, m, u)",
         ]
 
 
@@ -303,15 +303,19 @@ def test_identical_problems_are_grouped(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2
     assert problems(err) == [
         f"41 problem(s) in the patients file {p}:",
-        "  sex: 41 rows, values 'X', 'Z', 'F?': is not one of female, male "
+        "  sex: 41 rows, values 'X', 'Z', 'F?': is not one of female, male (or f, m, u) "
         "(lines 2, 3, 4, 5, 6, ...)",
     ]
     # --all lists them one by one
     code, _, err = cli(capsys, "validate", str(v), "--patients", str(p), "--all")
     lines = err.splitlines()
     assert len(lines) == 1 + 41
-    assert lines[1] == "  line 2, patient 'P000': sex = 'X' is not one of female, male"
-    assert lines[3] == "  line 4, patient 'P002': sex = 'F?' is not one of female, male"
+    assert lines[1] == (
+        "  line 2, patient 'P000': sex = 'X' is not one of female, male (or f, m, u)"
+    )
+    assert lines[3] == (
+        "  line 4, patient 'P002': sex = 'F?' is not one of female, male (or f, m, u)"
+    )
 
 
 def test_errors_file_holds_every_failure_case(

@@ -70,6 +70,7 @@ from .analysis.survival import (
 from .cohort.cohort import (
     Cohort,
 )
+from .cohort.mapping import ColumnMapping
 
 # --- visits and patients -----------------------------------------------------------------
 from .cohort.patient import (
@@ -249,6 +250,7 @@ __all__ = [
     "ACREULARClassification",
     "CRISSResult",
     "Cohort",
+    "ColumnMapping",
     "CutaneousSubset",
     "DetectResult",
     "EchoFinding",

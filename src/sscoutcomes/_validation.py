@@ -168,6 +168,16 @@ class FailureCollector:
         self._parts: list[pd.DataFrame] = []
         self._schema = False
         self._messages: list[str] = []
+        self._sources: Mapping[str, str] | None = None
+        self._date_label: str | None = None
+
+    def name_sources(self, sources: Mapping[str, str], date_label: str | None = None) -> None:
+        """Name columns by their source (``sources``: canonical -> source name, from a
+        column mapping) in the error: ``failure_cases`` gets a ``source_column`` column
+        and, when the frame has a ``date`` column and ``date_label`` is given, a ``date``
+        column with the visit date as written, which the message shows."""
+        self._sources = sources
+        self._date_label = date_label if "date" in self._frame.columns else None
 
     def add(
         self,
@@ -204,6 +214,8 @@ class FailureCollector:
             },
             columns=list(FAILURE_CASE_COLUMNS),
         )
+        if self._date_label is not None:
+            part["date"] = frame["date"].to_numpy(dtype=object)[idx]
         self._parts.append(part)
 
     def add_message(self, message: str, *, schema: bool = True) -> None:
@@ -250,11 +262,21 @@ class FailureCollector:
             else pd.DataFrame({c: [] for c in FAILURE_CASE_COLUMNS})
         )
         lines = list(self._messages)
+        sources = self._sources
+        if sources is not None:
+            cases["source_column"] = [sources.get(c, c) for c in cases["column"]]
         for row in cases.head(20).itertuples(index=False):
             where = f"row {row.row!r}"
+            when = f"day {row.day!r}"
+            date = getattr(row, "date", None)
+            if self._date_label is not None and isinstance(date, str) and date.strip():
+                when = f"{self._date_label} {date!r}"
             if row.patient_id is not None:
-                where += f" (patient {row.patient_id!r}, day {row.day!r})"
-            lines.append(f"{where}: {row.column} = {row.value!r} {row.reason}")
+                where += f" (patient {row.patient_id!r}, {when})"
+            column = str(row.column)
+            if sources is not None:
+                column = sources.get(column, column)
+            lines.append(f"{where}: {column} = {row.value!r} {row.reason}")
         if len(cases) > 20:
             lines.append(f"... and {len(cases) - 20} more (see .failure_cases)")
         n = len(cases) + len(self._messages)

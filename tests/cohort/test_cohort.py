@@ -76,6 +76,12 @@ def patients(draw: st.DrawFn, pid: str) -> Patient:
     death = draw(optional(st.integers(0, 500)))
     if death is not None:
         death += max([0, *days])
+    # the last contact is on or after the last visit and not after death
+    last_contact = draw(optional(st.integers(0, 3000)))
+    if last_contact is not None:
+        last_contact += max([0, *days])
+        if death is not None:
+            last_contact = min(last_contact, death)
     return Patient(
         id=pid,
         sex=draw(optional(st.sampled_from(["female", "male"]))),
@@ -86,7 +92,7 @@ def patients(draw: st.DrawFn, pid: str) -> Patient:
         anti_topoisomerase=draw(optional(st.booleans())),
         ild=draw(optional(st.booleans())),
         death_day=death,
-        last_contact_day=draw(optional(st.integers(0, 3000))),
+        last_contact_day=last_contact,
         visits=visits,
         extra=draw(st.dictionaries(st.sampled_from(["centre", "arm"]), extra_values)),
     )

@@ -186,8 +186,11 @@ def test_patient_fields() -> None:
     assert p.subset is CutaneousSubset.DIFFUSE
     assert p.death_day == 400
     assert p.autoantibodies == {"anticentromere": False}
+    # F/M (any case) are read as female/male; U (unknown) as missing
+    assert Patient(id="P1", sex="f").sex == "female"
+    assert Patient(id="P1", sex="U").sex is None
     with pytest.raises(OutOfRangeError, match="sex"):
-        Patient(id="P1", sex="f")
+        Patient(id="P1", sex="x")
     with pytest.raises(OutOfRangeError, match="leave it None"):
         Patient(id="P1", subset=CutaneousSubset.UNKNOWN)
     with pytest.raises(OutOfRangeError, match="death_day"):

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sscoutcomes.cohort.cohort import Cohort
 from sscoutcomes.cohort.schema import (
     EVENT_COLUMNS,
     IDENTITY_COLUMNS,
@@ -35,6 +36,7 @@ from sscoutcomes.errors import (
     OutOfRangeError,
     SchemaError,
     SSCOutcomesError,
+    SSCOutcomesWarning,
 )
 from sscoutcomes.measures.skin import SKIN_COLUMNS
 
@@ -62,8 +64,13 @@ CONTRIBUTING_PATIENTS = [
     "age_at_index",
     "index_date",
     "onset_date",
+    "diagnosis_date",
     "death_day",
     "last_contact_day",
+    "death_date",
+    "last_contact_date",
+    "disease_duration_onset_years",
+    "disease_duration_diagnosis_years",
     "ild",
     "pah",
     "subset",
@@ -172,7 +179,8 @@ def test_valid_frame_gets_canonical_dtypes_and_keeps_everything_else() -> None:
         index=[10, 11, 12],
     )
     before = visits.copy(deep=True)
-    out = validate_visits(visits)
+    with pytest.warns(SSCOutcomesWarning, match="'mrss total' \\(did you mean 'mrss'\\?\\)"):
+        out = validate_visits(visits)
     pd.testing.assert_frame_equal(visits, before)
     assert list(out.columns) == list(visits.columns)
     assert list(out.index) == [10, 11, 12]
@@ -386,7 +394,7 @@ def test_validate_patients_collects_every_failure() -> None:
     patients = pd.DataFrame(
         {
             "patient_id": ["P1", "P1", None],
-            "sex": ["f", "male", "female"],
+            "sex": ["x", "male", "female"],
             "death_day": [-1, 2.5, 3],
             "anti_topoisomerse": [True, False, True],
         }
@@ -482,3 +490,108 @@ def test_drop_invalid_refuses_cases_that_do_not_fit(cases: pd.DataFrame, message
     visits = pd.DataFrame({"patient_id": ["a"], "day": [0], "mrss": [60]})
     with pytest.raises(SchemaError, match=message):
         drop_invalid(visits, cases)
+
+
+# --------------------------------------------------------------------------------------
+# common codes, dates where a day is accepted, unknown columns
+# --------------------------------------------------------------------------------------
+def test_common_codes_are_read_without_a_mapping() -> None:
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b", "c"],
+            "sex": ["F", "m", "U"],
+            "subset": ["lcSSc", "DCSSC", "dSSc"],
+            "ild": ["Y", "n", "yes"],
+            "anticentromere": ["pos", "Negative", "+"],
+            "anti_topoisomerase": ["-", "positive", None],
+        }
+    )
+    out = validate_patients(patients)
+    assert out["sex"].tolist() == ["female", "male", pd.NA]
+    assert out["subset"].tolist() == ["limited", "diffuse", "diffuse"]
+    assert out["ild"].tolist() == [True, False, True]
+    assert out["anticentromere"].tolist() == [True, False, True]
+    assert out["anti_topoisomerase"].tolist() == [False, True, pd.NA]
+    with pytest.raises(OutOfRangeError, match=r"sex = 'x' is not one of female, male \(or f, m"):
+        validate_patients(pd.DataFrame({"patient_id": ["a"], "sex": ["x"]}))
+
+
+def test_patient_dates_give_days_and_durations() -> None:
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b"],
+            "index_date": ["2020-01-01", "2020-01-01"],
+            "onset_date": ["2018-01-01", None],
+            "diagnosis_date": ["2019-01-01", "2019-07-01"],
+            "death_date": [None, "2021-01-01"],
+            "last_contact_date": ["2022-01-01", "2020-12-31"],
+        }
+    )
+    out = validate_patients(patients)
+    assert out["death_day"].tolist() == [pd.NA, 366]
+    assert out["last_contact_day"].tolist() == [731, 365]
+    assert out["disease_duration_onset_years"].iloc[0] == pytest.approx(730 / 365.25)
+    assert np.isnan(out["disease_duration_onset_years"].iloc[1])
+    assert out["disease_duration_diagnosis_years"].tolist() == pytest.approx(
+        [365 / 365.25, 184 / 365.25]
+    )
+
+
+def test_a_day_and_a_date_that_disagree_are_an_error_naming_both() -> None:
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a"],
+            "index_date": ["2020-01-01"],
+            "death_day": [10],
+            "death_date": ["2020-01-21"],
+        }
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"death_date = '2020-01-21' gives death_day 20 "
+        r"\(death_date - index_date\) but death_day = 10",
+    ):
+        validate_patients(patients)
+
+
+def test_inconsistent_dates_are_errors() -> None:
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b"],
+            "index_date": ["2020-01-01", "2020-01-01"],
+            "death_date": ["2020-06-01", "2019-06-01"],
+            "last_contact_date": ["2020-07-01", None],
+        }
+    )
+    with pytest.raises(SchemaError) as info:
+        validate_patients(patients)
+    message = str(info.value)
+    assert "death_day = 152.0 is before the last_contact_day" in message
+    assert "death_date = '2019-06-01' is before the index_date" in message
+    ok = pd.DataFrame(
+        {
+            "patient_id": ["a"],
+            "last_contact_day": [100],
+            "death_date": ["2020-12-01"],
+            "index_date": ["2020-01-01"],
+        }
+    )
+    visits = pd.DataFrame({"patient_id": ["a", "a"], "date": ["2020-01-01", "2020-05-01"]})
+    with pytest.raises(SchemaError, match="is after the patient's last_contact_day"):
+        Cohort.from_frames(patients=ok, visits=visits)
+    dead = pd.DataFrame({"patient_id": ["a"], "death_date": ["2020-03-01"]})
+    with pytest.raises(SchemaError, match="date = '2020-05-01' is after the patient's death_date"):
+        Cohort.from_frames(patients=dead, visits=visits.assign(day=[0, 5]))
+
+
+def test_unknown_columns_close_to_a_canonical_name_warn() -> None:
+    visits = pd.DataFrame(
+        {"patient_id": ["a"], "day": [0], "crp_mg_dl": [1.0], "mRSS total": [3], "centre": ["x"]}
+    )
+    with pytest.warns(SSCOutcomesWarning) as caught:
+        out = validate_visits(visits)
+    message = str(caught[0].message)
+    assert "'crp_mg_dl' (did you mean 'crp_mg_l'?)" in message
+    assert "'mRSS total' (did you mean 'mrss'?)" in message
+    assert "centre" not in message
+    pd.testing.assert_series_equal(out["crp_mg_dl"], visits["crp_mg_dl"])

@@ -10,6 +10,7 @@ Cohort(1 patients, 1 visits)
 from __future__ import annotations
 
 from .cohort import Cohort
+from .mapping import ColumnMapping
 from .patient import VISIT_MEASURES, Patient, Visit
 from .schema import (
     PATIENT_COLUMNS,
@@ -28,6 +29,7 @@ __all__ = [
     "VISIT_MEASURES",
     "Cohort",
     "ColumnGroup",
+    "ColumnMapping",
     "Patient",
     "Visit",
     "column_spec",

@@ -20,10 +20,11 @@ Cohort(2 patients, 3 visits)
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import importlib.util
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import pandas as pd
 
 from .._validation import FailureCollector
 from ..errors import SchemaError, SSCOutcomesError
+from .mapping import ColumnMapping, MappingLike
 from .patient import Patient, Visit
 from .schema import (
     PATIENT_COLUMNS,
@@ -50,13 +52,6 @@ PathLike = str | os.PathLike[str]
 _VISIT_ORDER = {spec.name: i for i, spec in enumerate(VISIT_COLUMNS)}
 _PATIENT_ORDER = {spec.name: i for i, spec in enumerate(PATIENT_COLUMNS)}
 _CSV_ROWS = "rows count data rows from 0 as in pandas.read_csv; file line = row + 2"
-
-
-def _validate_patients(patients: pd.DataFrame, what: str) -> pd.DataFrame:
-    collector = FailureCollector(patients)
-    canonical = _patient_checks(patients, collector, what)
-    collector.raise_if_failed(what)
-    return _assemble(patients, canonical)
 
 
 def _minimal_patients(visits: pd.DataFrame) -> pd.DataFrame:
@@ -144,10 +139,11 @@ class Cohort:
     [-12, 366]
     """
 
-    __slots__ = ("_patients", "_visits")
+    __slots__ = ("_cutoff", "_patients", "_visits")
 
     _patients: pd.DataFrame
     _visits: pd.DataFrame
+    _cutoff: dt.date | None
 
     def __init__(
         self,
@@ -155,10 +151,13 @@ class Cohort:
         visits: pd.DataFrame,
         patients: pd.DataFrame | None = None,
         require_sorted: bool = False,
+        mapping: MappingLike | None = None,
     ) -> None:
+        column_mapping = None if mapping is None else ColumnMapping.coerce(mapping)
         self._patients, self._visits = self._validate(
-            visits, patients, require_sorted=require_sorted
+            visits, patients, require_sorted=require_sorted, mapping=column_mapping
         )
+        self._cutoff = None if column_mapping is None else column_mapping.cutoff
 
     @staticmethod
     def _validate(
@@ -168,24 +167,42 @@ class Cohort:
         require_sorted: bool,
         what_visits: str = "visits frame",
         what_patients: str = "patients frame",
+        mapping: ColumnMapping | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         if not isinstance(visits, pd.DataFrame):
             raise SchemaError(f"visits must be a pandas DataFrame; got {type(visits).__name__}")
-        if patients is None:
-            canonical_patients = validate_patients(_minimal_patients(visits))
-        elif not isinstance(patients, pd.DataFrame):
+        if patients is not None and not isinstance(patients, pd.DataFrame):
             raise SchemaError(
                 f"patients must be a pandas DataFrame or None; got {type(patients).__name__}"
             )
+        date_format = origin = None
+        visit_sources: dict[str, str] | None = None
+        patient_sources: dict[str, str] | None = None
+        if mapping is not None:
+            visits, patients, visit_sources, patient_sources = mapping.apply(visits, patients)
+            date_format, origin = mapping.date_format, mapping.origin
+        if patients is None:
+            canonical_patients = validate_patients(_minimal_patients(visits))
         else:
-            canonical_patients = _validate_patients(patients, what_patients)
+            collector = FailureCollector(patients)
+            if patient_sources is not None:
+                collector.name_sources(patient_sources)
+            canonical = _patient_checks(
+                patients, collector, what_patients, date_format=date_format, origin=origin
+            )
+            collector.raise_if_failed(what_patients)
+            canonical_patients = _assemble(patients, canonical)
         collector = FailureCollector(visits)
+        if visit_sources is not None:
+            collector.name_sources(visit_sources, visit_sources.get("date", "date"))
         canonical = _visit_checks(
             visits,
             collector,
             require_sorted=require_sorted,
             patients=canonical_patients,
             what=what_visits,
+            date_format=date_format,
+            origin=origin,
         )
         collector.raise_if_failed(what_visits)
         out = _assemble(visits, canonical)
@@ -205,10 +222,14 @@ class Cohort:
         visits: pd.DataFrame,
         patients: pd.DataFrame | None = None,
         require_sorted: bool = False,
+        mapping: MappingLike | None = None,
     ) -> Cohort:
         """A cohort from a visits frame and (optionally) a patients frame.
 
-        See :class:`Cohort` for the parameters and the checks.
+        See :class:`Cohort` for the parameters and the checks. ``mapping`` (a
+        :class:`~sscoutcomes.cohort.mapping.ColumnMapping`, a dict or the path of a TOML
+        file) renames and re-codes the frames' own column names, codes and date format to
+        the canonical ones first.
 
         Examples
         --------
@@ -222,7 +243,7 @@ class Cohort:
         sscoutcomes.errors.SchemaError: 1 problem(s) in the visits frame:
           row 1 (patient 'P3', day 0): patient_id = 'P3' is not in the patients frame
         """
-        return cls(visits=visits, patients=patients, require_sorted=require_sorted)
+        return cls(visits=visits, patients=patients, require_sorted=require_sorted, mapping=mapping)
 
     @classmethod
     def from_patients(cls, patients: Iterable[Patient]) -> Cohort:
@@ -277,6 +298,20 @@ class Cohort:
         else:
             visits_frame = _frame_from_records(visit_records, _VISIT_ORDER, ("patient_id", "day"))
         return cls(visits=visits_frame, patients=patient_records_frame)
+
+    @property
+    def cutoff(self) -> dt.date | None:
+        """The data cut-off date declared by the column mapping (``None`` when not given).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> visits = pd.DataFrame({"patient_id": ["a"], "day": [0]})
+        >>> Cohort.from_frames(visits=visits, mapping={"cutoff": "2024-06-30"}).cutoff
+        datetime.date(2024, 6, 30)
+        """
+        return self._cutoff
 
     # ----------------------------------------------------------------------------------
     # views and conversions
@@ -365,16 +400,32 @@ class Cohort:
     @classmethod
     def read_csv(
         cls,
-        visits_path: PathLike,
-        patients_path: PathLike | None = None,
+        visits: PathLike,
+        patients: PathLike | None = None,
         *,
+        mapping: MappingLike | None = None,
+        visits_options: Mapping[str, Any] | None = None,
+        patients_options: Mapping[str, Any] | None = None,
         require_sorted: bool = False,
         **read_csv_kwargs: Any,
     ) -> Cohort:
         """Read a cohort from a visits CSV file and (optionally) a patients CSV file.
 
-        ``patient_id`` is read as text (``007`` stays ``007``); other keyword arguments go
-        to :func:`pandas.read_csv` (e.g. ``sep=";"``).
+        ``patient_id`` is read as text (``007`` stays ``007``), also under its source name
+        when a ``mapping`` renames it.
+
+        Parameters
+        ----------
+        visits, patients : str or path
+            The files.
+        mapping : ColumnMapping, dict or path, optional
+            The export's own column names, codes and date format
+            (:class:`~sscoutcomes.cohort.mapping.ColumnMapping`).
+        visits_options, patients_options : mapping, optional
+            Keyword arguments for :func:`pandas.read_csv` of one file (e.g.
+            ``{"sep": ";"}``); other keyword arguments go to both files.
+        require_sorted : bool, default False
+            As for :class:`Cohort`.
 
         Raises
         ------
@@ -402,21 +453,138 @@ class Cohort:
         sscoutcomes.errors.SchemaError: 2 problem(s) in the visits file 'bad.csv' (rows count ...):
           row 1 (patient '007', day 'x'): day = 'x' is not a number of days
           row 1 (patient '007', day 'x'): mrss = 52.0 is outside 0..51
+
+        A registry's own names and dates, through a mapping:
+
+        >>> _ = (folder / "export.csv").write_text(
+        ...     "Patient ID;Visit date;mRSS\\n007;03/04/2021;20\\n")
+        >>> Cohort.read_csv(folder / "export.csv", visits_options={"sep": ";"}, mapping={
+        ...     "columns": {"Patient ID": "patient_id", "Visit date": "date", "mRSS": "mrss"},
+        ...     "index": "first_visit", "date_format": "%d/%m/%Y"}).visits
+          patient_id  day       date  mrss
+        0        007    0 2021-04-03    20
         """
-        visits = _read_csv(visits_path, read_csv_kwargs)
-        patients = None if patients_path is None else _read_csv(patients_path, read_csv_kwargs)
-        p, v = cls._validate(
+        column_mapping = None if mapping is None else ColumnMapping.coerce(mapping)
+        ids = _id_dtypes(column_mapping)
+        visits_frame = _read_csv(visits, {**read_csv_kwargs, **(visits_options or {})}, ids)
+        patients_frame = (
+            None
+            if patients is None
+            else _read_csv(patients, {**read_csv_kwargs, **(patients_options or {})}, ids)
+        )
+        return cls._from_files(
+            visits_frame,
+            patients_frame,
             visits,
             patients,
             require_sorted=require_sorted,
-            what_visits=f"visits file {Path(visits_path).name!r} ({_CSV_ROWS})",
+            mapping=column_mapping,
+        )
+
+    @classmethod
+    def _from_files(
+        cls,
+        visits_frame: pd.DataFrame,
+        patients_frame: pd.DataFrame | None,
+        visits: PathLike,
+        patients: PathLike | None,
+        *,
+        require_sorted: bool,
+        mapping: ColumnMapping | None,
+        sheets: tuple[str, str] = ("", ""),
+    ) -> Cohort:
+        p, v = cls._validate(
+            visits_frame,
+            patients_frame,
+            require_sorted=require_sorted,
+            what_visits=f"visits file {Path(visits).name!r}{sheets[0]} ({_CSV_ROWS})",
             what_patients=(
                 "patients frame"
-                if patients_path is None
-                else f"patients file {Path(patients_path).name!r} ({_CSV_ROWS})"
+                if patients is None
+                else f"patients file {Path(patients).name!r}{sheets[1]} ({_CSV_ROWS})"
+            ),
+            mapping=mapping,
+        )
+        return cls._from_canonical(p, v, None if mapping is None else mapping.cutoff)
+
+    @classmethod
+    def read_excel(
+        cls,
+        visits: PathLike,
+        patients: PathLike | None = None,
+        *,
+        mapping: MappingLike | None = None,
+        visits_sheet: str | int = 0,
+        patients_sheet: str | int | None = None,
+        visits_options: Mapping[str, Any] | None = None,
+        patients_options: Mapping[str, Any] | None = None,
+        require_sorted: bool = False,
+    ) -> Cohort:
+        """Read a cohort from xlsx workbooks (needs openpyxl: ``sscoutcomes[excel]``).
+
+        Parameters
+        ----------
+        visits, patients : str or path
+            The workbooks. Without ``patients`` but with a ``patients_sheet``, the patients
+            are read from that sheet of the visits workbook.
+        mapping : ColumnMapping, dict or path, optional
+            As for :meth:`read_csv`.
+        visits_sheet, patients_sheet : str or int
+            Sheet names or positions (default: the first sheet).
+        visits_options, patients_options : mapping, optional
+            Keyword arguments for :func:`pandas.read_excel` of one sheet.
+        require_sorted : bool, default False
+            As for :class:`Cohort`.
+
+        Raises
+        ------
+        SchemaError
+            openpyxl is not installed (the message says ``pip install
+            "sscoutcomes[excel]"``), a file that is not a workbook, a missing sheet, or any
+            schema problem (``row`` counts data rows from 0: the sheet row is ``row + 2``).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.xlsx"
+        >>> sheet = pd.DataFrame({"ID": ["007"], "Day": [0]})
+        >>> sheet.to_excel(path, sheet_name="Visits", index=False)  # doctest: +SKIP
+        >>> mapping = {"columns": {"ID": "patient_id", "Day": "day"}}
+        >>> Cohort.read_excel(path, visits_sheet="Visits", mapping=mapping)  # doctest: +SKIP
+        Cohort(1 patients, 1 visits)
+        """
+        if importlib.util.find_spec("openpyxl") is None:
+            raise SchemaError(
+                "Cohort.read_excel needs the optional dependency openpyxl; install it with "
+                'pip install "sscoutcomes[excel]" (or pip install openpyxl)'
+            )
+        column_mapping = None if mapping is None else ColumnMapping.coerce(mapping)
+        ids = _id_dtypes(column_mapping)
+        visits_frame = _read_excel(visits, visits_sheet, visits_options, ids)
+        patients_path = patients
+        patients_frame = None
+        if patients is not None or patients_sheet is not None:
+            patients_path = visits if patients is None else patients
+            patients_frame = _read_excel(
+                patients_path,
+                0 if patients_sheet is None else patients_sheet,
+                patients_options,
+                ids,
+            )
+        return cls._from_files(
+            visits_frame,
+            patients_frame,
+            visits,
+            patients_path,
+            require_sorted=require_sorted,
+            mapping=column_mapping,
+            sheets=(
+                f" sheet {visits_sheet!r}",
+                f" sheet {0 if patients_sheet is None else patients_sheet!r}",
             ),
         )
-        return cls._from_canonical(p, v)
 
     def to_csv(self, visits_path: PathLike, patients_path: PathLike) -> None:
         """Write the visits and patients frames as CSV files (dates as ISO 8601, no index).
@@ -442,8 +610,12 @@ class Cohort:
         patients_path: PathLike | None = None,
         *,
         require_sorted: bool = False,
+        mapping: MappingLike | None = None,
     ) -> Cohort:
         """Read a cohort from Parquet files (needs pyarrow: ``sscoutcomes[parquet]``).
+
+        ``mapping`` renames and re-codes the files' own names and codes as in
+        :meth:`read_csv`.
 
         Raises
         ------
@@ -457,7 +629,7 @@ class Cohort:
         patients = (
             None if patients_path is None else pd.read_parquet(patients_path, engine="pyarrow")
         )
-        return cls(visits=visits, patients=patients, require_sorted=require_sorted)
+        return cls(visits=visits, patients=patients, require_sorted=require_sorted, mapping=mapping)
 
     def to_parquet(self, visits_path: PathLike, patients_path: PathLike) -> None:
         """Write the visits and patients frames as Parquet files (needs pyarrow).
@@ -475,9 +647,11 @@ class Cohort:
         self._patients.to_parquet(patients_path, engine="pyarrow")
 
     @classmethod
-    def _from_canonical(cls, patients: pd.DataFrame, visits: pd.DataFrame) -> Cohort:
+    def _from_canonical(
+        cls, patients: pd.DataFrame, visits: pd.DataFrame, cutoff: dt.date | None = None
+    ) -> Cohort:
         new = cls.__new__(cls)
-        new._patients, new._visits = patients, visits
+        new._patients, new._visits, new._cutoff = patients, visits, cutoff
         return new
 
     # ----------------------------------------------------------------------------------
@@ -513,8 +687,39 @@ def _detached(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy(deep=not _copy_on_write())
 
 
-def _read_csv(path: PathLike, kwargs: dict[str, Any]) -> pd.DataFrame:
-    options = {"dtype": {"patient_id": "string"}, **kwargs}
+def _id_dtypes(mapping: ColumnMapping | None) -> dict[str, str]:
+    """``patient_id`` (and its source name) as text."""
+    ids = {"patient_id": "string"}
+    if mapping is not None:
+        ids[mapping.source_of("patient_id")] = "string"
+    return ids
+
+
+def _with_ids(kwargs: Mapping[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    options = dict(kwargs)
+    dtype = options.get("dtype")
+    if dtype is None or isinstance(dtype, Mapping):
+        options["dtype"] = {**(dtype or {}), **ids}
+    return options
+
+
+def _read_excel(
+    path: PathLike, sheet: str | int, kwargs: Mapping[str, Any] | None, ids: dict[str, str]
+) -> pd.DataFrame:
+    options = _with_ids(kwargs or {}, ids)
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, engine="openpyxl", **options)
+    except FileNotFoundError:
+        raise
+    except (ValueError, KeyError, OSError) as exc:
+        raise SchemaError(f"cannot read sheet {sheet!r} of {os.fspath(path)!r}: {exc}") from exc
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"sheet {sheet!r} of {os.fspath(path)!r} is not one sheet")
+    return frame
+
+
+def _read_csv(path: PathLike, kwargs: Mapping[str, Any], ids: dict[str, str]) -> pd.DataFrame:
+    options = _with_ids(kwargs, ids)
     try:
         frame: pd.DataFrame = pd.read_csv(path, **options)
     except FileNotFoundError:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ..measures.skin import SkinScore
     from ..measures.vascular import VascularAssessment
 from .schema import (
+    COMMON_CODES,
     PATIENT_COLUMNS,
     PATIENT_PREFIXES,
     VISIT_COLUMNS,
@@ -459,7 +460,10 @@ def _check_id(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 def _to_sex(value: Any) -> Any:
     value = _plain(value)
-    return value.strip().lower() if isinstance(value, str) else value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return COMMON_CODES["sex"].get(text, text)
+    return value
 
 
 def _check_sex(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -505,8 +509,8 @@ class Patient:
     sex : {"female", "male"} or None
     age_at_index : float or None
         Age at the index date, in years.
-    index_date, onset_date : datetime.date or None
-        Index date (day 0) and SSc onset (first non-Raynaud symptom).
+    index_date, onset_date, diagnosis_date : datetime.date or None
+        Index date (day 0), SSc onset (first non-Raynaud symptom) and diagnosis.
     subset : CutaneousSubset or str or None
         ``limited``, ``diffuse`` or ``sine``; ``None`` when unknown.
     anticentromere, anti_topoisomerase, anti_rna_polymerase_iii : bool or None
@@ -515,6 +519,11 @@ class Patient:
         Interstitial lung disease / pulmonary arterial hypertension at baseline.
     death_day, last_contact_day : int or None
         Days from index of death and of the last contact (0 or more).
+    death_date, last_contact_date : datetime.date or None
+        The same as dates (a cohort derives the days from them and the index date).
+    disease_duration_onset_years, disease_duration_diagnosis_years : float or None
+        Years from onset / diagnosis to the index date (a cohort derives them from the
+        dates).
     visits : iterable of Visit
         In any order; stored sorted by day. A visit given only a ``date`` gets
         ``day = date - index_date``.
@@ -526,7 +535,8 @@ class Patient:
     SchemaError
         Two visits on the same day (the message names the patient and the day), a visit
         without a day when the patient has no ``index_date``, a visit whose day disagrees
-        with its date, or a visit after ``death_day``.
+        with its date, a visit after ``death_day`` or ``last_contact_day``, or a
+        ``death_day`` before the ``last_contact_day``.
     OutOfRangeError
         A value outside its range or category set.
 
@@ -549,6 +559,7 @@ class Patient:
     age_at_index: float | None = _spec_field("age_at_index", "patients")
     index_date: dt.date | None = _spec_field("index_date", "patients")  # noqa: RUF009
     onset_date: dt.date | None = _spec_field("onset_date", "patients")  # noqa: RUF009
+    diagnosis_date: dt.date | None = _spec_field("diagnosis_date", "patients")  # noqa: RUF009
     subset: CutaneousSubset | None = attrs.field(
         default=None, converter=_to_subset, validator=_check_subset
     )
@@ -559,6 +570,14 @@ class Patient:
     pah: bool | None = _spec_field("pah", "patients")
     death_day: int | None = _spec_field("death_day", "patients")
     last_contact_day: int | None = _spec_field("last_contact_day", "patients")
+    death_date: dt.date | None = _spec_field("death_date", "patients")  # noqa: RUF009
+    last_contact_date: dt.date | None = _spec_field("last_contact_date", "patients")  # noqa: RUF009
+    disease_duration_onset_years: float | None = _spec_field(
+        "disease_duration_onset_years", "patients"
+    )
+    disease_duration_diagnosis_years: float | None = _spec_field(
+        "disease_duration_diagnosis_years", "patients"
+    )
     visits: tuple[Visit, ...] = attrs.field(factory=tuple, converter=_to_visits)
     extra: Mapping[str, Any] = attrs.field(
         factory=dict,
@@ -568,7 +587,48 @@ class Patient:
     )
 
     def __attrs_post_init__(self) -> None:
+        self._derive_from_dates()
+        death, last = self.death_day, self.last_contact_day
+        if death is not None and last is not None and death < last:
+            raise SchemaError(
+                f"patient {self.id!r}: death_day {death} is before last_contact_day {last} "
+                "(death before last contact)"
+            )
         object.__setattr__(self, "visits", self._arrange(self.visits))
+
+    def _derive_from_dates(self) -> None:
+        """Days of death and last contact, and the disease durations, from the dates and
+        the index date (a given day must agree with its date)."""
+        index = self.index_date
+        if index is None:
+            return
+        for day_name, date_name in (
+            ("death_day", "death_date"),
+            ("last_contact_day", "last_contact_date"),
+        ):
+            date = getattr(self, date_name)
+            if date is None:
+                continue
+            derived = (date - index).days
+            given = getattr(self, day_name)
+            if derived < 0:
+                raise SchemaError(
+                    f"patient {self.id!r}: {date_name} {date} is before the index_date {index}"
+                )
+            if given is None:
+                object.__setattr__(self, day_name, derived)
+            elif given != derived:
+                raise SchemaError(
+                    f"patient {self.id!r}: {date_name} {date} gives {day_name} {derived} "
+                    f"({date_name} - index_date) but {day_name} = {given}; the day and the "
+                    "date disagree"
+                )
+        for name, start in (
+            ("disease_duration_onset_years", self.onset_date),
+            ("disease_duration_diagnosis_years", self.diagnosis_date),
+        ):
+            if start is not None and getattr(self, name) is None:
+                object.__setattr__(self, name, (index - start).days / 365.25)
 
     def _arrange(self, visits: tuple[Visit, ...]) -> tuple[Visit, ...]:
         """Visits with days derived from dates, checked, sorted by day."""
@@ -597,6 +657,12 @@ class Patient:
                 raise SchemaError(
                     f"patient {self.id!r}: visit on day {visit.day} is after death_day "
                     f"{self.death_day}"
+                )
+            last = self.last_contact_day
+            if last is not None and visit.day is not None and visit.day > last:
+                raise SchemaError(
+                    f"patient {self.id!r}: visit on day {visit.day} is after last_contact_day "
+                    f"{last}"
                 )
             out.append(visit)
         out.sort(key=lambda v: _day_of(v.day, "day"))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
@@ -42,11 +43,12 @@ from .._validation import (
     check_unknown_prefixed,
     float_column,
 )
-from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError
+from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from ..measures.events import EVENT_COLUMNS
 from ..registry import instruments
 
 __all__ = [
+    "COMMON_CODES",
     "EVENT_COLUMNS",
     "IDENTITY_COLUMNS",
     "MEASURE_COLUMN_GROUPS",
@@ -56,6 +58,7 @@ __all__ = [
     "VISIT_COLUMN_GROUPS",
     "VISIT_PREFIXES",
     "ColumnGroup",
+    "closest_names",
     "column_spec",
     "drop_invalid",
     "schema_table",
@@ -206,6 +209,7 @@ PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         dtype="date",
         description="Date of SSc onset (first non-Raynaud symptom)",
     ),
+    ColumnSpec(name="diagnosis_date", dtype="date", description="Date of the SSc diagnosis"),
     ColumnSpec(
         name="death_day",
         dtype="int",
@@ -216,6 +220,11 @@ PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         description="Day of death (days from index); empty when alive or unknown",
     ),
     ColumnSpec(
+        name="death_date",
+        dtype="date",
+        description="Date of death; gives death_day (death_date - index_date) when both given",
+    ),
+    ColumnSpec(
         name="last_contact_day",
         dtype="int",
         unit="days",
@@ -223,6 +232,29 @@ PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         hi=_INF,
         integer=True,
         description="Day of the last contact (days from index); empty where unknown",
+    ),
+    ColumnSpec(
+        name="last_contact_date",
+        dtype="date",
+        description=(
+            "Date of the last contact; gives last_contact_day (last_contact_date - index_date)"
+        ),
+    ),
+    ColumnSpec(
+        name="disease_duration_onset_years",
+        dtype="float",
+        unit="years",
+        description=(
+            "Years from onset_date to index_date (365.25 days a year); derived from the dates"
+        ),
+    ),
+    ColumnSpec(
+        name="disease_duration_diagnosis_years",
+        dtype="float",
+        unit="years",
+        description=(
+            "Years from diagnosis_date to index_date (365.25 days a year); derived from the dates"
+        ),
     ),
     ColumnSpec(name="ild", dtype="bool", description="Interstitial lung disease at baseline"),
     ColumnSpec(
@@ -253,6 +285,93 @@ PATIENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
 PATIENT_PREFIXES: Final[tuple[str, ...]] = ("anti_",)
 
 _PATIENT_BY_NAME: Final[dict[str, ColumnSpec]] = {c.name: c for c in PATIENT_COLUMNS}
+
+_ANTIBODY_CODES: Final[dict[str, str | None]] = {
+    "positive": "true",
+    "pos": "true",
+    "+": "true",
+    "negative": "false",
+    "neg": "false",
+    "-": "false",
+}
+
+#: Codes every reader accepts without a mapping, by column: the trimmed, lower-cased text
+#: of a cell -> the canonical value (``None`` = missing). Yes/no columns also accept
+#: true/false, yes/no, y/n and 1/0 (any case).
+COMMON_CODES: Final[dict[str, dict[str, str | None]]] = {
+    "sex": {
+        "female": "female",
+        "f": "female",
+        "male": "male",
+        "m": "male",
+        "u": None,
+    },
+    "subset": {
+        "limited": "limited",
+        "lcssc": "limited",
+        "lssc": "limited",
+        "diffuse": "diffuse",
+        "dcssc": "diffuse",
+        "dssc": "diffuse",
+        "sine": "sine",
+    },
+    "anticentromere": _ANTIBODY_CODES,
+    "anti_topoisomerase": _ANTIBODY_CODES,
+    "anti_rna_polymerase_iii": _ANTIBODY_CODES,
+}
+
+#: Patient day columns that may be given as dates: day column -> date column.
+_DAY_DATES: Final[tuple[tuple[str, str], ...]] = (
+    ("death_day", "death_date"),
+    ("last_contact_day", "last_contact_date"),
+)
+
+#: Derived disease durations: column -> the date it counts from (to index_date).
+_DURATIONS: Final[tuple[tuple[str, str], ...]] = (
+    ("disease_duration_onset_years", "onset_date"),
+    ("disease_duration_diagnosis_years", "diagnosis_date"),
+)
+
+_DAYS_PER_YEAR: Final = 365.25
+
+
+def closest_names(name: str, known: Iterable[str], n: int = 1) -> list[str]:
+    """The canonical names closest to ``name``: close spellings (any case, spaces and
+    hyphens read as underscores) and canonical names ``name`` starts with
+    (``mrss_total`` -> ``mrss``).
+
+    Examples
+    --------
+    >>> from sscoutcomes.cohort.schema import closest_names, visit_columns
+    >>> names = [c.name for c in visit_columns()]
+    >>> closest_names("crp_mg_dl", names), closest_names("mRSS total", names)
+    (['crp_mg_l'], ['mrss'])
+    >>> closest_names("centre", names)
+    []
+    """
+    names = list(known)
+    text = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if text in names and text != name:
+        return [text]
+    out = difflib.get_close_matches(text, names, n=n, cutoff=0.75)
+    if not out:
+        starts = [c for c in names if text.startswith(c + "_")]
+        out = sorted(starts, key=len, reverse=True)[:n]
+    return out
+
+
+def _recode(series: pd.Series[Any], codes: Mapping[str, str | None]) -> pd.Series[Any]:
+    """Cells whose trimmed lower-cased text is a key of ``codes`` replaced by the code's
+    value (``None`` = missing); other cells unchanged."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return series
+    text = series.astype("string").str.strip().str.lower()
+    hit = text.isin(list(codes)).to_numpy(dtype=bool, na_value=False)
+    if not hit.any():
+        return series
+    out = series.astype(object).copy()
+    out[hit] = [codes[t] for t in text[hit]]
+    return out
 
 
 def column_spec(name: str, frame: Literal["visits", "patients"] = "visits") -> ColumnSpec:
@@ -377,11 +496,13 @@ def _category_column(
     text = series.astype("string").str.strip().str.lower()
     text = text.mask(text == "")
     bad = (text.notna() & ~text.isin(list(spec.categories))).to_numpy(dtype=bool, na_value=False)
+    codes = COMMON_CODES.get(spec.name)
+    also = f" (or {', '.join(c for c in codes if c not in spec.categories)})" if codes else ""
     collector.add(
         bad,
         spec.name,
         series.to_numpy(dtype=object),
-        f"is not one of {', '.join(spec.categories)}",
+        f"is not one of {', '.join(spec.categories)}{also}",
     )
     return text.mask(bad)
 
@@ -399,19 +520,44 @@ def _text_column(frame: pd.DataFrame, spec: ColumnSpec) -> pd.Series[Any]:
 
 
 def _date_column(
-    frame: pd.DataFrame, spec: ColumnSpec, collector: FailureCollector
+    frame: pd.DataFrame,
+    spec: ColumnSpec,
+    collector: FailureCollector,
+    date_format: str | None = None,
+    origin: Any = None,
 ) -> pd.Series[Any]:
-    """Read a calendar-date column as datetime64[ns]; text that is not a date fails."""
+    """Read a calendar-date column as datetime64[ns]; text that is not a date fails.
+
+    Text is read with ``date_format`` (a strftime format; ISO 8601 when ``None``); numbers
+    are days since ``origin`` when one is given (``1899-12-30`` for spreadsheet serials)."""
     series = frame[spec.name]
     raw = series.to_numpy(dtype=object)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         parsed = series
+    elif origin is not None and pd.api.types.is_numeric_dtype(series.dtype):
+        parsed = pd.to_datetime(series, errors="coerce", unit="D", origin=pd.Timestamp(origin))
     else:
         text = series if pd.api.types.is_numeric_dtype(series.dtype) else series.astype(object)
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if date_format is None:
+            parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        else:
+            parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+            is_text = np.array([isinstance(x, str) for x in raw], dtype=bool)
+            other = ~is_text & ~_missing_mask(series)
+            for mask, fmt in ((is_text, date_format), (other, "ISO8601")):
+                if mask.any():
+                    part = pd.Series(raw[mask], dtype=object)
+                    values = pd.to_datetime(part, errors="coerce", format=fmt)
+                    parsed[mask] = values.to_numpy(dtype="datetime64[ns]")
     missing = _missing_mask(series)
     bad = parsed.isna().to_numpy(dtype=bool) & ~missing
-    collector.add(bad, spec.name, raw, "is not a date (use ISO 8601, e.g. 2021-03-04)", schema=True)
+    expected = (
+        "use ISO 8601, e.g. 2021-03-04"
+        if date_format is None
+        else f"expected the format {date_format!r}, e.g. "
+        f"{pd.Timestamp(2021, 3, 4).strftime(date_format)}"
+    )
+    collector.add(bad, spec.name, raw, f"is not a date ({expected})", schema=True)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     with_time = (parsed.notna() & (parsed != parsed.dt.normalize())).to_numpy(dtype=bool)
@@ -436,13 +582,22 @@ def _read_columns(
     collector: FailureCollector,
     *,
     skip: Iterable[str] = (),
+    date_format: str | None = None,
+    origin: Any = None,
 ) -> dict[str, pd.Series[Any]]:
     """Read, check and canonicalise every present column of ``specs``."""
     out: dict[str, pd.Series[Any]] = {}
     skipped = set(skip)
+    original = frame
     for spec in specs:
+        frame = original
         if spec.name not in frame.columns or spec.name in skipped:
             continue
+        codes = COMMON_CODES.get(spec.name)
+        if codes is not None:
+            recoded = _recode(frame[spec.name], codes)
+            if recoded is not frame[spec.name]:
+                frame = pd.DataFrame({spec.name: recoded}, index=frame.index)
         if spec.dtype == "bool":
             out[spec.name] = _bool_series(bool_column(frame, spec, collector), frame.index)
         elif spec.dtype == "float":
@@ -458,7 +613,7 @@ def _read_columns(
         elif spec.dtype == "category":
             out[spec.name] = _category_column(frame, spec, collector)
         elif spec.dtype == "date":
-            out[spec.name] = _date_column(frame, spec, collector)
+            out[spec.name] = _date_column(frame, spec, collector, date_format, origin)
         else:
             out[spec.name] = _text_column(frame, spec)
     return out
@@ -485,7 +640,31 @@ def _check_structure(
             check_unknown_prefixed(frame, prefix, known_names, what=what)
         except SchemaError as exc:
             collector.add_message(str(exc))
+    _warn_unknown(frame.columns, known_names, prefixes, what)
     return True
+
+
+def _warn_unknown(
+    columns: Iterable[Any], known: Sequence[str], prefixes: Sequence[str], what: str
+) -> None:
+    """Warn about the columns the library does not know that look like a canonical name
+    (they are still passed through untouched)."""
+    known_set = set(known)
+    parts = []
+    for column in columns:
+        if not isinstance(column, str) or column in known_set or column.startswith(tuple(prefixes)):
+            continue
+        close = closest_names(column, known)
+        if close:
+            parts.append(f"{column!r} (did you mean {close[0]!r}?)")
+    if parts:
+        warnings.warn(
+            f"the {what} has column(s) the library does not know: {', '.join(parts)}; "
+            "they are passed through untouched (rename them, or map them with a "
+            "ColumnMapping, to use them as canonical columns)",
+            SSCOutcomesWarning,
+            stacklevel=5,
+        )
 
 
 def _assemble(frame: pd.DataFrame, canonical: Mapping[str, pd.Series[Any]]) -> pd.DataFrame:
@@ -520,6 +699,8 @@ def _visit_checks(
     require_sorted: bool,
     patients: pd.DataFrame | None,
     what: str,
+    date_format: str | None = None,
+    origin: Any = None,
 ) -> dict[str, pd.Series[Any]]:
     """Every check of a visits frame; returns the canonical columns (failures recorded)."""
     by_name = _visit_by_name()
@@ -531,7 +712,14 @@ def _visit_checks(
         collector.add_message(f"the {what} has neither a 'day' nor a 'date' column")
     n = len(frame)
     day = _integer_column(frame, IDENTITY_COLUMNS[1], collector) if has_day else np.full(n, np.nan)
-    canonical = _read_columns(frame, by_name.values(), collector, skip=("patient_id", "day"))
+    canonical = _read_columns(
+        frame,
+        by_name.values(),
+        collector,
+        skip=("patient_id", "day"),
+        date_format=date_format,
+        origin=origin,
+    )
     if ids is not None:
         canonical["patient_id"] = ids
     date = canonical.get("date")
@@ -617,6 +805,30 @@ def _patient_links(
         with np.errstate(invalid="ignore"):
             after = day > death_of_row
         collector.add(after, "day", raw_day, "is after the patient's death_day", schema=True)
+    if "last_contact_day" in patients.columns:
+        last = patients["last_contact_day"].to_numpy(dtype=np.float64, na_value=np.nan)
+        last_of_row = np.append(last, np.nan)[pos]
+        with np.errstate(invalid="ignore"):
+            after = day > last_of_row
+        collector.add(after, "day", raw_day, "is after the patient's last_contact_day", schema=True)
+    if date is not None:
+        visit_date = date.to_numpy(dtype="datetime64[ns]")
+        for column in ("death_date", "last_contact_date"):
+            if column not in patients.columns:
+                continue
+            limit = np.append(
+                patients[column].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns")
+            )[pos]
+            known_both = ~np.isnat(visit_date) & ~np.isnat(limit)
+            after = np.zeros(len(frame), dtype=bool)
+            after[known_both] = visit_date[known_both] > limit[known_both]
+            collector.add(
+                after,
+                "date",
+                frame["date"].to_numpy(dtype=object),
+                f"is after the patient's {column}",
+                schema=True,
+            )
     return day
 
 
@@ -792,12 +1004,24 @@ def validate_patients(patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def _patient_checks(
-    frame: pd.DataFrame, collector: FailureCollector, what: str
+    frame: pd.DataFrame,
+    collector: FailureCollector,
+    what: str,
+    date_format: str | None = None,
+    origin: Any = None,
 ) -> dict[str, pd.Series[Any]]:
     if not _check_structure(frame, collector, PATIENT_PREFIXES, _PATIENT_BY_NAME, what):
         return {}
     ids = _patient_ids(frame, collector, what)
-    canonical = _read_columns(frame, PATIENT_COLUMNS, collector, skip=("patient_id",))
+    canonical = _read_columns(
+        frame,
+        PATIENT_COLUMNS,
+        collector,
+        skip=("patient_id",),
+        date_format=date_format,
+        origin=origin,
+    )
+    _patient_dates(frame, canonical, collector)
     if ids is not None:
         canonical["patient_id"] = ids
         dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy(dtype=bool)
@@ -916,3 +1140,71 @@ def drop_invalid(
     else:
         validate_patients(out)
     return out
+
+
+def _days_between(later: pd.Series[Any], earlier: pd.Series[Any]) -> FloatArray:
+    """``later - earlier`` in days (NaN where either is missing)."""
+    delta = later.to_numpy(dtype="datetime64[ns]") - earlier.to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(delta), np.nan)
+    known = ~np.isnat(delta)
+    out[known] = delta[known] / np.timedelta64(1, "D")
+    return out
+
+
+def _patient_dates(
+    frame: pd.DataFrame, canonical: dict[str, pd.Series[Any]], collector: FailureCollector
+) -> None:
+    """Days from dates (death, last contact), the disease durations, and the order of
+    death and last contact; failures recorded."""
+    index = canonical.get("index_date")
+    for day_column, date_column in _DAY_DATES:
+        date = canonical.get(date_column)
+        if date is None or index is None:
+            continue
+        derived = _days_between(date, index)
+        given = canonical.get(day_column)
+        day = (
+            np.full(len(frame), np.nan)
+            if given is None
+            else given.to_numpy(dtype=np.float64, na_value=np.nan)
+        )
+        raw_date = frame[date_column].to_numpy(dtype=object)
+        with np.errstate(invalid="ignore"):
+            clash = ~np.isnan(derived) & ~np.isnan(day) & (derived != day)
+        for i in np.flatnonzero(clash):
+            mask = np.zeros(len(frame), dtype=bool)
+            mask[i] = True
+            collector.add(
+                mask,
+                date_column,
+                raw_date,
+                f"gives {day_column} {derived[i]:.0f} ({date_column} - index_date) but "
+                f"{day_column} = {day[i]:.0f}; the day and the date disagree",
+                schema=True,
+            )
+        with np.errstate(invalid="ignore"):
+            before = derived < 0
+        collector.add(before, date_column, raw_date, "is before the index_date", schema=True)
+        fill = np.isnan(day) & ~np.isnan(derived) & ~before
+        day[fill] = derived[fill]
+        canonical[day_column] = _int_series(day, frame.index)
+    for column, start in _DURATIONS:
+        date = canonical.get(start)
+        if column in canonical or date is None or index is None:
+            continue
+        canonical[column] = pd.Series(
+            _days_between(index, date) / _DAYS_PER_YEAR, index=frame.index, dtype="float64"
+        )
+    death, last = canonical.get("death_day"), canonical.get("last_contact_day")
+    if death is not None and last is not None:
+        d = death.to_numpy(dtype=np.float64, na_value=np.nan)
+        c = last.to_numpy(dtype=np.float64, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            early = d < c
+        collector.add(
+            early,
+            "death_day",
+            d,
+            "is before the last_contact_day of the patient (death before last contact)",
+            schema=True,
+        )

@@ -1,0 +1,468 @@
+"""Real data in through a declared mapping: a fictional registry export read back."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sscoutcomes import simulate_cohort
+from sscoutcomes.cohort.cohort import Cohort
+from sscoutcomes.cohort.mapping import ColumnMapping
+from sscoutcomes.errors import OutOfRangeError, SchemaError
+
+#: The registry's names of the columns the export holds.
+VISIT_NAMES = {
+    "patient_id": "Patient ID",
+    "mrss": "mRSS",
+    "fvc_pct_predicted": "FVC %pred",
+    "dlco_pct_predicted": "DLCO %pred",
+    "haq_di": "HAQ-DI",
+    "digital_pitting_scars": "Pitting scars",
+}
+PATIENT_NAMES = {
+    "patient_id": "Patient ID",
+    "sex": "Sex",
+    "age_at_index": "Age",
+    "subset": "Subset",
+    "ild": "ILD",
+    "anti_topoisomerase": "Scl-70",
+}
+
+MAPPING: dict[str, Any] = {
+    "columns": {
+        **{v: k for k, v in VISIT_NAMES.items()},
+        **{v: k for k, v in PATIENT_NAMES.items()},
+        "Visit date": "date",
+        "Death date": "death_date",
+        "Last contact": "last_contact_date",
+        "SCT date": "index_date",
+    },
+    "values": {"subset": {"LC": "limited", "DC": "diffuse"}},
+    "date_format": "%d/%m/%Y",
+    "cutoff": "2024-06-30",
+}
+
+TOML = """
+date_format = "%d/%m/%Y"
+cutoff = 2024-06-30
+
+[columns]
+"Patient ID" = "patient_id"
+"mRSS" = "mrss"
+"FVC %pred" = "fvc_pct_predicted"
+"DLCO %pred" = "dlco_pct_predicted"
+"HAQ-DI" = "haq_di"
+"Pitting scars" = "digital_pitting_scars"
+"Sex" = "sex"
+"Age" = "age_at_index"
+"Subset" = "subset"
+"ILD" = "ild"
+"Scl-70" = "anti_topoisomerase"
+"Visit date" = "date"
+"Death date" = "death_date"
+"Last contact" = "last_contact_date"
+"SCT date" = "index_date"
+
+[values.subset]
+"LC" = "limited"
+"DC" = "diffuse"
+"""
+
+
+def _dates(days: pd.Series, index: pd.Series) -> list[str | None]:
+    out: list[str | None] = []
+    for d, i in zip(days.tolist(), index.tolist(), strict=True):
+        if d is pd.NA or d is None or i is pd.NaT:
+            out.append(None)
+        else:
+            out.append((i + pd.Timedelta(days=int(d))).strftime("%d/%m/%Y"))
+    return out
+
+
+def _yn(series: pd.Series) -> list[str | None]:
+    return [None if v is pd.NA else ("Y" if v else "N") for v in series.tolist()]
+
+
+@pytest.fixture(scope="module")
+def canonical() -> Cohort:
+    return simulate_cohort(12, years=3, seed=4)
+
+
+def registry_export(cohort: Cohort) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cohort as a registry delivers it: its names, dd/mm/yyyy dates, F/M, LC/DC, Y/N."""
+    patients, visits = cohort.to_frames()
+    index = patients.set_index("patient_id")["index_date"]
+    export_p = pd.DataFrame(
+        {
+            "Patient ID": patients["patient_id"],
+            "Sex": patients["sex"].map({"female": "F", "male": "M"}),
+            "Age": patients["age_at_index"],
+            "SCT date": [d.strftime("%d/%m/%Y") for d in patients["index_date"]],
+            "Subset": patients["subset"].map({"limited": "LC", "diffuse": "DC"}),
+            "ILD": _yn(patients["ild"]),
+            "Scl-70": [
+                None if v is pd.NA else ("pos" if v else "neg")
+                for v in patients["anti_topoisomerase"].tolist()
+            ],
+            "Death date": _dates(patients["death_day"], patients["index_date"]),
+            "Last contact": _dates(patients["last_contact_day"], patients["index_date"]),
+        }
+    )
+    visit_index = visits["patient_id"].map(index)
+    export_v = pd.DataFrame(
+        {
+            "Patient ID": visits["patient_id"],
+            "Visit date": _dates(visits["day"], visit_index),
+            "mRSS": _mrss(visits),
+            "FVC %pred": visits["fvc_pct_predicted"],
+            "DLCO %pred": visits["dlco_pct_predicted"],
+            "Pitting scars": _yn(visits["digital_pitting_scars"]),
+        }
+    )
+    return export_p, export_v
+
+
+def _mrss(visits: pd.DataFrame) -> pd.Series:
+    from sscoutcomes import score_mrss
+
+    return score_mrss(visits)["mrss"].astype("Int64")
+
+
+def expected_frames(cohort: Cohort) -> tuple[pd.DataFrame, pd.DataFrame]:
+    patients, visits = cohort.to_frames()
+    p = patients[
+        [
+            "patient_id",
+            "sex",
+            "age_at_index",
+            "index_date",
+            "subset",
+            "ild",
+            "anti_topoisomerase",
+            "death_day",
+            "last_contact_day",
+        ]
+    ]
+    v = visits[
+        ["patient_id", "day", "fvc_pct_predicted", "dlco_pct_predicted", "digital_pitting_scars"]
+    ].assign(mrss=_mrss(visits))
+    return p, v
+
+
+def check_same(read: Cohort, cohort: Cohort) -> None:
+    p, v = expected_frames(cohort)
+    pd.testing.assert_frame_equal(read.patients_frame[list(p.columns)], p)
+    pd.testing.assert_frame_equal(read.visits[list(v.columns)], v)
+
+
+def test_registry_export_through_a_dict_and_a_toml_file(canonical: Cohort, tmp_path: Path) -> None:
+    export_p, export_v = registry_export(canonical)
+    before = export_v.copy(deep=True)
+    read = Cohort.from_frames(visits=export_v, patients=export_p, mapping=MAPPING)
+    pd.testing.assert_frame_equal(export_v, before)  # nothing the user passes is mutated
+    check_same(read, canonical)
+    assert str(read.cutoff) == "2024-06-30"
+    toml = tmp_path / "registry.toml"
+    toml.write_text(TOML, encoding="utf-8")
+    assert ColumnMapping.from_toml(toml) == ColumnMapping.from_dict(MAPPING)
+    export_v.to_csv(tmp_path / "visits.csv", index=False, sep=";")
+    export_p.to_csv(tmp_path / "patients.csv", index=False)
+    from_csv = Cohort.read_csv(
+        tmp_path / "visits.csv",
+        tmp_path / "patients.csv",
+        mapping=toml,
+        visits_options={"sep": ";"},
+    )
+    check_same(from_csv, canonical)
+    pd.testing.assert_frame_equal(from_csv.visits, read.visits)
+    pd.testing.assert_frame_equal(from_csv.patients_frame, read.patients_frame)
+
+
+def test_xlsx_round_trip(canonical: Cohort, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    export_p, export_v = registry_export(canonical)
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as book:
+        export_v.to_excel(book, sheet_name="Visits", index=False)
+        export_p.to_excel(book, sheet_name="Patients", index=False)
+    read = Cohort.read_excel(
+        path, mapping=MAPPING, visits_sheet="Visits", patients_sheet="Patients"
+    )
+    check_same(read, canonical)
+
+
+def test_read_excel_without_openpyxl_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "openpyxl" else real(name)
+    )
+    with pytest.raises(SchemaError, match=r'pip install "sscoutcomes\[excel\]"'):
+        Cohort.read_excel("x.xlsx")
+
+
+def test_parquet_with_a_mapping(canonical: Cohort, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    export_p, export_v = registry_export(canonical)
+    export_v.to_parquet(tmp_path / "v.parquet")
+    export_p.to_parquet(tmp_path / "p.parquet")
+    read = Cohort.read_parquet(tmp_path / "v.parquet", tmp_path / "p.parquet", mapping=MAPPING)
+    check_same(read, canonical)
+
+
+def test_ids_stay_text_under_their_source_name(tmp_path: Path) -> None:
+    (tmp_path / "v.csv").write_text("Patient ID,Visit date\n007,03/04/2021\n")
+    read = Cohort.read_csv(
+        tmp_path / "v.csv",
+        mapping={
+            "columns": {"Patient ID": "patient_id", "Visit date": "date"},
+            "index": "first_visit",
+            "date_format": "%d/%m/%Y",
+        },
+    )
+    assert read.patients_frame["patient_id"].tolist() == ["007"]
+    assert read.patients_frame["index_date"].tolist() == [pd.Timestamp("2021-04-03")]
+
+
+def test_per_file_options(tmp_path: Path) -> None:
+    (tmp_path / "v.csv").write_text("patient_id;day\na;0\n")
+    (tmp_path / "p.csv").write_text("patient_id,sex\na,F\n")
+    read = Cohort.read_csv(tmp_path / "v.csv", tmp_path / "p.csv", visits_options={"sep": ";"})
+    assert read.patients_frame["sex"].tolist() == ["female"]
+
+
+def test_index_first_visit_and_disease_duration() -> None:
+    visits = pd.DataFrame(
+        {"ID": ["a", "a", "b"], "When": ["05/01/2020", "01/01/2020", "01/06/2021"]}
+    )
+    patients = pd.DataFrame({"ID": ["a", "b"], "Onset": ["01/01/2019", None]})
+    read = Cohort.from_frames(
+        visits=visits,
+        patients=patients,
+        mapping={
+            "columns": {"ID": "patient_id", "When": "date", "Onset": "onset_date"},
+            "index": "first_visit",
+            "date_format": "%d/%m/%Y",
+        },
+    )
+    assert read.visits["day"].tolist() == [4, 0, 0]
+    durations = read.patients_frame["disease_duration_onset_years"]
+    assert durations.iloc[0] == pytest.approx(365 / 365.25)
+    assert np.isnan(durations.iloc[1])
+
+
+def test_index_names_a_patients_column() -> None:
+    visits = pd.DataFrame({"ID": ["a"], "day": [3]})
+    patients = pd.DataFrame({"ID": ["a"], "Transplant": ["2020-01-01"]})
+    read = Cohort.from_frames(
+        visits=visits,
+        patients=patients,
+        mapping={"columns": {"ID": "patient_id"}, "index": "Transplant"},
+    )
+    assert read.patients_frame["index_date"].tolist() == [pd.Timestamp("2020-01-01")]
+    with pytest.raises(SchemaError, match="index = 'Transplnt' is not a column of the patients"):
+        Cohort.from_frames(
+            visits=visits,
+            patients=patients,
+            mapping={"columns": {"ID": "patient_id"}, "index": "Transplnt"},
+        )
+
+
+# --------------------------------------------------------------------------------------
+# the mapping validates itself
+# --------------------------------------------------------------------------------------
+def test_unknown_key() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"'colums' \(did you mean 'columns'\?\); allowed: "
+        r"columns, values, date_format, index, cutoff, origin",
+    ):
+        ColumnMapping.from_dict({"colums": {}})
+
+
+def test_target_that_is_not_canonical_suggests_the_closest() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"'FVC' -> 'fvc_pct_pred' is not a canonical column "
+        r"\(did you mean 'fvc_pct_predicted'\?\)",
+    ):
+        ColumnMapping.from_dict({"columns": {"FVC": "fvc_pct_pred"}})
+
+
+def test_two_sources_to_one_target() -> None:
+    with pytest.raises(SchemaError, match="'mRSS' and 'MRSS total' both map to 'mrss'"):
+        ColumnMapping.from_dict({"columns": {"mRSS": "mrss", "MRSS total": "mrss"}})
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("%d/%m", "does not give a whole date"),
+        ("", "must be a strftime format"),
+        ("%Q/%m/%Y", "not a valid strftime format|does not give a whole date"),
+    ],
+)
+def test_bad_date_format(fmt: str, message: str) -> None:
+    with pytest.raises(SchemaError, match=message):
+        ColumnMapping.from_dict({"date_format": fmt})
+
+
+def test_bad_values_and_cutoff() -> None:
+    with pytest.raises(SchemaError) as info:
+        ColumnMapping.from_dict(
+            {"values": {"sexe": {"1": "female"}, "subset": {"X": "mixed"}}, "cutoff": "soon"}
+        )
+    message = str(info.value)
+    assert "cutoff = 'soon' is not a date" in message
+
+
+def test_bad_values() -> None:
+    with pytest.raises(SchemaError) as info:
+        ColumnMapping.from_dict({"values": {"sexe": {"1": "female"}, "subset": {"X": "mixed"}}})
+    message = str(info.value)
+    assert "values: 'sexe' is not a canonical column (did you mean 'sex'?)" in message
+    assert "values.subset: 'X' -> 'mixed' is not one of limited, diffuse, sine" in message
+
+
+def test_bad_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[columns\n")
+    with pytest.raises(SchemaError, match=r"cannot read the column mapping 'bad\.toml' as TOML"):
+        ColumnMapping.from_toml(path)
+    path.write_text('[columns]\n"ID" = "patient_idd"\n')
+    with pytest.raises(SchemaError, match=r"in the column mapping 'bad.toml'"):
+        ColumnMapping.from_toml(path)
+
+
+def test_a_source_and_its_target_in_one_frame() -> None:
+    visits = pd.DataFrame({"ID": ["a"], "patient_id": ["a"], "day": [0]})
+    with pytest.raises(SchemaError, match="both a source column and its canonical column"):
+        Cohort.from_frames(visits=visits, mapping={"columns": {"ID": "patient_id"}})
+
+
+# --------------------------------------------------------------------------------------
+# errors name the source
+# --------------------------------------------------------------------------------------
+def test_errors_name_the_source_column_and_the_date_as_written() -> None:
+    patients = pd.DataFrame({"Patient ID": ["P1"], "SCT date": ["01/01/2020"]})
+    visits = pd.DataFrame(
+        {
+            "Patient ID": ["P1", "P1"],
+            "Visit date": ["01/01/2020", "01/01/2021"],
+            "FVC %pred": [80.0, -5.0],
+        }
+    )
+    with pytest.raises(OutOfRangeError) as info:
+        Cohort.from_frames(visits=visits, patients=patients, mapping=MAPPING)
+    message = str(info.value)
+    assert "(patient 'P1', Visit date '01/01/2021'): FVC %pred = -5.0 is outside" in message
+    cases = info.value.failure_cases
+    assert cases is not None
+    assert cases["source_column"].tolist() == ["FVC %pred"]
+    assert cases["column"].tolist() == ["fvc_pct_predicted"]
+    assert cases["date"].tolist() == ["01/01/2021"]
+
+
+def test_a_date_in_the_wrong_format_names_the_format_and_the_source() -> None:
+    patients = pd.DataFrame({"Patient ID": ["P1"], "SCT date": ["2020-01-01"]})
+    visits = pd.DataFrame({"Patient ID": ["P1"], "day": [0]})
+    with pytest.raises(
+        SchemaError,
+        match=r"SCT date = '2020-01-01' is not a date \(expected "
+        r"the format '%d/%m/%Y'",
+    ):
+        Cohort.from_frames(visits=visits, patients=patients, mapping=MAPPING)
+
+
+def test_a_death_date_that_disagrees_with_the_death_day_names_both() -> None:
+    patients = pd.DataFrame(
+        {
+            "Patient ID": ["P1"],
+            "SCT date": ["01/01/2020"],
+            "Death date": ["11/01/2020"],
+            "death_day": [5],
+        }
+    )
+    visits = pd.DataFrame({"Patient ID": ["P1"], "day": [0]})
+    with pytest.raises(
+        SchemaError,
+        match=r"Death date = '11/01/2020' gives death_day 10 "
+        r"\(death_date - index_date\) but death_day = 5",
+    ):
+        Cohort.from_frames(visits=visits, patients=patients, mapping=MAPPING)
+
+
+def test_a_visit_after_death_names_the_visit_date() -> None:
+    patients = pd.DataFrame(
+        {"Patient ID": ["P1"], "SCT date": ["01/01/2020"], "Death date": ["11/01/2020"]}
+    )
+    visits = pd.DataFrame({"Patient ID": ["P1"], "Visit date": ["12/01/2020"]})
+    with pytest.raises(SchemaError) as info:
+        Cohort.from_frames(visits=visits, patients=patients, mapping=MAPPING)
+    assert (
+        "(patient 'P1', Visit date '12/01/2020'): Visit date = '12/01/2020' is after the "
+        "patient's death_date" in str(info.value)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# property: canonical -> random names and codes -> read back with the mapping
+# --------------------------------------------------------------------------------------
+NAME = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz%-", min_size=1, max_size=12)
+CODE = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=4)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    names=st.lists(NAME, min_size=6, max_size=6, unique_by=lambda s: s.strip().lower()),
+    codes=st.lists(CODE, min_size=4, max_size=4, unique=True),
+    fmt=st.sampled_from(["%d/%m/%Y", "%Y%m%d", "%m-%d-%Y", "%d.%m.%Y"]),
+)
+def test_any_mapping_reads_back_the_same_cohort(
+    canonical: Cohort, names: list[str], codes: list[str], fmt: str
+) -> None:
+    patients, visits = canonical.to_frames()
+    patients = patients[["patient_id", "sex", "index_date", "subset"]]
+    visits = visits[["patient_id", "day", "fvc_pct_predicted"]]
+    targets = ["patient_id", "sex", "index_date", "subset", "day", "fvc_pct_predicted"]
+    rename = dict(zip(targets, names, strict=True))
+    sex_codes = {"female": codes[0], "male": codes[1]}
+    subset_codes = {"limited": codes[2], "diffuse": codes[3]}
+    export_p = pd.DataFrame(
+        {
+            rename["patient_id"]: patients["patient_id"],
+            rename["sex"]: patients["sex"].map(sex_codes),
+            rename["index_date"]: [d.strftime(fmt) for d in patients["index_date"]],
+            rename["subset"]: patients["subset"].map(subset_codes),
+        }
+    )
+    export_v = pd.DataFrame(
+        {
+            rename["patient_id"]: visits["patient_id"],
+            rename["day"]: visits["day"],
+            rename["fvc_pct_predicted"]: visits["fvc_pct_predicted"],
+        }
+    )
+    mapping = {
+        "columns": {v: k for k, v in rename.items()},
+        "values": {
+            "sex": {v: k for k, v in sex_codes.items()},
+            "subset": {v: k for k, v in subset_codes.items()},
+        },
+        "date_format": fmt,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read = Cohort.from_frames(visits=export_v, patients=export_p, mapping=mapping)
+    pd.testing.assert_frame_equal(read.patients_frame[list(patients.columns)], patients)
+    pd.testing.assert_frame_equal(read.visits, visits)
