@@ -36,7 +36,12 @@ def main() -> None:
     )
     base = sel[sel["timepoint"] == "baseline"].set_index("patient_id")
     one = sel[sel["timepoint"] == "1 year"].set_index("patient_id")
-    result = ssc.criss_frame(base[CORE], one.drop(columns=["timepoint"]))
+    # CRISS over the schedule: step 1 events looked for at every visit up to 1 year
+    result = (
+        ssc.criss_from_visits(visits, schedule, patients=cohort.patients_frame)
+        .set_index("patient_id")
+        .drop(columns=["timepoint"])
+    )
     rcriss = ssc.revised_criss_frame(base[CORE], one.drop(columns=["timepoint"]))
     table = result.join(rcriss).join(arm.rename("arm"))
     print(table.head().to_string())
