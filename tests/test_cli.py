@@ -7,11 +7,13 @@ import io
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import sscoutcomes
+import sscoutcomes as ssc
 from sscoutcomes.cli import main, parse_timepoints
 from sscoutcomes.datasets import demo_paths
 from sscoutcomes.errors import FAILURE_CASE_COLUMNS
@@ -438,3 +440,64 @@ def test_bad_file_through_python_m(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
     assert out.stdout == ""
     assert len(out.stderr.splitlines()) == 52
+
+
+# ------------------------------------------------------------------ --map and init-map
+def _export(tmp_path: Path) -> tuple[Path, Path, Path, Any]:
+    from cohort.test_mapping import TOML, registry_export
+
+    cohort = ssc.simulate_cohort(12, years=3, seed=4)
+    export_p, export_v = registry_export(cohort)
+    v, p, m = tmp_path / "visits.csv", tmp_path / "patients.csv", tmp_path / "map.toml"
+    export_v.to_csv(v, index=False)
+    export_p.to_csv(p, index=False)
+    m.write_text(TOML)
+    return v, p, m, cohort
+
+
+def test_a_registry_export_through_map_gives_the_canonical_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    v, p, m, cohort = _export(tmp_path)
+    assert cli(capsys, "validate", str(v), "--patients", str(p), "--map", str(m))[0] == 0
+    code, out, _ = cli(
+        capsys, "report", str(v), "--patients", str(p), "--map", str(m), "--format", "csv"
+    )
+    assert code == 0
+    from_export = pd.read_csv(io.StringIO(out))
+    # the same cohort in canonical form, limited to the columns the export carries
+    mapped = ssc.Cohort.read_csv(v, p, mapping=m)
+    canonical = ssc.FollowUpReport(mapped, ssc.Schedule.years(0, 1, 3, 5, window_days=90))
+    expected = canonical.to_frame()
+    assert from_export["value"].round(12).tolist() == pytest.approx(
+        expected["value"].round(12).tolist(), nan_ok=True
+    )
+    assert len(mapped.visits) == len(cohort.visits)
+
+
+def test_map_errors_name_the_source_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    v, p, m, _ = _export(tmp_path)
+    visits = pd.read_csv(v, dtype=str)
+    visits.loc[0, "mRSS"] = "60"
+    visits.to_csv(v, index=False)
+    code, _, err = cli(capsys, "validate", str(v), "--patients", str(p), "--map", str(m))
+    assert code == 2
+    assert "mRSS" in err
+    assert "60" in err
+    assert "Traceback" not in err
+
+
+def test_init_map_writes_a_mapping_to_edit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import tomllib
+
+    v, p, _, _ = _export(tmp_path)
+    target = tmp_path / "start.toml"
+    assert cli(capsys, "init-map", str(v), str(p), "-o", str(target))[0] == 0
+    written = tomllib.loads(target.read_text())
+    assert written["columns"]["mRSS"] == "mrss"
+    assert written["columns"]["Patient ID"] == "patient_id"
+    assert '# "Visit date" = ""' in target.read_text()  # no close name: left as a comment

@@ -131,8 +131,9 @@ def _check_header(name: str, header: list[str], line: int) -> None:
         seen[column] = i
 
 
-def read_csv_file(path: str | os.PathLike[str]) -> CsvFile:
-    """Read a CSV file with ``patient_id`` as text, refusing ragged rows and repeated names.
+def read_csv_file(path: str | os.PathLike[str], *, id_column: str = "patient_id") -> CsvFile:
+    """Read a CSV file with ``patient_id`` (or ``id_column``, its name in an export) as text,
+    refusing ragged rows and repeated names.
 
     Parameters
     ----------
@@ -167,7 +168,7 @@ def read_csv_file(path: str | os.PathLike[str]) -> CsvFile:
     file = Path(path)
     lines = _scan(file)
     try:
-        frame = pd.read_csv(file, dtype={"patient_id": "string"}, encoding=_ENCODING)
+        frame = pd.read_csv(file, dtype={id_column: "string"}, encoding=_ENCODING)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise SchemaError(f"{os.fspath(file)} is not readable as CSV: {exc}") from None
     if len(frame) != len(lines):  # pragma: no cover - the scan and pandas agree on rows

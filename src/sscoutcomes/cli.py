@@ -44,6 +44,7 @@ from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SSCOutcomesError
 
 if TYPE_CHECKING:
     from .cohort.cohort import Cohort
+    from .cohort.mapping import ColumnMapping
 
 __all__ = ["main", "parse_timepoints"]
 
@@ -146,33 +147,41 @@ def _check_visits(
     what: str,
     *,
     instruments: bool,
+    mapping: ColumnMapping | None = None,
 ) -> Cohort:
     """Every check of ``validate``, ``report`` and ``score``: the Cohort's (schema and links to
     the patients) and, with ``instruments`` or on failure, those of every instrument's
     scoring (a recorded total that disagrees with its items, ...), raised together as one
     :class:`_FileProblems`."""
     try:
-        return _cohort_checks(visits, patients, what, instruments=instruments)
+        return _cohort_checks(visits, patients, what, instruments=instruments, mapping=mapping)
     except SSCOutcomesError as exc:
         raise _FileProblems(exc, source, what) from None
 
 
 def _cohort_checks(
-    visits: pd.DataFrame, patients: pd.DataFrame | None, what: str, *, instruments: bool
+    visits: pd.DataFrame,
+    patients: pd.DataFrame | None,
+    what: str,
+    *,
+    instruments: bool,
+    mapping: ColumnMapping | None = None,
 ) -> Cohort:
     from .cohort.cohort import Cohort
     from .cohort.schema import instrument_checks
 
     collector = FailureCollector(visits)
+    # the instruments check the frame under its canonical names (a mapping renames them)
+    canonical = visits if mapping is None else mapping.apply(visits, patients)[0]
     try:
-        cohort = Cohort.from_frames(visits=visits, patients=patients)
+        cohort = Cohort.from_frames(visits=visits, patients=patients, mapping=mapping)
     except SSCOutcomesError as exc:
         _absorb(collector, exc)
-        instrument_checks(visits, collector)
+        instrument_checks(canonical, collector)
         collector.raise_if_failed(what)
         raise  # pragma: no cover - the collector holds exc's problems, so it raised
     if instruments:
-        instrument_checks(visits, collector)
+        instrument_checks(canonical, collector)
         collector.raise_if_failed(what)
     return cohort
 
@@ -226,24 +235,33 @@ def _load(args: argparse.Namespace, *, instruments: bool = True) -> _Loaded:
         if path is not None and not Path(path).is_file():
             raise _UsageError(f"no such file: {path}")
     drop = args.drop_invalid
+    mapping = _mapping(args)
+    id_column = "patient_id" if mapping is None else mapping.source_of("patient_id")
     dropped: list[tuple[CsvFile, str, pd.DataFrame]] = []
-    visits_file = read_csv_file(args.visits)
+    visits_file = read_csv_file(args.visits, id_column=id_column)
     patients: pd.DataFrame | None = None
     if args.patients is not None:
-        patients_file = read_csv_file(args.patients)
+        patients_file = read_csv_file(args.patients, id_column=id_column)
         what = f"patients file {args.patients}"
-        try:
-            patients = _check_patients(patients_file, patients_file.frame, what)
-        except _FileProblems as problems:
-            if not drop:
-                raise
-            patients = _check_patients(patients_file, _dropped(problems, "patients", dropped), what)
+        if mapping is not None:  # checked with the visits, under the mapping's names
+            patients = patients_file.frame
+        else:
+            try:
+                patients = _check_patients(patients_file, patients_file.frame, what)
+            except _FileProblems as problems:
+                if not drop:
+                    raise
+                patients = _check_patients(
+                    patients_file, _dropped(problems, "patients", dropped), what
+                )
     what = f"visits file {args.visits}"
     visits = visits_file.frame
     try:
-        cohort = _check_visits(visits_file, visits, patients, what, instruments=instruments)
+        cohort = _check_visits(
+            visits_file, visits, patients, what, instruments=instruments, mapping=mapping
+        )
     except _FileProblems as problems:
-        if not drop:
+        if not drop or mapping is not None:
             raise
         visits = _dropped(problems, "visits", dropped)
         cohort = _check_visits(
@@ -253,7 +271,23 @@ def _load(args: argparse.Namespace, *, instruments: bool = True) -> _Loaded:
             f"{what} after --drop-invalid blanked {len(dropped[-1][2])} cell(s)",
             instruments=True,
         )
+    if mapping is not None:
+        visits = cohort.visits  # canonical names, codes and days
     return _Loaded(cohort=cohort, visits=visits, dropped=dropped)
+
+
+def _mapping(args: argparse.Namespace) -> ColumnMapping | None:
+    """The ``--map`` TOML file as a checked :class:`ColumnMapping` (or ``None``)."""
+    from .cohort.mapping import ColumnMapping
+
+    path = getattr(args, "map", None)
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise _UsageError(f"no such mapping file: {path}")
+    if args.drop_invalid:
+        raise _UsageError("--drop-invalid cannot be combined with --map yet")
+    return ColumnMapping.from_toml(path)
 
 
 # ------------------------------------------------------------------------------------------
@@ -297,8 +331,15 @@ def _where(case: Any, source: CsvFile | None) -> str:
     return ", ".join(parts)
 
 
+def _column_as_written(case: Any) -> str:
+    """The column as the file names it: the source column a mapping renamed, if any."""
+    written = getattr(case, "source_column", None)
+    return str(case.column) if _is_missing(written) or not written else str(written)
+
+
 def _case_line(case: Any, source: CsvFile | None) -> str:
-    return f"{_where(case, source)}: {case.column} = {_show(case.value)} {case.reason}"
+    column = _column_as_written(case)
+    return f"{_where(case, source)}: {column} = {_show(case.value)} {case.reason}"
 
 
 def _group_line(cases: pd.DataFrame, source: CsvFile | None) -> str:
@@ -314,7 +355,8 @@ def _group_line(cases: pd.DataFrame, source: CsvFile | None) -> str:
     if len(cases) > _GROUP_ROWS:
         where += ", ..."
     noun = "value" if len(values) == 1 else "values"
-    return f"{first.column}: {len(cases)} rows, {noun} {shown}: {first.reason} ({where})"
+    column = _column_as_written(first)
+    return f"{column}: {len(cases)} rows, {noun} {shown}: {first.reason} ({where})"
 
 
 def _problem_lines(
@@ -518,6 +560,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _add_file_options(sub: argparse.ArgumentParser) -> None:
     """The options every command that reads files has."""
     sub.add_argument(
+        "--map",
+        metavar="TOML",
+        help="a mapping file: the export's column names, codes and date format -> canonical "
+        "(write a starting one with `sscoutcomes init-map`)",
+    )
+    sub.add_argument(
         "--drop-invalid",
         action="store_true",
         help="blank (set missing) the cells that fail a check instead of stopping, list them "
@@ -594,7 +642,62 @@ def _parser() -> argparse.ArgumentParser:
     sco.add_argument("-o", "--output", help="scored CSV (default: standard output)")
     _add_file_options(sco)
     sco.set_defaults(func=_cmd_score)
+
+    ini = sub.add_parser(
+        "init-map",
+        help="write a starting mapping TOML for a registry export",
+        description="List every column of the export's files with the closest canonical "
+        "name, as a mapping TOML file to edit and pass to --map.",
+    )
+    ini.add_argument("files", nargs="+", help="the export's CSV files (visits, patients)")
+    ini.add_argument("-o", "--output", help="TOML file (default: standard output)")
+    ini.set_defaults(func=_cmd_init_map)
     return parser
+
+
+def _cmd_init_map(args: argparse.Namespace) -> int:
+    """Write a starting mapping: every source column with the closest canonical name."""
+    import json
+
+    from .cohort.schema import PATIENT_COLUMNS, closest_names, visit_columns
+
+    known = [s.name for s in visit_columns()] + [s.name for s in PATIENT_COLUMNS]
+    lines = [
+        "# A mapping for sscoutcomes (--map): edit it, then check it with",
+        "# `sscoutcomes validate VISITS --patients PATIENTS --map THIS_FILE`.",
+        "# Uncomment and set the date format of the export (strftime; ISO 8601 when absent):",
+        '# date_format = "%d/%m/%Y"',
+        '# index = "index_date"      # or "first_visit"',
+        '# cutoff = "2024-06-30"     # the data cut-off date',
+        "",
+        "[columns]  # source name = canonical name",
+    ]
+    seen: set[str] = set()
+    for path in args.files:
+        if not Path(path).is_file():
+            raise _UsageError(f"no such file: {path}")
+        lines.append(f"# {Path(path).name}")
+        for column in read_csv_file(path).frame.columns:
+            name = str(column)
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in known:
+                lines.append(f"# {json.dumps(name)} is already canonical")
+                continue
+            close = closest_names(name, known)
+            if close:
+                lines.append(f"{json.dumps(name)} = {json.dumps(close[0])}")
+            else:
+                lines.append(f'# {json.dumps(name)} = ""  # no close canonical name: kept as is')
+    lines += [
+        "",
+        "[values]  # canonical column -> {source code = canonical value}, e.g.",
+        '# sex = { "1" = "female", "2" = "male" }',
+        "",
+    ]
+    _write("\n".join(lines), args.output)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
