@@ -484,3 +484,37 @@ def test_patient_baseline_and_schedule_pick_the_same_visit(
         assert pd.isna(from_schedule)
     else:
         assert from_schedule == from_patient
+
+
+# ------------------------------------------------------------------ data cut-off
+def test_patients_not_yet_due_at_the_cutoff_are_not_lost_to_follow_up() -> None:
+    from sscoutcomes import Cohort, Schedule, timepoint_counts
+
+    visits = pd.DataFrame({"patient_id": ["a", "a", "b"], "day": [0, 365, 0], "mrss": [20, 15, 18]})
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b"],
+            "index_date": ["2020-01-01", "2024-01-01"],
+            "last_contact_day": [400, 150],
+        }
+    )
+    cohort = Cohort.from_frames(visits=visits, patients=patients, mapping={"cutoff": "2024-06-30"})
+    schedule = Schedule.years(0, 1)
+    sel = schedule.select(cohort, "mrss")
+    status = sel.set_index(["patient_id", "timepoint"])["status"]
+    # b's 1-year window opens on day 275, after the cut-off (day 181 for b): not yet due
+    assert status[("b", "1 year")] == "not yet due"
+    assert status[("a", "1 year")] == "in follow-up"
+    counts = timepoint_counts(sel).set_index("timepoint")
+    assert counts.loc["1 year", "n_not_yet_due"] == 1
+    assert counts.loc["1 year", "n_lost"] == 0
+    # without a cut-off the same patient is lost to follow-up
+    plain = schedule.select(visits, "mrss", patients=cohort.patients_frame)
+    assert plain.set_index(["patient_id", "timepoint"])["status"][("b", "1 year")] == (
+        "lost to follow-up"
+    )
+    # a cut-off given to select wins over the cohort's
+    later = schedule.select(cohort, "mrss", cutoff="2026-01-01")
+    assert later.set_index(["patient_id", "timepoint"])["status"][("b", "1 year")] == (
+        "lost to follow-up"
+    )

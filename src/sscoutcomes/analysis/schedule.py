@@ -76,9 +76,14 @@ DAYS_PER_YEAR: Final = 365.25
 DEFAULT_WINDOW_DAYS: Final = 90
 #: Follow-up status labels reported per patient and timepoint when death and last-contact
 #: days are known: still followed, died before the window, lost before the window.
-FOLLOW_UP_STATUSES: Final[tuple[str, str, str]] = ("in follow-up", "died", "lost to follow-up")
+FOLLOW_UP_STATUSES: Final[tuple[str, str, str, str]] = (
+    "in follow-up",
+    "died",
+    "lost to follow-up",
+    "not yet due",
+)
 
-_STATUS_IN_FOLLOW_UP, _STATUS_DIED, _STATUS_LOST = 0, 1, 2
+_STATUS_IN_FOLLOW_UP, _STATUS_DIED, _STATUS_LOST, _STATUS_NOT_YET_DUE = 0, 1, 2, 3
 
 
 # --------------------------------------------------------------------------------------
@@ -414,6 +419,7 @@ class Schedule:
         measures: str | Sequence[str],
         *,
         patients: pd.DataFrame | None = None,
+        cutoff: Any = None,
     ) -> pd.DataFrame:
         """Pick the visit used at each timepoint, per patient and per measure.
 
@@ -425,12 +431,16 @@ class Schedule:
             ``patients_frame`` is used for deaths and loss to follow-up unless
             ``patients`` is given.
         measures : str or sequence of str
-            Columns to pick (any dtype). Compute derived scores first, e.g.
-            ``visits.assign(mrss=score_mrss(visits)["mrss"])``.
+            Columns to pick (any dtype). A score the frame does not hold (``mrss``,
+            ``haq_di``, ...) is computed from its items.
         patients : pandas.DataFrame, optional
             One row per patient: ``patient_id`` and optionally ``death_day`` and
             ``last_contact_day`` (days from the index date; empty where unknown).
             Patients listed here without visits appear with missing values.
+        cutoff : date or str, optional
+            The data cut-off (default: the cohort's, :attr:`sscoutcomes.Cohort.cutoff`). A
+            patient whose window opens after it is "not yet due" (administratively
+            censored), not "lost to follow-up"; needs the patients' ``index_date``.
 
         Returns
         -------
@@ -472,7 +482,7 @@ class Schedule:
         and 380 are both 15 days from day 365 and the earlier one is used.
         """
         names = _measure_names(measures)
-        data = _prepare(visits, patients, names)
+        data = _prepare(visits, patients, names, cutoff)
         picks = _pick_all(data, self.timepoints, names)
         n_t, n_p = len(self.timepoints), data.n_patients
         out: dict[str, Any] = {
@@ -548,6 +558,7 @@ class _Prepared:
     day: IntArray  # day of each sorted visit
     death_day: FloatArray | None  # per patient code, NaN = unknown
     last_contact_day: FloatArray | None
+    cutoff_day: FloatArray | None  # per patient code: the data cut-off, days from index
     has_status: bool
 
     @property
@@ -565,7 +576,9 @@ def _check_ids(frame: pd.DataFrame, what: str) -> None:
         collector.raise_if_failed(what)
 
 
-def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) -> _Prepared:
+def _prepare(
+    data: Any, patients: pd.DataFrame | None, measures: Sequence[str], cutoff: Any = None
+) -> _Prepared:
     """Validate the visits (and patients) frame and sort the visits into patient blocks."""
     visits = _visits_of(data)
     pat = _patients_of(data, patients)
@@ -647,6 +660,7 @@ def _prepare(data: Any, patients: pd.DataFrame | None, measures: Sequence[str]) 
         code=code,
         day=day,
         death_day=death,
+        cutoff_day=_cutoff_days(data, pat, codes_all[len(visits) :], len(ids), cutoff),
         last_contact_day=contact,
         has_status=pat is not None,
     )
@@ -665,6 +679,35 @@ def _patient_codes(
     except TypeError as exc:
         raise SchemaError(f"patient_id values cannot be ordered (mixed types?): {exc}") from None
     return codes.astype(np.int64), pd.Index(uniques, name="patient_id")
+
+
+def _cutoff_days(
+    data: Any,
+    pat: pd.DataFrame | None,
+    codes: IntArray,
+    n_patients: int,
+    cutoff: Any,
+) -> FloatArray | None:
+    """The data cut-off (``cutoff``, else the cohort's) as days from each patient's index
+    date; ``None`` without a cut-off. A cut-off needs the patients' ``index_date``."""
+    when = cutoff if cutoff is not None else getattr(data, "cutoff", None)
+    if when is None:
+        return None
+    try:
+        stamp = pd.Timestamp(when)
+    except (TypeError, ValueError):
+        raise SchemaError(f"cutoff = {when!r} is not a date (give e.g. '2024-06-30')") from None
+    if pat is None or "index_date" not in pat.columns:
+        raise SchemaError(
+            "a data cut-off needs each patient's index_date (in the patients frame) to know "
+            "which timepoints are not yet due"
+        )
+    index = pd.to_datetime(pat["index_date"]).to_numpy(dtype="datetime64[ns]")
+    days = np.full(n_patients, np.nan)
+    known = ~np.isnat(index)
+    cut = np.asarray(stamp.normalize().to_datetime64(), dtype="datetime64[ns]")
+    days[codes[known]] = ((cut - index[known]) / np.timedelta64(1, "D")).astype(np.float64)
+    return days
 
 
 def _patient_days(
@@ -741,6 +784,8 @@ def _status(data: _Prepared, timepoints: Sequence[Timepoint]) -> npt.NDArray[np.
         with np.errstate(invalid="ignore"):
             if data.last_contact_day is not None:
                 status[i, data.last_contact_day < tp.first_day] = _STATUS_LOST
+            if data.cutoff_day is not None:  # the window opens after the data cut-off
+                status[i, data.cutoff_day < tp.first_day] = _STATUS_NOT_YET_DUE
             if data.death_day is not None:
                 status[i, data.death_day < tp.first_day] = _STATUS_DIED
     return status
@@ -849,8 +894,10 @@ def timepoint_counts(selection: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per timepoint x measure: ``timepoint``, ``measure``, ``n`` (patients with a
         value), ``n_died`` and ``n_lost`` (without a value because they died or were lost
-        to follow-up before the window; 0 without a patients frame), ``n_missing`` (still
-        followed but no visit with a value in the window) and ``n_patients``.
+        to follow-up before the window; 0 without a patients frame), ``n_not_yet_due``
+        (the window opens after the data cut-off: administratively censored, not lost),
+        ``n_missing`` (still followed but no visit with a value in the window) and
+        ``n_patients``.
 
     Examples
     --------
@@ -881,19 +928,28 @@ def timepoint_counts(selection: pd.DataFrame) -> pd.DataFrame:
     )
     died_all = status == FOLLOW_UP_STATUSES[_STATUS_DIED]
     lost_all = status == FOLLOW_UP_STATUSES[_STATUS_LOST]
+    due_all = status == FOLLOW_UP_STATUSES[_STATUS_NOT_YET_DUE]
 
     def count(mask: BoolArray) -> IntArray:
         return np.bincount(codes, weights=mask, minlength=n_t).astype(np.int64)
 
     total = np.bincount(codes, minlength=n_t).astype(np.int64)
-    columns: dict[str, list[IntArray]] = {"n": [], "n_died": [], "n_lost": [], "n_missing": []}
+    columns: dict[str, list[IntArray]] = {
+        "n": [],
+        "n_died": [],
+        "n_lost": [],
+        "n_not_yet_due": [],
+        "n_missing": [],
+    }
     for m in measures:
         has_value = selection[m].notna().to_numpy(dtype=bool)
         died, lost = ~has_value & died_all, ~has_value & lost_all
+        due = ~has_value & due_all
         columns["n"].append(count(has_value))
         columns["n_died"].append(count(died))
         columns["n_lost"].append(count(lost))
-        columns["n_missing"].append(count(~has_value & ~died & ~lost))
+        columns["n_not_yet_due"].append(count(due))
+        columns["n_missing"].append(count(~has_value & ~died & ~lost & ~due))
     n_m = len(measures)
     out: dict[str, Any] = {
         "timepoint": pd.Categorical.from_codes(
