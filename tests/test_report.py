@@ -135,3 +135,33 @@ def test_hrct_from_extent_when_no_reader_comparison(demo: ssc.Cohort) -> None:
     expected = ssc.hrct_change(None, base.reindex(at.index).to_numpy(), at.to_numpy())
     n = int(pd.Series(expected).notna().sum())
     assert int(block["n"].iloc[0]) == n
+
+
+def test_survival_from_onset_counts_from_the_onset_date() -> None:
+    visits = pd.DataFrame({"patient_id": ["a", "b", "c"], "day": [0, 0, 0], "mrss": [20, 18, 25]})
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b", "c"],
+            "index_date": ["2020-01-01"] * 3,
+            "onset_date": ["2019-01-01", "2017-01-01", "2019-06-01"],
+            "death_day": [None, 200, None],
+            "last_contact_day": [800, 200, 800],
+        }
+    )
+    schedule = ssc.Schedule.years(0, 1, 3)
+    index = ssc.FollowUpReport(ssc.Cohort.from_frames(visits=visits, patients=patients), schedule)
+    onset = ssc.FollowUpReport(
+        ssc.Cohort.from_frames(visits=visits, patients=patients, mapping={"origin": "onset"}),
+        schedule,
+    )
+    at_index = index.to_frame().query("section == 'survival'")
+    at_onset = onset.to_frame().query("section == 'survival'")
+    assert set(at_index["outcome"]) == {"overall survival"}
+    assert set(at_onset["outcome"]) == {"overall survival from onset"}
+    # b died 200 days after the index date, 3 years + 200 days after onset: from onset
+    # all three are alive at 1 year, from the index date b is not
+    one_year = {"index": at_index, "onset": at_onset}
+    assert one_year["index"].query("timepoint == '1 year'")["value"].iloc[0] < 1.0
+    assert one_year["onset"].query("timepoint == '1 year'")["value"].iloc[0] == 1.0
+    with pytest.raises(ssc.SchemaError, match="not one of index, diagnosis, onset"):
+        ssc.Cohort.from_frames(visits=visits, patients=patients, mapping={"origin": "birth"})

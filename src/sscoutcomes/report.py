@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._response import ResponderDefinition
@@ -147,6 +148,20 @@ class FollowUpReport:
         """The visits with the scores the report needs added (input untouched)."""
         return score_visits(visits, outputs=_REPORT_SCORES)
 
+    def _origin_shift(self, patients: pd.DataFrame) -> npt.NDArray[np.float64]:
+        """Days from the time origin of survival to the index date, per patient: 0 for the
+        index date (the default), else index_date - diagnosis_date (or onset_date); NaN
+        where that date is unknown (the patient's time is then unknown)."""
+        origin = getattr(self.cohort, "origin", "index")
+        if origin == "index":
+            return np.zeros(len(patients))
+        column = f"{origin}_date"
+        if column not in patients.columns or "index_date" not in patients.columns:
+            raise SchemaError(f"survival from {origin} needs the patients' index_date and {column}")
+        index = pd.to_datetime(patients["index_date"])
+        start = pd.to_datetime(patients[column])
+        return np.asarray((index - start).dt.days.to_numpy(dtype=np.float64, na_value=np.nan))
+
     def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
         if "death_day" not in patients.columns:
             return []
@@ -157,10 +172,12 @@ class FollowUpReport:
             else np.full(len(patients), np.nan)
         )
         event = ~np.isnan(death)
-        time = np.where(event, death, last)
+        time = np.where(event, death, last) + self._origin_shift(patients)
         known = ~np.isnan(time)
         if not known.any():
             return []
+        origin = getattr(self.cohort, "origin", "index")
+        outcome = "overall survival" + ("" if origin == "index" else f" from {origin}")
         km = kaplan_meier(
             time[known], event[known], conf_type=self.conf_type, conf_level=self.conf_level
         )
@@ -185,7 +202,7 @@ class FollowUpReport:
             rows.append(
                 _row(
                     "survival",
-                    "overall survival",
+                    outcome,
                     tp.name,
                     tp.target_day,
                     n_total,

@@ -283,7 +283,7 @@ def test_unknown_key() -> None:
     with pytest.raises(
         SchemaError,
         match=r"'colums' \(did you mean 'columns'\?\); allowed: "
-        r"columns, values, date_format, index, cutoff, origin",
+        r"columns, values, date_format, index, cutoff, origin, date_origin",
     ):
         ColumnMapping.from_dict({"colums": {}})
 

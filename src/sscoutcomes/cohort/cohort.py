@@ -139,11 +139,12 @@ class Cohort:
     [-12, 366]
     """
 
-    __slots__ = ("_cutoff", "_patients", "_visits")
+    __slots__ = ("_cutoff", "_origin", "_patients", "_visits")
 
     _patients: pd.DataFrame
     _visits: pd.DataFrame
     _cutoff: dt.date | None
+    _origin: str
 
     def __init__(
         self,
@@ -158,6 +159,7 @@ class Cohort:
             visits, patients, require_sorted=require_sorted, mapping=column_mapping
         )
         self._cutoff = None if column_mapping is None else column_mapping.cutoff
+        self._origin = "index" if column_mapping is None else column_mapping.origin
 
     @staticmethod
     def _validate(
@@ -180,7 +182,7 @@ class Cohort:
         patient_sources: dict[str, str] | None = None
         if mapping is not None:
             visits, patients, visit_sources, patient_sources = mapping.apply(visits, patients)
-            date_format, origin = mapping.date_format, mapping.origin
+            date_format, origin = mapping.date_format, mapping.date_origin
         if patients is None:
             canonical_patients = validate_patients(_minimal_patients(visits))
         else:
@@ -312,6 +314,21 @@ class Cohort:
         datetime.date(2024, 6, 30)
         """
         return self._cutoff
+
+    @property
+    def origin(self) -> str:
+        """The time origin of survival declared by the column mapping: ``"index"`` (the
+        default: the index date, day 0), ``"diagnosis"`` or ``"onset"``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> visits = pd.DataFrame({"patient_id": ["a"], "day": [0]})
+        >>> Cohort.from_frames(visits=visits).origin
+        'index'
+        """
+        return self._origin
 
     # ----------------------------------------------------------------------------------
     # views and conversions
@@ -505,7 +522,9 @@ class Cohort:
             ),
             mapping=mapping,
         )
-        return cls._from_canonical(p, v, None if mapping is None else mapping.cutoff)
+        if mapping is None:
+            return cls._from_canonical(p, v)
+        return cls._from_canonical(p, v, mapping.cutoff, mapping.origin)
 
     @classmethod
     def read_excel(
@@ -648,10 +667,15 @@ class Cohort:
 
     @classmethod
     def _from_canonical(
-        cls, patients: pd.DataFrame, visits: pd.DataFrame, cutoff: dt.date | None = None
+        cls,
+        patients: pd.DataFrame,
+        visits: pd.DataFrame,
+        cutoff: dt.date | None = None,
+        origin: str = "index",
     ) -> Cohort:
         new = cls.__new__(cls)
         new._patients, new._visits, new._cutoff = patients, visits, cutoff
+        new._origin = origin
         return new
 
     # ----------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ a dict or a TOML file of the same shape:
     "LC" = "limited"
     "DC" = "diffuse"
 
-Keys: ``columns``, ``values``, ``date_format``, ``index``, ``cutoff`` and ``origin`` (the
-day 0 of dates written as numbers, e.g. ``1899-12-30`` for spreadsheet serial numbers).
+Keys: ``columns``, ``values``, ``date_format``, ``index``, ``cutoff``, ``origin`` (the
+time origin of survival: ``"index"``, the default, ``"diagnosis"`` or ``"onset"``) and
+``date_origin`` (the day 0 of dates written as numbers, e.g. ``1899-12-30`` for spreadsheet
+serial numbers).
 Errors found while reading mapped data name the source columns as written (the
 ``source_column`` of ``failure_cases``) and the visit date as written.
 
@@ -76,7 +78,11 @@ MAPPING_KEYS: Final[tuple[str, ...]] = (
     "index",
     "cutoff",
     "origin",
+    "date_origin",
 )
+#: The time origins of survival a mapping may name: the index date (day 0), the diagnosis
+#: date or the onset date (first non-Raynaud manifestation).
+SURVIVAL_ORIGINS: Final[tuple[str, ...]] = ("index", "diagnosis", "onset")
 
 #: What ``mapping=`` takes: a :class:`ColumnMapping`, a dict, or the path of a TOML file.
 MappingLike: TypeAlias = "ColumnMapping | Mapping[str, Any] | str | os.PathLike[str]"
@@ -133,7 +139,7 @@ def _cutoff(value: Any) -> dt.date | None:
 
 
 def _origin(value: Any) -> dt.date | None:
-    return _to_date(value, "origin")
+    return _to_date(value, "date_origin")
 
 
 def _date_format_problem(fmt: Any) -> str | None:
@@ -193,7 +199,11 @@ class ColumnMapping:
     cutoff : datetime.date or str, optional
         The data cut-off date, kept as :attr:`Cohort.cutoff
         <sscoutcomes.cohort.cohort.Cohort.cutoff>`.
-    origin : datetime.date or str, optional
+    origin : {"index", "diagnosis", "onset"}
+        The time origin of survival (default ``"index"``): times to death or last contact
+        count from the index date, the diagnosis date or the onset date (kept as
+        :attr:`Cohort.origin <sscoutcomes.cohort.cohort.Cohort.origin>`).
+    date_origin : datetime.date or str, optional
         Day 0 of dates written as numbers of days (``1899-12-30`` for spreadsheet serial
         numbers); without it numbers in date columns are not read as dates.
 
@@ -226,7 +236,8 @@ class ColumnMapping:
     date_format: str | None = None
     index: str | None = None
     cutoff: dt.date | None = attrs.field(default=None, converter=_cutoff)
-    origin: dt.date | None = attrs.field(default=None, converter=_origin)
+    origin: str = "index"
+    date_origin: dt.date | None = attrs.field(default=None, converter=_origin)
     source: str = "column mapping"
 
     def __attrs_post_init__(self) -> None:
@@ -248,6 +259,11 @@ class ColumnMapping:
         canonical = _canonical_names()
         known = sorted(canonical)
         problems: list[str] = []
+        if self.origin not in SURVIVAL_ORIGINS:
+            problems.append(
+                f"origin = {self.origin!r} is not one of {', '.join(SURVIVAL_ORIGINS)} "
+                "(the time origin of survival; dates written as numbers take date_origin)"
+            )
         by_target: dict[str, list[str]] = {}
         pairs: list[tuple[Any, Any]] = list(self.columns.items())  # from TOML: any type
         for source, target in pairs:
@@ -328,7 +344,8 @@ class ColumnMapping:
             date_format=mapping.get("date_format"),
             index=mapping.get("index"),
             cutoff=mapping.get("cutoff"),
-            origin=mapping.get("origin"),
+            origin=mapping.get("origin", "index"),
+            date_origin=mapping.get("date_origin"),
             source=source,
         )
 
@@ -392,10 +409,12 @@ class ColumnMapping:
             out["columns"] = dict(self.columns)
         if self.values:
             out["values"] = {k: dict(v) for k, v in self.values.items()}
-        for key in ("date_format", "index", "cutoff", "origin"):
+        for key in ("date_format", "index", "cutoff", "date_origin"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.origin != "index":
+            out["origin"] = self.origin
         return out
 
     def source_of(self, column: str) -> str:
