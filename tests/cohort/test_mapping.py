@@ -466,3 +466,12 @@ def test_any_mapping_reads_back_the_same_cohort(
         read = Cohort.from_frames(visits=export_v, patients=export_p, mapping=mapping)
     pd.testing.assert_frame_equal(read.patients_frame[list(patients.columns)], patients)
     pd.testing.assert_frame_equal(read.visits, visits)
+
+
+def test_a_source_named_like_another_canonical_column_that_is_renamed_away() -> None:
+    # found by the property test: the export calls its patient id "day" and its day "AA"
+    visits = pd.DataFrame({"day": ["P1", "P1"], "AA": [0, 365], "mRSS": [20, 14]})
+    mapping = {"columns": {"day": "patient_id", "AA": "day", "mRSS": "mrss"}}
+    read = Cohort.from_frames(visits=visits, mapping=mapping)
+    assert read.visits["patient_id"].tolist() == ["P1", "P1"]
+    assert read.visits["day"].tolist() == [0, 365]

@@ -487,7 +487,12 @@ class ColumnMapping:
 
     def _rename(self, frame: pd.DataFrame, what: str) -> tuple[pd.DataFrame, dict[str, str]]:
         renames = {s: t for s, t in self.columns.items() if s in frame.columns and s != t}
-        clash = [f"{s!r} and {t!r}" for s, t in renames.items() if t in frame.columns]
+        # a target the frame holds clashes unless that column is itself renamed away
+        clash = [
+            f"{s!r} and {t!r}"
+            for s, t in renames.items()
+            if t in frame.columns and t not in renames
+        ]
         if clash:
             raise SchemaError(
                 f"the {what} frame has both a source column and its canonical column: "
