@@ -341,6 +341,18 @@ def _opt_range(label: str, lo: float, hi: float, unit: str) -> Any:
     return attrs.field(default=None, validator=validator)
 
 
+#: The lung function columns (a PulmonaryFunction's fields); the other lung columns are
+#: those of the HRCT (LungImaging).
+_PFT_NAMES: Final[tuple[str, ...]] = (
+    "fvc_pct_predicted",
+    "dlco_pct_predicted",
+    "fvc_l",
+    "fvc_predicted_l",
+    "dlco_measured",
+    "dlco_predicted",
+)
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class PulmonaryFunction:
     """Pulmonary function tests at one visit.
@@ -424,17 +436,7 @@ class PulmonaryFunction:
 
     def to_record(self) -> dict[str, Any]:
         """Canonical columns of these tests."""
-        return {
-            name: getattr(self, name)
-            for name in (
-                "fvc_pct_predicted",
-                "dlco_pct_predicted",
-                "fvc_l",
-                "fvc_predicted_l",
-                "dlco_measured",
-                "dlco_predicted",
-            )
-        }
+        return {name: getattr(self, name) for name in _PFT_NAMES}
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> PulmonaryFunction | None:
@@ -815,17 +817,6 @@ def ppf_2022(
         (codes.astype(np.int64) + 1), ("not evaluable", "non-responder", "responder")
     )
 
-
-_PFT_NAMES: Final = frozenset(
-    (
-        "fvc_pct_predicted",
-        "dlco_pct_predicted",
-        "fvc_l",
-        "fvc_predicted_l",
-        "dlco_measured",
-        "dlco_predicted",
-    )
-)
 
 #: The declaration of lung function (PFT); its frame face also stages HRCT extent (Goh).
 PULMONARY_FUNCTION: Final = Instrument(
