@@ -799,18 +799,14 @@ def _patient_links(
     collector.add(
         no_day & matched, "day", raw_day, "is missing and the visit has no date", schema=True
     )
-    if "death_day" in patients.columns:
-        death = patients["death_day"].to_numpy(dtype=np.float64, na_value=np.nan)
-        death_of_row = np.append(death, np.nan)[pos]
+    for bound in ("death_day", "last_contact_day"):  # no visit after death or last contact
+        if bound not in patients.columns:
+            continue
+        per_patient = patients[bound].to_numpy(dtype=np.float64, na_value=np.nan)
+        bound_of_row = np.append(per_patient, np.nan)[pos]  # -1 (unknown patient): NaN
         with np.errstate(invalid="ignore"):
-            after = day > death_of_row
-        collector.add(after, "day", raw_day, "is after the patient's death_day", schema=True)
-    if "last_contact_day" in patients.columns:
-        last = patients["last_contact_day"].to_numpy(dtype=np.float64, na_value=np.nan)
-        last_of_row = np.append(last, np.nan)[pos]
-        with np.errstate(invalid="ignore"):
-            after = day > last_of_row
-        collector.add(after, "day", raw_day, "is after the patient's last_contact_day", schema=True)
+            after = day > bound_of_row
+        collector.add(after, "day", raw_day, f"is after the patient's {bound}", schema=True)
     if date is not None:
         visit_date = date.to_numpy(dtype="datetime64[ns]")
         for column in ("death_date", "last_contact_date"):

@@ -574,15 +574,7 @@ def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
     >>> out["fvc_pct_predicted"].tolist(), out["goh_stage"].tolist()
     ([80.0, 64.0], ['limited', 'extensive'])
     """
-    names = (
-        "fvc_pct_predicted",
-        "dlco_pct_predicted",
-        "fvc_l",
-        "fvc_predicted_l",
-        "dlco_measured",
-        "dlco_predicted",
-        "hrct_extent_pct",
-    )
+    names = (*_PFT_NAMES, "hrct_extent_pct")
     if not any(n in visits.columns for n in names):
         raise SchemaError(
             "the visits frame has no lung function columns (fvc_pct_predicted, "
