@@ -501,3 +501,28 @@ def test_init_map_writes_a_mapping_to_edit(
     assert written["columns"]["mRSS"] == "mrss"
     assert written["columns"]["Patient ID"] == "patient_id"
     assert '# "Visit date" = ""' in target.read_text()  # no close name: left as a comment
+
+
+def test_an_export_with_injected_problems_is_refused_naming_each_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cohort.test_mapping import registry_export
+
+    v, p, m, cohort = _export(tmp_path)
+    export_p, export_v = registry_export(cohort)
+    export_v, export_p = export_v.astype(object), export_p.astype(object)
+    export_v.loc[0, "mRSS"] = 60  # an mRSS of 60
+    export_v.loc[1, "FVC %pred"] = 0.82  # FVC as a fraction
+    export_v.loc[2, "Visit date"] = "31/02/2015"  # no such date
+    export_p.loc[3, "Death date"] = "01/06/2018"  # visits after death
+    export_p.loc[3, "Last contact"] = "01/06/2018"
+    export_v.to_csv(v, index=False)
+    export_p.to_csv(p, index=False)
+    for command in ("validate", "report"):
+        code, _, err = cli(capsys, command, str(v), "--patients", str(p), "--map", str(m))
+        assert code == 2
+        assert "Traceback" not in err
+        assert "line 2, patient 'P001': mRSS = 60 is outside 0..51" in err
+        assert "line 3, patient 'P001': FVC %pred = 0.82 is outside 10..200" in err
+        assert "line 4, patient 'P001': Visit date = '31/02/2015' is not a date" in err
+        assert "patient 'P004': Visit date = '11/01/2019' is after the patient's death_date" in err

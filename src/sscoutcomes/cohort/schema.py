@@ -806,6 +806,12 @@ def _patient_links(
         bound_of_row = np.append(per_patient, np.nan)[pos]  # -1 (unknown patient): NaN
         with np.errstate(invalid="ignore"):
             after = day > bound_of_row
+        bound_date = bound.replace("_day", "_date")
+        if date is not None and bound_date in patients.columns:
+            # a dated visit of a patient with that date is reported once, by the dates below
+            dates = patients[bound_date].to_numpy(dtype="datetime64[ns]")
+            has_date = ~np.isnat(np.append(dates, np.datetime64("NaT", "ns"))[pos])
+            after &= ~(date.notna().to_numpy(dtype=bool) & has_date)
         collector.add(after, "day", raw_day, f"is after the patient's {bound}", schema=True)
     if date is not None:
         visit_date = date.to_numpy(dtype="datetime64[ns]")
