@@ -53,13 +53,15 @@ def test_every_result_equals_the_saved_one(cohort_name: str) -> None:
 
 
 def _assert_close(text: str, expected: str, what: str) -> None:
-    got = pd.read_csv(io.StringIO(text), index_col=0, keep_default_na=False)
-    saved = pd.read_csv(io.StringIO(expected), index_col=0, keep_default_na=False)
+    got = pd.read_csv(io.StringIO(text), index_col=0)
+    saved = pd.read_csv(io.StringIO(expected), index_col=0)
     assert list(got.columns) == list(saved.columns), what
     assert got.index.equals(saved.index), what
     for column in saved.columns:
         a, b = got[column], saved[column]
         if pd.api.types.is_float_dtype(b.dtype) and pd.api.types.is_float_dtype(a.dtype):
-            np.testing.assert_allclose(a, b, rtol=1e-12, atol=0, err_msg=f"{what}: {column}")
+            np.testing.assert_allclose(
+                a, b, rtol=1e-12, atol=0, equal_nan=True, err_msg=f"{what}: {column}"
+            )
         else:
             assert a.astype(str).tolist() == b.astype(str).tolist(), f"{what}: {column}"
