@@ -30,6 +30,7 @@ __all__ = [
     "check_number",
     "check_unknown_prefixed",
     "clean_value",
+    "closest_names",
     "float_column",
     "labelled_categorical",
     "numeric_columns",
@@ -626,6 +627,32 @@ def read_numeric_columns(
     return out
 
 
+def closest_names(name: str, known: Iterable[str], n: int = 1) -> list[str]:
+    """The canonical names closest to ``name``: close spellings (any case, spaces and
+    hyphens read as underscores) and canonical names ``name`` starts with
+    (``mrss_total`` -> ``mrss``).
+
+    Examples
+    --------
+    >>> from sscoutcomes._validation import closest_names
+    >>> from sscoutcomes.cohort.schema import visit_columns
+    >>> names = [c.name for c in visit_columns()]
+    >>> closest_names("crp_mg_dl", names), closest_names("mRSS total", names)
+    (['crp_mg_l'], ['mrss'])
+    >>> closest_names("centre", names)
+    []
+    """
+    names = list(known)
+    text = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if text in names and text != name:
+        return [text]
+    out = difflib.get_close_matches(text, names, n=n, cutoff=0.75)
+    if not out:
+        starts = [c for c in names if text.startswith(c + "_")]
+        out = sorted(starts, key=len, reverse=True)[:n]
+    return out
+
+
 def check_unknown_prefixed(
     frame: pd.DataFrame | Iterable[str],
     prefix: str,
@@ -644,7 +671,9 @@ def check_unknown_prefixed(
         return
     parts = []
     for col in unknown:
-        close = difflib.get_close_matches(col, sorted(known_set), n=1)
+        close = closest_names(col, known_set) or difflib.get_close_matches(
+            col, sorted(known_set), n=1
+        )
         parts.append(f"{col!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     raise SchemaError(
         f"unknown column(s) in the {what}: {', '.join(parts)}; "

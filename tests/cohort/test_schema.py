@@ -595,3 +595,21 @@ def test_unknown_columns_close_to_a_canonical_name_warn() -> None:
     assert "'mRSS total' (did you mean 'mrss'?)" in message
     assert "centre" not in message
     pd.testing.assert_series_equal(out["crp_mg_dl"], visits["crp_mg_dl"])
+
+
+def test_validate_visits_accepts_score_visits_own_output() -> None:
+    import warnings
+
+    import sscoutcomes as ssc
+
+    scored = ssc.score_visits(ssc.load_demo().visits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "unknown column" warning for the outputs either
+        out = validate_visits(scored)
+    assert list(out.columns) == list(scored.columns)
+
+
+def test_mrss_total_suggests_mrss() -> None:
+    frame = pd.DataFrame({"patient_id": ["a"], "day": [0], "mrss_total": [3]})
+    with pytest.raises(SchemaError, match=r"'mrss_total' \(did you mean 'mrss'\?\)"):
+        validate_visits(frame)

@@ -41,6 +41,7 @@ from .._validation import (
     FailureCollector,
     bool_column,
     check_unknown_prefixed,
+    closest_names,
     float_column,
 )
 from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError, SSCOutcomesWarning
@@ -172,6 +173,11 @@ def visit_columns() -> tuple[ColumnSpec, ...]:
 
 def _visit_prefixes() -> tuple[str, ...]:
     return tuple(p for group in visit_column_groups() for p in group.prefixes)
+
+
+def _output_names() -> set[str]:
+    """The columns the registered instruments' frame faces write."""
+    return {name for inst in instruments() for name in inst.outputs}
 
 
 def _visit_by_name() -> dict[str, ColumnSpec]:
@@ -333,31 +339,6 @@ _DURATIONS: Final[tuple[tuple[str, str], ...]] = (
 )
 
 _DAYS_PER_YEAR: Final = 365.25
-
-
-def closest_names(name: str, known: Iterable[str], n: int = 1) -> list[str]:
-    """The canonical names closest to ``name``: close spellings (any case, spaces and
-    hyphens read as underscores) and canonical names ``name`` starts with
-    (``mrss_total`` -> ``mrss``).
-
-    Examples
-    --------
-    >>> from sscoutcomes.cohort.schema import closest_names, visit_columns
-    >>> names = [c.name for c in visit_columns()]
-    >>> closest_names("crp_mg_dl", names), closest_names("mRSS total", names)
-    (['crp_mg_l'], ['mrss'])
-    >>> closest_names("centre", names)
-    []
-    """
-    names = list(known)
-    text = name.strip().lower().replace(" ", "_").replace("-", "_")
-    if text in names and text != name:
-        return [text]
-    out = difflib.get_close_matches(text, names, n=n, cutoff=0.75)
-    if not out:
-        starts = [c for c in names if text.startswith(c + "_")]
-        out = sorted(starts, key=len, reverse=True)[:n]
-    return out
 
 
 def _recode(series: pd.Series[Any], codes: Mapping[str, str | None]) -> pd.Series[Any]:
@@ -704,7 +685,8 @@ def _visit_checks(
 ) -> dict[str, pd.Series[Any]]:
     """Every check of a visits frame; returns the canonical columns (failures recorded)."""
     by_name = _visit_by_name()
-    if not _check_structure(frame, collector, _visit_prefixes(), by_name, what):
+    known = [*by_name, *_output_names()]  # score_visits' own outputs pass too
+    if not _check_structure(frame, collector, _visit_prefixes(), known, what):
         return {}
     ids = _patient_ids(frame, collector, what)
     has_day, has_date = "day" in frame.columns, "date" in frame.columns
