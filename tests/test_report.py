@@ -165,3 +165,11 @@ def test_survival_from_onset_counts_from_the_onset_date() -> None:
     assert one_year["onset"].query("timepoint == '1 year'")["value"].iloc[0] == 1.0
     with pytest.raises(ssc.SchemaError, match="not one of index, diagnosis, onset"):
         ssc.Cohort.from_frames(visits=visits, patients=patients, mapping={"origin": "birth"})
+
+
+def test_a_baseline_only_schedule_is_a_clear_error_not_a_traceback() -> None:
+    cohort = ssc.load_demo()
+    with pytest.raises(ssc.SchemaError, match="only a baseline"):
+        ssc.FollowUpReport(cohort, ssc.Schedule.years(0))
+    with pytest.raises(ssc.SchemaError, match="only a baseline"):
+        ssc.hrct_change_from_baseline(cohort, ssc.Schedule.years(0))

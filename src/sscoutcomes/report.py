@@ -130,6 +130,11 @@ class FollowUpReport:
             )
         if self.schedule.baseline is None:
             raise SchemaError("the schedule needs a baseline timepoint (day 0)")
+        if not self.schedule.follow_up:
+            raise SchemaError(
+                "the schedule has only a baseline: a follow-up report needs at least one "
+                "follow-up timepoint (e.g. Schedule.years(0, 1))"
+            )
         rows: list[dict[str, Any]] = []
         scored = self._scored(visits)
         rows += self._survival(patients)

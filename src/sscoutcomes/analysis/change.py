@@ -165,6 +165,11 @@ def _category_change(
 ) -> pd.DataFrame:
     """Per patient and follow-up timepoint: the reader's comparison where recorded, else the
     change category of ``value`` versus its baseline by ``kernel``."""
+    if not schedule.follow_up:
+        raise SchemaError(
+            "the schedule has only a baseline: change needs a follow-up timepoint "
+            "(e.g. Schedule.years(0, 1))"
+        )
     frame = visits.visits if hasattr(visits, "visits") else visits
     if patients is None and hasattr(visits, "patients_frame"):
         patients = visits.patients_frame
