@@ -173,3 +173,25 @@ def test_a_baseline_only_schedule_is_a_clear_error_not_a_traceback() -> None:
         ssc.FollowUpReport(cohort, ssc.Schedule.years(0))
     with pytest.raises(ssc.SchemaError, match="only a baseline"):
         ssc.hrct_change_from_baseline(cohort, ssc.Schedule.years(0))
+
+
+def test_the_report_says_which_patients_are_not_yet_due_at_the_cutoff() -> None:
+    visits = pd.DataFrame({"patient_id": ["a", "a", "b"], "day": [0, 365, 0], "mrss": [20, 15, 18]})
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b"],
+            "index_date": ["2020-01-01", "2024-01-01"],
+            "last_contact_day": [400, 150],
+        }
+    )
+    cohort = ssc.Cohort.from_frames(
+        visits=visits, patients=patients, mapping={"cutoff": "2024-06-30"}
+    )
+    frame = ssc.FollowUpReport(cohort, ssc.Schedule.years(0, 1)).to_frame()
+    row = frame.query("section == 'mrss' and outcome == 'mRSS' and timepoint == '1 year'")
+    assert row["text"].iloc[0].endswith("; 1 not yet due at the data cut-off")
+    plain = ssc.FollowUpReport(
+        ssc.Cohort.from_frames(visits=visits, patients=patients), ssc.Schedule.years(0, 1)
+    ).to_frame()
+    plain_row = plain.query("section == 'mrss' and outcome == 'mRSS' and timepoint == '1 year'")
+    assert "not yet due" not in plain_row["text"].iloc[0]

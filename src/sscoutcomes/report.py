@@ -28,7 +28,7 @@ from ._response import ResponderDefinition
 from .analysis.change import hrct_change_from_baseline, pah_change_from_baseline
 from .analysis.rates import responder_rates
 from .analysis.responders import RESPONDER_DEFINITIONS
-from .analysis.schedule import Schedule, Timepoint
+from .analysis.schedule import Schedule, Timepoint, timepoint_counts
 from .analysis.summary import format_mean_sd, format_proportion, paired_change, proportion_ci
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
@@ -240,13 +240,18 @@ class FollowUpReport:
         schedule: Schedule,
         section: str,
     ) -> list[dict[str, Any]]:
-        sel = schedule.select(scored, measure, patients=patients)
+        cutoff = getattr(self.cohort, "cutoff", None)
+        sel = schedule.select(scored, measure, patients=patients, cutoff=cutoff)
         wide = sel.pivot(index="patient_id", columns="timepoint", values=measure)
         base_name = schedule.require_baseline().name
+        due = timepoint_counts(sel).set_index("timepoint")["n_not_yet_due"]
         rows = []
         for tp in schedule:
             values = wide[tp.name].to_numpy(dtype=float)
             s = summarize_values(values)
+            text = format_mean_sd(s.mean, s.sd, s.n)
+            if int(due.get(tp.name, 0)):  # with a data cut-off: not yet due, not lost
+                text += f"; {int(due[tp.name])} not yet due at the data cut-off"
             rows.append(
                 _row(
                     section,
@@ -259,7 +264,7 @@ class FollowUpReport:
                     None,
                     None,
                     None,
-                    format_mean_sd(s.mean, s.sd, s.n),
+                    text,
                 )
             )
             if tp.is_baseline:
