@@ -526,3 +526,16 @@ def test_an_export_with_injected_problems_is_refused_naming_each_one(
         assert "line 3, patient 'P001': FVC %pred = 0.82 is outside 10..200" in err
         assert "line 4, patient 'P001': Visit date = '31/02/2015' is not a date" in err
         assert "patient 'P004': Visit date = '11/01/2019' is after the patient's death_date" in err
+
+
+def test_with_map_patients_problems_are_named_with_the_patients_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    v, p, m, _ = _export(tmp_path)
+    patients = pd.read_csv(p, dtype=str)
+    patients.loc[2, "Sex"] = "X"
+    patients.to_csv(p, index=False)
+    code, _, err = cli(capsys, "validate", str(v), "--patients", str(p), "--map", str(m))
+    assert code == 2
+    assert f"in the patients file {p}" in err
+    assert "line 4, patient 'P003': Sex = 'X' is not one of female, male" in err

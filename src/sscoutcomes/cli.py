@@ -148,14 +148,18 @@ def _check_visits(
     *,
     instruments: bool,
     mapping: ColumnMapping | None = None,
+    patients_source: tuple[CsvFile, str] | None = None,
 ) -> Cohort:
     """Every check of ``validate``, ``report`` and ``score``: the Cohort's (schema and links to
     the patients) and, with ``instruments`` or on failure, those of every instrument's
     scoring (a recorded total that disagrees with its items, ...), raised together as one
-    :class:`_FileProblems`."""
+    :class:`_FileProblems`. Problems of the patients frame (found here when a mapping reads
+    both files together) are named with ``patients_source``'s file and lines."""
     try:
         return _cohort_checks(visits, patients, what, instruments=instruments, mapping=mapping)
     except SSCOutcomesError as exc:
+        if patients_source is not None and exc.frame == "patients frame":
+            raise _FileProblems(exc, *patients_source) from None
         raise _FileProblems(exc, source, what) from None
 
 
@@ -176,6 +180,8 @@ def _cohort_checks(
     try:
         cohort = Cohort.from_frames(visits=visits, patients=patients, mapping=mapping)
     except SSCOutcomesError as exc:
+        if exc.frame == "patients frame":
+            raise  # the patients file's own problems, named with its lines by the caller
         _absorb(collector, exc)
         instrument_checks(canonical, collector)
         collector.raise_if_failed(what)
@@ -240,11 +246,13 @@ def _load(args: argparse.Namespace, *, instruments: bool = True) -> _Loaded:
     dropped: list[tuple[CsvFile, str, pd.DataFrame]] = []
     visits_file = read_csv_file(args.visits, id_column=id_column)
     patients: pd.DataFrame | None = None
+    patients_source: tuple[CsvFile, str] | None = None
     if args.patients is not None:
         patients_file = read_csv_file(args.patients, id_column=id_column)
         what = f"patients file {args.patients}"
         if mapping is not None:  # checked with the visits, under the mapping's names
             patients = patients_file.frame
+            patients_source = (patients_file, what)
         else:
             try:
                 patients = _check_patients(patients_file, patients_file.frame, what)
@@ -258,7 +266,13 @@ def _load(args: argparse.Namespace, *, instruments: bool = True) -> _Loaded:
     visits = visits_file.frame
     try:
         cohort = _check_visits(
-            visits_file, visits, patients, what, instruments=instruments, mapping=mapping
+            visits_file,
+            visits,
+            patients,
+            what,
+            instruments=instruments,
+            mapping=mapping,
+            patients_source=patients_source,
         )
     except _FileProblems as problems:
         if not drop or mapping is not None:

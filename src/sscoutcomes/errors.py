@@ -55,17 +55,27 @@ class SSCOutcomesError(ValueError):
         For errors found while validating a frame: one row per failing cell
         (columns ``row``, ``patient_id``, ``day``, ``column``, ``value``,
         ``reason``).
+    frame : str, optional
+        Which frame the failure cases' rows belong to (``"visits frame"``,
+        ``"patients frame"``), for errors found while validating one.
 
     Examples
     --------
     >>> err = SSCOutcomesError("something is off")
-    >>> isinstance(err, ValueError), err.failure_cases is None
-    (True, True)
+    >>> isinstance(err, ValueError), err.failure_cases is None, err.frame is None
+    (True, True, True)
     """
 
-    def __init__(self, message: str, *, failure_cases: pd.DataFrame | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        failure_cases: pd.DataFrame | None = None,
+        frame: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.failure_cases = failure_cases
+        self.frame = frame
 
 
 class OutOfRangeError(SSCOutcomesError):
