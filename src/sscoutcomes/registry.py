@@ -31,7 +31,6 @@ from types import MappingProxyType
 from typing import Final
 
 from ._response import ResponderDefinition
-from ._validation import ColumnSpec
 from .errors import SchemaError
 from .indices.activity import ACTIVITY
 from .indices.criss import CRISS_INSTRUMENT
@@ -192,8 +191,3 @@ def responder_definitions() -> dict[str, ResponderDefinition]:
     True
     """
     return {d.name: d for inst in _REGISTRY.values() for d in inst.responders}
-
-
-def visit_columns() -> tuple[ColumnSpec, ...]:
-    """Every registered instrument's columns, in order (the schema adds the identity)."""
-    return tuple(spec for inst in _REGISTRY.values() for spec in inst.columns)

@@ -257,7 +257,7 @@ def criss_step1(
     True
     """
     flags = [
-        _flag_values(x, name)
+        read_flags(x, name)
         for x, name in (
             (renal_crisis, "renal_crisis"),
             (lv_failure_new, "lv_failure_new"),
@@ -274,11 +274,6 @@ def criss_step1(
     if out.ndim == 0:
         return None if np.isnan(out) else bool(out)
     return _nullable_bool(out)
-
-
-def _flag_values(value: Any, label: str) -> FloatArray:
-    """Yes/no values read as every reader reads them (text other than yes/no raises)."""
-    return read_flags(value, label) if value is not None else np.asarray(np.nan)
 
 
 def _nullable_bool(values: FloatArray) -> Any:
@@ -367,7 +362,7 @@ def _column(data: Mapping[str, Any] | pd.DataFrame, name: str) -> FloatArray:
             column = column.astype("float64")
         return as_float_array(column.to_numpy(dtype=object), name)
     value = data.get(name)
-    return _flag_values(value, name) if flag else as_float_array(value, name)
+    return read_flags(value, name) if flag else as_float_array(value, name)
 
 
 def _check(values: FloatArray, name: str, which: str) -> None:
