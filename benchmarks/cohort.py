@@ -8,24 +8,17 @@ Not part of the test suite. Run::
 ``Cohort.patients()`` builds a :class:`~sscoutcomes.Patient` with its
 :class:`~sscoutcomes.Visit` objects (one measure object per instrument recorded) for every
 patient, each validated on construction; ``Cohort.visits`` is the validated visits frame.
-Each figure is the best of ``--repeat`` runs.
+Each figure is the best of at least ``--repeat`` runs after a warm-up
+(``best_time`` of ``run.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import time
+
+from run import best_time as best
 
 from sscoutcomes import simulate_cohort
-
-
-def best(fn: object, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

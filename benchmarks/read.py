@@ -6,27 +6,20 @@ Not part of the test suite. Run::
     python benchmarks/read.py                  # 13 000 patients, about 10^5 visits
     PYTHONPATH=/path/to/other/checkout/src python benchmarks/read.py   # another version
 
-Each figure is the best of ``--repeat`` reads of the same files (written once, in a
-temporary directory). The mapping case runs only where the library has ``ColumnMapping``.
+Each figure is the best of at least ``--repeat`` reads of the same files (written once, in
+a temporary directory), after a warm-up (``best_time`` of ``run.py``). The mapping case
+runs only where the library has ``ColumnMapping``.
 """
 
 from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
+from run import best_time as best
+
 import sscoutcomes as ssc
-
-
-def best(fn: object, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
