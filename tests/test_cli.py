@@ -328,7 +328,7 @@ def test_errors_file_holds_every_failure_case(
     code, _, _ = cli(capsys, "score", visits, "--errors", str(target))
     assert code == 2
     table = pd.read_csv(target, dtype={"patient_id": str})
-    assert list(table.columns) == ["file", "line", *FAILURE_CASE_COLUMNS]
+    assert list(table.columns) == ["file", "line", *FAILURE_CASE_COLUMNS, "date", "source_column"]
     assert len(table) == 60
     assert set(table["file"]) == {visits}
     assert (table["line"] == table["row"] + 2).all()
@@ -341,7 +341,7 @@ def test_errors_file_holds_every_failure_case(
     assert cli(capsys, "validate", str(ok), "--errors", str(target))[0] == 0
     empty = pd.read_csv(target)
     assert len(empty) == 0
-    assert list(empty.columns) == ["file", "line", *FAILURE_CASE_COLUMNS]
+    assert list(empty.columns) == ["file", "line", *FAILURE_CASE_COLUMNS, "date", "source_column"]
 
 
 @pytest.mark.parametrize("existing", [True, False])
@@ -425,12 +425,23 @@ def test_drop_invalid_cannot_drop_structural_problems(
     code, _, err = cli(capsys, "validate", no_id, "--drop-invalid")
     assert code == 2
     assert "no 'patient_id' column" in err
-    # a duplicate visit: blanking its day leaves a visit with neither day nor date
-    twice = write(tmp_path / "b.csv", "patient_id,day,mrss\n007,0,20\n007,0,21\n")
+    # a repeated header: which column is meant is unknown, so nothing can be dropped
+    twice = write(tmp_path / "b.csv", "patient_id,day,mrss,mrss\n007,0,20,21\n")
     code, _, err = cli(capsys, "score", twice, "--drop-invalid")
     assert code == 2
-    assert "after blanking 2 cell(s)" in err
-    assert "is missing" in err
+    assert "mrss" in err
+    assert "Traceback" not in err
+
+
+def test_drop_invalid_removes_a_visit_that_cannot_be_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a duplicate visit: which of the two is right is unknown; both go, and are listed
+    twice = write(tmp_path / "b.csv", "patient_id,day,mrss\n007,0,20\n007,0,21\n007,365,9\n")
+    code, out, err = cli(capsys, "score", twice, "--drop-invalid")
+    assert code == 0, err
+    assert "removed 2 visit(s) whose patient, day or date failed" in err
+    assert pd.read_csv(io.StringIO(out), dtype={"patient_id": str})["day"].tolist() == [365]
 
 
 def test_bad_file_through_python_m(tmp_path: Path) -> None:
@@ -526,6 +537,54 @@ def test_an_export_with_injected_problems_is_refused_naming_each_one(
         assert "line 3, patient 'P001': FVC %pred = 0.82 is outside 10..200" in err
         assert "line 4, patient 'P001': Visit date = '31/02/2015' is not a date" in err
         assert "patient 'P004': Visit date = '11/01/2019' is after the patient's death_date" in err
+
+
+def test_drop_invalid_with_map_drops_the_injected_problems_and_lists_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cohort.test_mapping import registry_export
+
+    v, p, m, cohort = _export(tmp_path)
+    export_p, export_v = registry_export(cohort)
+    export_v, export_p = export_v.astype(object), export_p.astype(object)
+    export_v.loc[0, "mRSS"] = 60
+    export_v.loc[1, "FVC %pred"] = 0.82
+    export_v.loc[2, "Visit date"] = "31/02/2015"
+    export_p.loc[3, "Death date"] = "01/06/2018"
+    export_p.loc[3, "Last contact"] = "01/06/2018"
+    export_p.loc[2, "Sex"] = "X"
+    export_v.to_csv(v, index=False)
+    export_p.to_csv(p, index=False)
+    errors = tmp_path / "errors.csv"
+    code, out, err = cli(
+        capsys, "validate", str(v), "--patients", str(p), "--map", str(m), "--drop-invalid",
+        "--errors", str(errors),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert f"blanked 1 invalid cell(s) of the patients file {p}:" in err
+    assert "line 4, patient 'P003': Sex = 'X' is not one of female, male" in err
+    assert "removed 3 visit(s) whose patient, day or date failed" in err
+    assert "line 2, patient 'P001': mRSS = 60 is outside 0..51" in err
+    assert "line 3, patient 'P001': FVC %pred = 0.82 is outside 10..200" in err
+    assert "line 4, patient 'P001': Visit date = '31/02/2015' is not a date" in err
+    assert "Visit date = '11/01/2019' is after the patient's death_date" in err
+    assert f"{len(cohort.visits) - 3} visits of 12 patients" in out
+    table = pd.read_csv(errors, dtype=str)
+    assert set(table["source_column"]) >= {"Sex", "mRSS", "FVC %pred", "Visit date"}
+    # the report goes on with the rest, as the library does with drop_invalid=True
+    code, out, err = cli(
+        capsys, "report", str(v), "--patients", str(p), "--map", str(m), "--drop-invalid",
+        "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    with pytest.warns(ssc.SSCOutcomesWarning, match="removed 3 visit"):
+        mapped = ssc.Cohort.read_csv(v, p, mapping=m, drop_invalid=True)
+    expected = ssc.FollowUpReport(mapped, ssc.Schedule.years(0, 1, 3, 5, window_days=90))
+    assert pd.read_csv(io.StringIO(out))["value"].tolist() == pytest.approx(
+        expected.to_frame()["value"].tolist(), nan_ok=True
+    )
+    assert set(mapped.dropped["action"]) == {"blanked the cell", "removed the visit"}
 
 
 def test_with_map_patients_problems_are_named_with_the_patients_file(

@@ -283,7 +283,7 @@ class FailureCollector:
         n = len(cases) + len(self._messages)
         message = f"{n} problem(s) in the {what}:\n  " + "\n  ".join(lines)
         cls: type[SSCOutcomesError] = SchemaError if self._schema else OutOfRangeError
-        raise cls(message, failure_cases=cases, frame=what)
+        raise cls(message, failure_cases=cases, frame=what, messages=self._messages)
 
 
 def as_float_array(x: Any, label: str = "value") -> FloatArray:

@@ -206,20 +206,30 @@ def _dropped(
     problems: _FileProblems,
     kind: Literal["visits", "patients"],
     dropped: list[tuple[CsvFile, str, pd.DataFrame]],
+    frame: pd.DataFrame | None = None,
+    *,
+    mapping: ColumnMapping | None = None,
 ) -> pd.DataFrame:
-    """The file's frame with the failing cells of ``problems`` blanked (for --drop-invalid);
-    ``problems`` itself when some are not cells (a missing column) or blanking fails."""
-    from .cohort.schema import drop_invalid
+    """The file's frame (or ``frame``, the file's frame already cleaned once) with the
+    failing cells of ``problems`` blanked and the visits that cannot be placed removed (for
+    --drop-invalid); ``problems`` itself when some are not cells (a missing column) or
+    blanking fails. Without a mapping the result is checked again here; with one it is
+    checked with the other file by the caller."""
+    from .cohort.schema import blank_failing_cells, drop_invalid
 
     error, source = problems.error, problems.source
     cases = error.failure_cases
     if cases is None or not len(cases) or _messages(error):
         raise problems
+    current = source.frame if frame is None else frame
     try:
-        cleaned = drop_invalid(source.frame, cases, frame=kind)
+        if mapping is None:
+            cleaned = drop_invalid(current, cases, frame=kind)
+        else:
+            cleaned = blank_failing_cells(current, cases, frame=kind, source_columns=True)
     except SSCOutcomesError as exc:
         raise _FileProblems(
-            exc, source, f"{problems.what} after blanking {len(cases)} cell(s)"
+            exc, source, f"{problems.what} after dropping {len(cases)} invalid value(s)"
         ) from None
     dropped.append((source, problems.what, cases))
     return cleaned
@@ -275,19 +285,58 @@ def _load(args: argparse.Namespace, *, instruments: bool = True) -> _Loaded:
             patients_source=patients_source,
         )
     except _FileProblems as problems:
-        if not drop or mapping is not None:
+        if not drop:
             raise
-        visits = _dropped(problems, "visits", dropped)
-        cohort = _check_visits(
-            visits_file,
-            visits,
-            patients,
-            f"{what} after --drop-invalid blanked {len(dropped[-1][2])} cell(s)",
-            instruments=True,
-        )
+        if mapping is None:
+            visits = _dropped(problems, "visits", dropped)
+            cohort = _check_visits(
+                visits_file,
+                visits,
+                patients,
+                f"{what} after --drop-invalid dropped {len(dropped[-1][2])} value(s)",
+                instruments=True,
+            )
+        else:
+            cohort = _drop_mapped(
+                problems, (visits_file, what), visits, patients, patients_source, dropped, mapping
+            )
     if mapping is not None:
         visits = cohort.visits  # canonical names, codes and days
     return _Loaded(cohort=cohort, visits=visits, dropped=dropped)
+
+
+def _drop_mapped(
+    problems: _FileProblems,
+    visits_source: tuple[CsvFile, str],
+    visits: pd.DataFrame,
+    patients: pd.DataFrame | None,
+    patients_source: tuple[CsvFile, str] | None,
+    dropped: list[tuple[CsvFile, str, pd.DataFrame]],
+    mapping: ColumnMapping,
+) -> Cohort:
+    """--drop-invalid under --map: the two files are checked together, so a round blanks
+    the file whose problems were found (the patients file's come first) and checks both
+    again, until they pass or a problem is left that blanking cannot remove."""
+    visits_file, what = visits_source
+    for _ in range(3):  # the patients file, the visits file, what blanking revealed
+        if patients_source is not None and problems.source is patients_source[0]:
+            patients = _dropped(problems, "patients", dropped, patients, mapping=mapping)
+        else:
+            visits = _dropped(problems, "visits", dropped, visits, mapping=mapping)
+        try:
+            return _check_visits(
+                visits_file,
+                visits,
+                patients,
+                f"{what} after --drop-invalid dropped "
+                f"{sum(len(cases) for _, _, cases in dropped)} value(s)",
+                instruments=True,
+                mapping=mapping,
+                patients_source=patients_source,
+            )
+        except _FileProblems as again:
+            problems = again
+    raise problems
 
 
 def _mapping(args: argparse.Namespace) -> ColumnMapping | None:
@@ -299,8 +348,6 @@ def _mapping(args: argparse.Namespace) -> ColumnMapping | None:
         return None
     if not Path(path).is_file():
         raise _UsageError(f"no such mapping file: {path}")
-    if args.drop_invalid:
-        raise _UsageError("--drop-invalid cannot be combined with --map yet")
     return ColumnMapping.from_toml(path)
 
 
@@ -408,16 +455,20 @@ def _problem_count(error: SSCOutcomesError) -> int:
     return len(_messages(error)) + (0 if cases is None else len(cases))
 
 
+_ERROR_COLUMNS = (*FAILURE_CASE_COLUMNS, "date", "source_column")
+
+
 def _errors_table(items: Sequence[tuple[CsvFile | None, pd.DataFrame]]) -> pd.DataFrame:
-    """The failure cases of every file, with the file and the file line of each row."""
+    """The failure cases of every file, with the file and the file line of each row, the
+    visit date as written and the column as the file names it (empty without a mapping)."""
     parts = []
     for source, cases in items:
-        part = cases.reindex(columns=list(FAILURE_CASE_COLUMNS))
+        part = cases.reindex(columns=list(_ERROR_COLUMNS))
         part.insert(0, "line", [None if source is None else source.line(r) for r in part["row"]])
         part.insert(0, "file", None if source is None else os.fspath(source.path))
         parts.append(part)
     if not parts:
-        return pd.DataFrame(columns=["file", "line", *FAILURE_CASE_COLUMNS])
+        return pd.DataFrame(columns=["file", "line", *_ERROR_COLUMNS])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -428,11 +479,17 @@ def _write_errors(args: argparse.Namespace, table: pd.DataFrame) -> None:
 
 
 def _print_dropped(args: argparse.Namespace, loaded: _Loaded) -> None:
-    """What --drop-invalid blanked, row by row, on standard error."""
+    """What --drop-invalid dropped, row by row, on standard error."""
+    from .cohort.schema import UNPLACED_COLUMNS
+
     for source, what, cases in loaded.dropped:
+        removed = 0
+        if what.startswith("visits"):
+            removed = cases.loc[cases["column"].isin(UNPLACED_COLUMNS), "row"].nunique()
+        also = f" and removed {removed} visit(s) whose patient, day or date failed"
         print(
             f"sscoutcomes {args.command}: --drop-invalid blanked {len(cases)} invalid "
-            f"cell(s) of the {what}:",
+            f"cell(s) of the {what}{also if removed else ''}:",
             file=sys.stderr,
         )
         error = SSCOutcomesError("dropped", failure_cases=cases)

@@ -25,6 +25,7 @@ mrss site 'face' = 4 is outside 0..3
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -58,6 +59,10 @@ class SSCOutcomesError(ValueError):
     frame : str, optional
         Which frame the failure cases' rows belong to (``"visits frame"``,
         ``"patients frame"``), for errors found while validating one.
+    messages : sequence of str, optional
+        The problems that are not failing cells (a missing column, a repeated column name),
+        for errors found while validating a frame; empty when every problem is a cell of
+        ``failure_cases``.
 
     Examples
     --------
@@ -72,10 +77,12 @@ class SSCOutcomesError(ValueError):
         *,
         failure_cases: pd.DataFrame | None = None,
         frame: str | None = None,
+        messages: Sequence[str] = (),
     ) -> None:
         super().__init__(message)
         self.failure_cases = failure_cases
         self.frame = frame
+        self.messages = tuple(messages)
 
 
 class OutOfRangeError(SSCOutcomesError):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sscoutcomes import simulate_cohort
 from sscoutcomes.cohort.cohort import Cohort
 from sscoutcomes.cohort.mapping import ColumnMapping
-from sscoutcomes.errors import OutOfRangeError, SchemaError
+from sscoutcomes.errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
 
 #: The registry's names of the columns the export holds.
 VISIT_NAMES = {
@@ -411,6 +411,72 @@ def test_a_visit_after_death_names_the_visit_date() -> None:
         "(patient 'P1', Visit date '12/01/2020'): Visit date = '12/01/2020' is after the "
         "patient's death_date" in str(info.value)
     )
+
+
+def _injected() -> tuple[Cohort, pd.DataFrame, pd.DataFrame]:
+    cohort = simulate_cohort(12, years=3, seed=4)
+    export_p, export_v = registry_export(cohort)
+    export_v, export_p = export_v.astype(object), export_p.astype(object)
+    export_v.loc[0, "mRSS"] = 60  # an mRSS of 60
+    export_v.loc[1, "FVC %pred"] = 0.82  # FVC as a fraction
+    export_v.loc[2, "Visit date"] = "31/02/2015"  # no such date
+    export_p.loc[3, "Death date"] = "01/06/2018"  # two visits after death
+    export_p.loc[3, "Last contact"] = "01/06/2018"
+    export_p.loc[2, "Sex"] = "X"
+    return cohort, export_v, export_p
+
+
+def test_drop_invalid_through_a_mapping_blanks_cells_and_removes_unplaced_visits() -> None:
+    cohort, export_v, export_p = _injected()
+    before_v, before_p = export_v.copy(), export_p.copy()
+    with pytest.raises(ValueError, match="Sex = 'X'"):
+        Cohort.from_frames(visits=export_v, patients=export_p, mapping=MAPPING)
+    with pytest.warns(SSCOutcomesWarning, match="blanked 3 invalid cell.* removed 3 visit"):
+        read = Cohort.from_frames(
+            visits=export_v, patients=export_p, mapping=MAPPING, drop_invalid=True
+        )
+    pd.testing.assert_frame_equal(export_v, before_v)  # the input is not modified
+    pd.testing.assert_frame_equal(export_p, before_p)
+    visits = read.visits
+    assert len(visits) == len(cohort.visits) - 3
+    assert visits.index.tolist() == [i for i in range(len(cohort.visits)) if i not in (2, 27, 28)]
+    assert pd.isna(visits.loc[0, "mrss"])
+    assert pd.isna(visits.loc[1, "fvc_pct_predicted"])
+    assert pd.isna(read.patients_frame.loc[2, "sex"])
+    dropped = read.dropped
+    assert dropped.groupby(["frame", "action"]).size().to_dict() == {
+        ("patients", "blanked the cell"): 1,
+        ("visits", "blanked the cell"): 2,
+        ("visits", "removed the visit"): 6,  # 31/02 (date and day), 2 visits x 2 rules
+    }
+    assert set(dropped["source_column"]) == {"Sex", "mRSS", "FVC %pred", "Visit date", "day"}
+
+
+def test_drop_invalid_without_failures_drops_nothing_and_does_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read = Cohort.from_frames(visits=pd.DataFrame({"patient_id": ["a"], "day": [0]}),
+                                  drop_invalid=True)  # fmt: skip
+    assert read.dropped.empty
+    assert simulate_cohort(3, seed=1).dropped.empty
+
+
+def test_drop_invalid_still_raises_what_blanking_cannot_fix() -> None:
+    no_id = pd.DataFrame({"id": ["a"], "day": [0], "mrss": [60]})
+    with pytest.raises(SchemaError, match="patient_id"):
+        Cohort.from_frames(visits=no_id, drop_invalid=True)
+    with pytest.raises(SchemaError, match="drop_invalid = 'yes' must be True or False"):
+        Cohort.from_frames(visits=no_id, drop_invalid="yes")  # type: ignore[arg-type]
+
+
+def test_read_csv_with_drop_invalid(tmp_path: Path) -> None:
+    _, export_v, export_p = _injected()
+    export_v.to_csv(tmp_path / "v.csv", index=False)
+    export_p.to_csv(tmp_path / "p.csv", index=False)
+    with pytest.warns(SSCOutcomesWarning):
+        read = Cohort.read_csv(tmp_path / "v.csv", tmp_path / "p.csv", mapping=MAPPING,
+                               drop_invalid=True)  # fmt: skip
+    assert len(read.dropped) == 9
 
 
 # --------------------------------------------------------------------------------------

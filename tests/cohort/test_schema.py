@@ -470,11 +470,21 @@ def test_drop_invalid_patients_frame() -> None:
     assert patients["sex"].tolist() == ["X", "male", "Z"]
 
 
-def test_drop_invalid_still_fails_what_blanking_cannot_fix() -> None:
-    # a duplicate visit: blanking the day leaves a visit with neither day nor date
-    visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 0], "mrss": [1, 2]})
+def test_drop_invalid_removes_visits_that_cannot_be_placed() -> None:
+    # a duplicate visit: which of the two is right is unknown, so both go (and are listed)
+    visits = pd.DataFrame({"patient_id": ["a", "a", "a"], "day": [0, 0, 365], "mrss": [1, 2, 3]})
     cases = _failure_cases(validate_visits, visits)
-    with pytest.raises(SchemaError, match="is missing"):
+    assert set(cases["column"]) == {"day"}
+    out = drop_invalid(visits, cases)
+    assert out.index.tolist() == [2]
+    assert len(visits) == 3
+
+
+def test_drop_invalid_still_fails_what_blanking_cannot_fix() -> None:
+    # blanking a cell the cases do not name leaves the failure in place
+    visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 365], "mrss": [60, 70]})
+    cases = _failure_cases(validate_visits, visits).iloc[:1]
+    with pytest.raises(OutOfRangeError, match=r"is outside 0\.\.51"):
         drop_invalid(visits, cases)
 
 

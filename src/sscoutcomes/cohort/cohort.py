@@ -24,24 +24,27 @@ import datetime as dt
 import html
 import importlib.util
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .._validation import FailureCollector
-from ..errors import SchemaError, SSCOutcomesError
+from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from .mapping import ColumnMapping, MappingLike
 from .patient import Patient, Visit
 from .schema import (
     PATIENT_COLUMNS,
+    UNPLACED_COLUMNS,
     VISIT_COLUMNS,
     _assemble,
     _patient_checks,
     _text_column,
     _visit_checks,
+    blank_failing_cells,
     validate_patients,
 )
 
@@ -51,6 +54,8 @@ PathLike = str | os.PathLike[str]
 
 _VISIT_ORDER = {spec.name: i for i, spec in enumerate(VISIT_COLUMNS)}
 _PATIENT_ORDER = {spec.name: i for i, spec in enumerate(PATIENT_COLUMNS)}
+_DROPPED_COLUMNS = (*FAILURE_CASE_COLUMNS, "frame", "action")
+_NOTHING_DROPPED = pd.DataFrame({c: pd.Series([], dtype=object) for c in _DROPPED_COLUMNS})
 _CSV_ROWS = "rows count data rows from 0 as in pandas.read_csv; file line = row + 2"
 
 
@@ -111,6 +116,14 @@ class Cohort:
     require_sorted : bool, default False
         Refuse visits whose rows are out of day order within a patient (by default row
         order does not matter).
+    mapping : ColumnMapping, dict or path, optional
+        The frames' own column names, codes and date format
+        (:class:`~sscoutcomes.cohort.mapping.ColumnMapping`).
+    drop_invalid : bool, default False
+        Instead of raising, set the cells that fail a check to missing (remove a visit whose
+        ``patient_id``, ``day`` or ``date`` fails: it cannot be placed), check again, warn,
+        and list what was dropped in :attr:`dropped`. Problems that blanking cannot remove (a
+        missing ``patient_id`` column, a repeated column name) still raise.
 
     Raises
     ------
@@ -139,10 +152,11 @@ class Cohort:
     [-12, 366]
     """
 
-    __slots__ = ("_cutoff", "_origin", "_patients", "_visits")
+    __slots__ = ("_cutoff", "_dropped", "_origin", "_patients", "_visits")
 
     _patients: pd.DataFrame
     _visits: pd.DataFrame
+    _dropped: pd.DataFrame
     _cutoff: dt.date | None
     _origin: str
 
@@ -153,13 +167,79 @@ class Cohort:
         patients: pd.DataFrame | None = None,
         require_sorted: bool = False,
         mapping: MappingLike | None = None,
+        drop_invalid: bool = False,
     ) -> None:
         column_mapping = None if mapping is None else ColumnMapping.coerce(mapping)
-        self._patients, self._visits = self._validate(
-            visits, patients, require_sorted=require_sorted, mapping=column_mapping
+        self._patients, self._visits, self._dropped = self._validate_dropping(
+            visits,
+            patients,
+            drop_invalid=drop_invalid,
+            require_sorted=require_sorted,
+            mapping=column_mapping,
         )
         self._cutoff = None if column_mapping is None else column_mapping.cutoff
         self._origin = "index" if column_mapping is None else column_mapping.origin
+
+    @classmethod
+    def _validate_dropping(
+        cls,
+        visits: pd.DataFrame,
+        patients: pd.DataFrame | None,
+        *,
+        drop_invalid: bool,
+        **options: Any,
+    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """:meth:`_validate`; with ``drop_invalid``, failing cells blanked (visits that cannot
+        be placed removed) and checked again until the frames pass or a problem is left
+        that blanking cannot remove. Also returns what was dropped."""
+        if not isinstance(drop_invalid, bool):
+            raise SchemaError(f"drop_invalid = {drop_invalid!r} must be True or False")
+        dropped: list[pd.DataFrame] = []
+        source_columns = options.get("mapping") is not None
+        while True:
+            try:
+                p, v = cls._validate(visits, patients, **options)
+            except SSCOutcomesError as exc:
+                cases = exc.failure_cases
+                if (
+                    not drop_invalid
+                    or exc.messages
+                    or cases is None
+                    or not len(cases)
+                    or len(dropped) >= 3  # patients, visits, what blanking revealed: no more
+                ):
+                    raise
+                kind: Literal["visits", "patients"] = (
+                    "patients" if exc.frame is not None and "patients" in exc.frame else "visits"
+                )
+                if kind == "patients" and patients is not None:
+                    patients = blank_failing_cells(
+                        patients, cases, frame="patients", source_columns=source_columns
+                    )
+                else:
+                    visits = blank_failing_cells(
+                        visits, cases, frame="visits", source_columns=source_columns
+                    )
+                removed = (kind == "visits") & cases["column"].isin(UNPLACED_COLUMNS)
+                dropped.append(
+                    cases.assign(
+                        frame=kind,
+                        action=np.where(removed, "removed the visit", "blanked the cell"),
+                    )
+                )
+                continue
+            break
+        table = pd.concat(dropped, ignore_index=True) if dropped else _NOTHING_DROPPED
+        if dropped:
+            removed_visits = table.loc[table["action"] == "removed the visit", "row"].nunique()
+            warnings.warn(
+                f"drop_invalid: blanked {int((table['action'] == 'blanked the cell').sum())} "
+                f"invalid cell(s) and removed {removed_visits} visit(s) without a valid "
+                "patient or time; Cohort.dropped lists them row by row",
+                SSCOutcomesWarning,
+                stacklevel=4,
+            )
+        return p, v, table
 
     @staticmethod
     def _validate(
@@ -225,6 +305,7 @@ class Cohort:
         patients: pd.DataFrame | None = None,
         require_sorted: bool = False,
         mapping: MappingLike | None = None,
+        drop_invalid: bool = False,
     ) -> Cohort:
         """A cohort from a visits frame and (optionally) a patients frame.
 
@@ -245,7 +326,13 @@ class Cohort:
         sscoutcomes.errors.SchemaError: 1 problem(s) in the visits frame:
           row 1 (patient 'P3', day 0): patient_id = 'P3' is not in the patients frame
         """
-        return cls(visits=visits, patients=patients, require_sorted=require_sorted, mapping=mapping)
+        return cls(
+            visits=visits,
+            patients=patients,
+            require_sorted=require_sorted,
+            mapping=mapping,
+            drop_invalid=drop_invalid,
+        )
 
     @classmethod
     def from_patients(cls, patients: Iterable[Patient]) -> Cohort:
@@ -314,6 +401,34 @@ class Cohort:
         datetime.date(2024, 6, 30)
         """
         return self._cutoff
+
+    @property
+    def dropped(self) -> pd.DataFrame:
+        """What ``drop_invalid=True`` dropped, one row per failing cell: the columns of
+        :attr:`~sscoutcomes.errors.SSCOutcomesError.failure_cases` (``row`` is the row of the
+        frame as given, ``column`` the canonical name, ``source_column`` the name a mapping
+        renamed), ``frame`` (``"visits"`` or ``"patients"``) and ``action`` (``"blanked the
+        cell"``, or ``"removed the visit"`` when its ``patient_id``, ``day`` or ``date``
+        failed). Empty when nothing was dropped.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> visits = pd.DataFrame({"patient_id": ["a", "a", "a"], "day": [0, 365, None],
+        ...                        "mrss": [18, 60, 12]})
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     cohort = Cohort.from_frames(visits=visits, drop_invalid=True)
+        >>> cohort.visits["mrss"].tolist()
+        [18.0, nan]
+        >>> print(cohort.dropped[["row", "column", "value", "action"]].to_string(index=False))
+        row column value            action
+          1   mrss  60.0  blanked the cell
+          2    day  None removed the visit
+        """
+        return self._dropped.copy()
 
     @property
     def origin(self) -> str:
@@ -424,6 +539,7 @@ class Cohort:
         visits_options: Mapping[str, Any] | None = None,
         patients_options: Mapping[str, Any] | None = None,
         require_sorted: bool = False,
+        drop_invalid: bool = False,
         **read_csv_kwargs: Any,
     ) -> Cohort:
         """Read a cohort from a visits CSV file and (optionally) a patients CSV file.
@@ -441,7 +557,7 @@ class Cohort:
         visits_options, patients_options : mapping, optional
             Keyword arguments for :func:`pandas.read_csv` of one file (e.g.
             ``{"sep": ";"}``); other keyword arguments go to both files.
-        require_sorted : bool, default False
+        require_sorted, drop_invalid : bool, default False
             As for :class:`Cohort`.
 
         Raises
@@ -495,6 +611,7 @@ class Cohort:
             visits,
             patients,
             require_sorted=require_sorted,
+            drop_invalid=drop_invalid,
             mapping=column_mapping,
         )
 
@@ -508,11 +625,13 @@ class Cohort:
         *,
         require_sorted: bool,
         mapping: ColumnMapping | None,
+        drop_invalid: bool = False,
         sheets: tuple[str, str] = ("", ""),
     ) -> Cohort:
-        p, v = cls._validate(
+        p, v, dropped = cls._validate_dropping(
             visits_frame,
             patients_frame,
+            drop_invalid=drop_invalid,
             require_sorted=require_sorted,
             what_visits=f"visits file {Path(visits).name!r}{sheets[0]} ({_CSV_ROWS})",
             what_patients=(
@@ -523,8 +642,8 @@ class Cohort:
             mapping=mapping,
         )
         if mapping is None:
-            return cls._from_canonical(p, v)
-        return cls._from_canonical(p, v, mapping.cutoff, mapping.origin)
+            return cls._from_canonical(p, v, dropped=dropped)
+        return cls._from_canonical(p, v, mapping.cutoff, mapping.origin, dropped=dropped)
 
     @classmethod
     def read_excel(
@@ -538,6 +657,7 @@ class Cohort:
         visits_options: Mapping[str, Any] | None = None,
         patients_options: Mapping[str, Any] | None = None,
         require_sorted: bool = False,
+        drop_invalid: bool = False,
     ) -> Cohort:
         """Read a cohort from xlsx workbooks (needs openpyxl: ``sscoutcomes[excel]``).
 
@@ -552,7 +672,7 @@ class Cohort:
             Sheet names or positions (default: the first sheet).
         visits_options, patients_options : mapping, optional
             Keyword arguments for :func:`pandas.read_excel` of one sheet.
-        require_sorted : bool, default False
+        require_sorted, drop_invalid : bool, default False
             As for :class:`Cohort`.
 
         Raises
@@ -598,6 +718,7 @@ class Cohort:
             visits,
             patients_path,
             require_sorted=require_sorted,
+            drop_invalid=drop_invalid,
             mapping=column_mapping,
             sheets=(
                 f" sheet {visits_sheet!r}",
@@ -629,12 +750,14 @@ class Cohort:
         patients_path: PathLike | None = None,
         *,
         require_sorted: bool = False,
+        drop_invalid: bool = False,
         mapping: MappingLike | None = None,
     ) -> Cohort:
         """Read a cohort from Parquet files (needs pyarrow: ``sscoutcomes[parquet]``).
 
         ``mapping`` renames and re-codes the files' own names and codes as in
-        :meth:`read_csv`.
+        :meth:`read_csv`; ``require_sorted`` and ``drop_invalid`` are as for
+        :class:`Cohort`.
 
         Raises
         ------
@@ -648,7 +771,13 @@ class Cohort:
         patients = (
             None if patients_path is None else pd.read_parquet(patients_path, engine="pyarrow")
         )
-        return cls(visits=visits, patients=patients, require_sorted=require_sorted, mapping=mapping)
+        return cls(
+            visits=visits,
+            patients=patients,
+            require_sorted=require_sorted,
+            mapping=mapping,
+            drop_invalid=drop_invalid,
+        )
 
     def to_parquet(self, visits_path: PathLike, patients_path: PathLike) -> None:
         """Write the visits and patients frames as Parquet files (needs pyarrow).
@@ -672,10 +801,12 @@ class Cohort:
         visits: pd.DataFrame,
         cutoff: dt.date | None = None,
         origin: str = "index",
+        dropped: pd.DataFrame | None = None,
     ) -> Cohort:
         new = cls.__new__(cls)
         new._patients, new._visits, new._cutoff = patients, visits, cutoff
         new._origin = origin
+        new._dropped = _NOTHING_DROPPED if dropped is None else dropped
         return new
 
     # ----------------------------------------------------------------------------------

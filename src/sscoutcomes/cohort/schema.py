@@ -1032,9 +1032,13 @@ def drop_invalid(
     :attr:`~sscoutcomes.errors.SSCOutcomesError.failure_cases` of the error
     :func:`validate_visits`, :func:`validate_patients` or
     :class:`~sscoutcomes.cohort.cohort.Cohort` raised): ``row`` is the index label, ``column``
-    the column. Every other cell, row and column is kept as it is. The result is validated
+    the column. A visit whose ``patient_id``, ``day`` or ``date`` failed (an unknown patient,
+    no such date, a visit after death, a duplicate visit) cannot be placed and is removed as
+    a whole; every other cell, row and column is kept as it is. The result is validated
     again, so problems that blanking a cell cannot remove (a missing ``patient_id`` column, a
-    misspelled column, a visit left with neither day nor date) still raise.
+    misspelled column) still raise. For frames read through a column mapping, and to keep
+    a record of what was dropped, use ``drop_invalid=True`` on
+    :class:`~sscoutcomes.cohort.cohort.Cohort` and its readers.
 
     Parameters
     ----------
@@ -1084,9 +1088,37 @@ def drop_invalid(
     """
     if frame not in ("visits", "patients"):
         raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
+    out = blank_failing_cells(visits, failure_cases, frame=frame)
+    if frame == "visits":
+        validate_visits(out, require_sorted=require_sorted)
+    else:
+        validate_patients(out)
+    return out
+
+
+#: Visits-frame columns whose failure leaves a visit that cannot be placed (no patient or no
+#: time): dropping invalid data removes such a visit as a whole instead of blanking the cell.
+UNPLACED_COLUMNS: Final = ("patient_id", "day", "date")
+
+
+def blank_failing_cells(
+    frame_data: pd.DataFrame,
+    failure_cases: pd.DataFrame,
+    *,
+    frame: Literal["visits", "patients"] = "visits",
+    source_columns: bool = False,
+) -> pd.DataFrame:
+    """``frame_data`` with the cells of ``failure_cases`` set to missing, not validated.
+
+    In a visits frame a failing ``patient_id``, ``day`` or ``date`` (:data:`UNPLACED_COLUMNS`)
+    removes the visit as a whole: a visit without a patient or a time cannot be used, and a
+    blank there would only fail again. With ``source_columns`` the cells are those of the
+    ``source_column`` of ``failure_cases`` (the frame's own names, before a column mapping
+    renamed them); see :func:`drop_invalid` for the checks on ``failure_cases``.
+    """
     what = f"{frame} frame"
-    if not isinstance(visits, pd.DataFrame):
-        raise SchemaError(f"the {what} must be a pandas DataFrame; got {type(visits).__name__}")
+    if not isinstance(frame_data, pd.DataFrame):
+        raise SchemaError(f"the {what} must be a pandas DataFrame; got {type(frame_data).__name__}")
     if not isinstance(failure_cases, pd.DataFrame):
         raise SchemaError(
             f"failure_cases must be a pandas DataFrame; got {type(failure_cases).__name__}"
@@ -1097,33 +1129,48 @@ def drop_invalid(
             f"failure_cases has no {', '.join(map(repr, lacking))} column; it needs the "
             f"columns of SSCOutcomesError.failure_cases ({', '.join(FAILURE_CASE_COLUMNS)})"
         )
-    if len(failure_cases) and not visits.index.is_unique:
+    if len(failure_cases) and not frame_data.index.is_unique:
         raise SchemaError(
             f"the {what} has repeated index labels, so a failure case's row is ambiguous; "
             "reset the index first"
         )
-    out = visits.copy()
-    for column, cases in failure_cases.groupby("column", sort=False, dropna=False):
+    canonical = failure_cases["column"]
+    names = canonical
+    if source_columns and "source_column" in failure_cases.columns:
+        names = failure_cases["source_column"].where(
+            failure_cases["source_column"].notna(), canonical
+        )
+    unplaced = (
+        canonical.isin(UNPLACED_COLUMNS).to_numpy(dtype=bool)
+        if frame == "visits"
+        else np.zeros(len(failure_cases), dtype=bool)
+    )
+    out = frame_data.copy()
+    for column, rows_of in failure_cases["row"][~unplaced].groupby(
+        names[~unplaced], sort=False, dropna=False
+    ):
         if column not in out.columns:
             raise SchemaError(
                 f"failure case column {column!r} is not a column of the {what} "
                 f"(its columns: {', '.join(map(repr, out.columns))})"
             )
-        rows = pd.Index(cases["row"].unique())
-        pos = out.index.get_indexer(rows)
-        if (pos < 0).any():
-            unknown = rows[pos < 0].tolist()[0]
-            raise SchemaError(
-                f"failure case row {unknown!r} is not a row (index label) of the {what}"
-            )
         blank = np.zeros(len(out), dtype=bool)
-        blank[pos] = True
+        blank[_positions(out, rows_of, what)] = True
         out[column] = out[column].mask(blank)
-    if frame == "visits":
-        validate_visits(out, require_sorted=require_sorted)
-    else:
-        validate_patients(out)
+    if unplaced.any():
+        drop = np.zeros(len(out), dtype=bool)
+        drop[_positions(out, failure_cases["row"][unplaced], what)] = True
+        out = out[~drop]
     return out
+
+
+def _positions(frame_data: pd.DataFrame, rows: pd.Series[Any], what: str) -> npt.NDArray[Any]:
+    labels = pd.Index(rows.unique())
+    pos = frame_data.index.get_indexer(labels)
+    if (pos < 0).any():
+        unknown = labels[pos < 0].tolist()[0]
+        raise SchemaError(f"failure case row {unknown!r} is not a row (index label) of the {what}")
+    return pos
 
 
 def _days_between(later: pd.Series[Any], earlier: pd.Series[Any]) -> FloatArray:

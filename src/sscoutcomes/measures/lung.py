@@ -52,7 +52,7 @@ from .._validation import (
     read_flags,
     record_values,
 )
-from ..errors import OutOfRangeError, SchemaError, UnitError
+from ..errors import OutOfRangeError, SchemaError, SSCOutcomesError, UnitError
 from ._instrument import Instrument, frame_face
 
 __all__ = [
@@ -593,10 +593,21 @@ def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
         with np.errstate(invalid="ignore"):
             fraction = ~np.isnan(v) & (v > 0) & (v <= PCT_FRACTION_MAX)
         if fraction.any():
-            raise UnitError(
+            # the cells are outside the column's range too: raise them as a UnitError that
+            # names every one (so they can be listed and dropped like any failing cell)
+            try:
+                collector.raise_if_failed()
+            except SSCOutcomesError as exc:
+                raise UnitError(
+                    f"{name} has values like {v[fraction][0]:g}: they look like fractions; "
+                    f"give % predicted (e.g. 85)\n{exc}",
+                    failure_cases=exc.failure_cases,
+                    frame=exc.frame,
+                    messages=exc.messages,
+                ) from None
+            raise UnitError(  # pragma: no cover - the column ranges start above 2 %
                 f"{name} has values like {v[fraction][0]:g}: they look like fractions; give "
-                "% predicted (e.g. 85)",
-                failure_cases=None,
+                "% predicted (e.g. 85)"
             )
     collector.raise_if_failed()
     with np.errstate(invalid="ignore", divide="ignore"):
