@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import numbers
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -37,6 +37,15 @@ Rule = Callable[[Inputs, Inputs], CodeArray]
 CODE_RESPONDER = np.int8(1)
 CODE_NON_RESPONDER = np.int8(0)
 CODE_NOT_EVALUABLE = np.int8(-1)
+
+
+#: Why a result at a timepoint is not evaluable when its follow-up value is missing, by
+#: follow-up status (the ``reason`` of responder and index results).
+STATUS_REASONS: Final[dict[str, str]] = {
+    "died": "died before the window",
+    "lost to follow-up": "lost to follow-up before the window",
+    "not yet due": "not yet due at the data cut-off",
+}
 
 
 class Response(enum.Enum):
@@ -160,6 +169,10 @@ class ResponderDefinition:
         for schedule-based evaluation.
     parameters : mapping
         The thresholds the rule was built with (for reports).
+    eligibility : str, optional
+        Who the rule can evaluate beyond having the values, in words (e.g. ``"baseline
+        mrss >= 7"``): the reason given for a patient whose values are all present but whose
+        result is not evaluable (:func:`~sscoutcomes.analysis.rates.responder_rates`).
 
     Examples
     --------
@@ -180,6 +193,7 @@ class ResponderDefinition:
     target_day: int | None = None
     window_days: int | None = None
     parameters: Mapping[str, object] = attrs.field(factory=dict, eq=False)
+    eligibility: str | None = None
 
     def codes(self, baseline: Any, follow_up: Any) -> CodeArray:
         """Vectorized evaluation: int8 codes 1 (responder), 0 (non-responder), -1 (not

@@ -132,6 +132,101 @@ def test_deaths_count_as_not_evaluable_with_status() -> None:
     assert per.loc[("e", "1 year"), "response"] == "not evaluable"
 
 
+# ------------------------------------------------------------------ why not evaluable
+def _reason(rates: ResponderRates, patient: str, timepoint: str) -> object:
+    per = rates.per_patient.set_index(["patient_id", "timepoint"])
+    return per.loc[(patient, timepoint), "reason"]
+
+
+def test_reason_baseline_below_7_names_the_eligibility() -> None:
+    rule = RESPONDER_DEFINITIONS["mrss_progression_eustar"]
+    visits = visits_of([("a", 0, 6), ("a", 365, 20), ("b", 0, 7), ("b", 365, 20)])
+    rates = responder_rates(visits, rule, YEARS, timepoint="1 year")
+    assert _reason(rates, "a", "1 year") == "not eligible: baseline mrss >= 7"
+    assert pd.isna(_reason(rates, "b", "1 year"))  # evaluable: no reason
+
+
+def test_reason_a_zero_baseline_cannot_change_by_a_percentage() -> None:
+    rule = RESPONDER_DEFINITIONS["mrss_improvement_25pct"]
+    rates = responder_rates(visits_of([("a", 0, 0), ("a", 365, 0)]), rule, YEARS, "1 year")
+    assert _reason(rates, "a", "1 year") == (
+        "not eligible: baseline mrss above 0 (a percentage of 0 is undefined)"
+    )
+
+
+def test_reason_no_visit_in_the_window_and_no_baseline() -> None:
+    visits = visits_of([("a", 0, 20), ("a", 600, 12), ("b", 200, 18), ("b", 365, 16)])
+    rates = responder_rates(visits, MCID, YEARS, timepoint="1 year")
+    assert _reason(rates, "a", "1 year") == "no mrss in the window"
+    assert _reason(rates, "b", "1 year") == "no baseline mrss"
+
+
+def test_reason_missing_haq_di_at_follow_up() -> None:
+    visits = pd.DataFrame(
+        {"patient_id": ["a", "a"], "day": [0, 365], "haq_di": [1.25, None], "mrss": [20, 15]}
+    )
+    rates = responder_rates(visits, "haq_di_improvement_0.14", YEARS, "1 year")
+    assert _reason(rates, "a", "1 year") == "no haq_di in the window"
+
+
+def test_reason_two_measures_names_each_missing_one() -> None:
+    visits = pd.DataFrame(
+        {
+            "patient_id": ["a", "a"],
+            "day": [0, 365],
+            "fvc_pct_predicted": [None, 70.0],
+            "dlco_pct_predicted": [60.0, None],
+        }
+    )
+    rates = responder_rates(visits, "ppf_physiological_2022", YEARS, "1 year")
+    assert _reason(rates, "a", "1 year") == (
+        "no baseline fvc_pct_predicted; no dlco_pct_predicted in the window"
+    )
+
+
+def test_reason_died_lost_and_not_yet_due_come_from_the_follow_up_status() -> None:
+    visits = visits_of([("a", 0, 20), ("b", 0, 20), ("c", 0, 20), ("d", 0, 20), ("d", 365, 10)])
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b", "c", "d"],
+            "death_day": [100, None, None, None],
+            "last_contact_day": [100, 150, None, None],
+        }
+    )
+    sched = Schedule.years(0, 1)
+    rates = responder_rates(visits, MCID, sched, patients=patients)
+    assert _reason(rates, "a", "1 year") == "died before the window"
+    assert _reason(rates, "b", "1 year") == "lost to follow-up before the window"
+    assert _reason(rates, "c", "1 year") == "no mrss in the window"
+    assert pd.isna(_reason(rates, "d", "1 year"))
+    # a data cut-off before the window opens: not yet due, not lost
+    from sscoutcomes import Cohort
+
+    cohort = Cohort.from_frames(
+        visits=visits_of([("a", 0, 20)]),
+        patients=pd.DataFrame({"patient_id": ["a"], "index_date": ["2024-01-01"]}),
+        mapping={"cutoff": "2024-06-30"},
+    )
+    rates = responder_rates(cohort, MCID, sched)
+    assert _reason(rates, "a", "1 year") == "not yet due at the data cut-off"
+    assert rates.reasons.to_dict("records") == [
+        {"timepoint": "1 year", "reason": "not yet due at the data cut-off", "n": 1}
+    ]
+
+
+def test_reason_counts_add_up_to_the_not_evaluable() -> None:
+    from sscoutcomes import load_demo
+
+    demo = load_demo()
+    for name in RESPONDER_DEFINITIONS:
+        rates = responder_rates(demo, name, Schedule.years(0, 1, 3, 5))
+        by_tp = rates.reasons.groupby("timepoint", observed=True)["n"].sum()
+        expected = rates.table["n_not_evaluable"]
+        assert by_tp.reindex(expected.index, fill_value=0).tolist() == expected.tolist(), name
+        not_evaluable = rates.per_patient["response"] == "not evaluable"
+        assert (rates.per_patient["reason"].notna() == not_evaluable).all(), name
+
+
 def test_values_outside_the_definition_raise() -> None:
     with pytest.raises(OutOfRangeError, match=r"mrss = 60 is outside 0\.\.51"):
         responder_rates(visits_of([("a", 0, 20), ("a", 365, 60)]), MCID, YEARS)

@@ -253,6 +253,7 @@ def test_revised_criss_provisional_rule() -> None:
         "rcriss_items_improved": 3,
         "rcriss_items_evaluable": 5,
         "rcriss_response": "responder",
+        "rcriss_reason": None,
     }
     assert revised_criss(BASE, after, items_required=4).response is Response.NON_RESPONDER
     zero = BASE | {"haq_di": 0}
@@ -359,3 +360,55 @@ def test_the_criss_responder_definition_refuses_a_baseline_mrss_of_1000() -> Non
         rule.evaluate(BASE | {"mrss": 1000}, BASE)
     with pytest.raises(OutOfRangeError, match=r"follow-up haq_di = 4 is outside 0\.\.3"):
         rule.evaluate(BASE, BASE | {"haq_di": 4})
+
+
+# ------------------------------------------------------------------ why not evaluable
+def test_criss_reason_names_the_missing_core_measures() -> None:
+    r = criss(BASE, BASE | {"mrss": None, "haq_di": None} | NO_EVENTS)
+    assert r.response is Response.NOT_EVALUABLE
+    assert r.reason == "no follow-up mrss, haq_di"
+    r = criss(BASE | {"fvc_pct_predicted": None}, BASE | NO_EVENTS)
+    assert r.reason == "no baseline fvc_pct_predicted"
+    assert criss(BASE, BASE | {"mrss": 10} | NO_EVENTS).reason is None  # evaluable
+
+
+def test_criss_reason_names_the_step1_inputs_not_recorded() -> None:
+    after = BASE | {"mrss": 10, "renal_crisis": False, "lv_failure_new": False}
+    assert criss(BASE, after).reason == "step 1 not known: pah_new_rhc not recorded"
+    # the ILD arm is open (FVC 78 -> 60 % with ILD): its unrecorded confirmation is named
+    base = BASE | {"fvc_pct_predicted": 78}
+    after = BASE | {"fvc_pct_predicted": 60, "mrss": 5, "hrct_ild": True} | NO_EVENTS
+    assert criss(base, after).reason == "step 1 not known: fvc_decline_confirmed not recorded"
+
+
+def test_criss_frame_and_revised_frame_carry_the_reason() -> None:
+    base = pd.DataFrame([BASE, BASE, BASE], index=["x", "y", "z"])
+    after = pd.DataFrame(
+        [BASE | {"mrss": 10} | NO_EVENTS, BASE | {"mrss": None} | NO_EVENTS, BASE | {"mrss": 10}],
+        index=["x", "y", "z"],
+    )
+    out = criss_frame(base, after)
+    assert out["criss_reason"].tolist()[1:] == [
+        "no follow-up mrss",
+        "step 1 not known: renal_crisis, lv_failure_new, pah_new_rhc not recorded",
+    ]
+    assert pd.isna(out.loc["x", "criss_reason"])
+    # two items improved and HAQ-DI from a zero baseline: a third could still come from it
+    zero = pd.DataFrame([BASE | {"haq_di": 0.0}])
+    after = pd.DataFrame([BASE | {"haq_di": 0.0, "mrss": 10, "patient_global": 3} | NO_EVENTS])
+    revised = revised_criss_frame(zero, after)
+    assert revised["rcriss_response"].tolist() == ["not evaluable"]
+    assert revised["rcriss_reason"].tolist() == ["baseline haq_di is 0 (no relative change)"]
+
+
+def test_criss_from_visits_reason_says_the_patient_died() -> None:
+    from sscoutcomes import Schedule, criss_from_visits
+
+    visits = _trial(False)
+    patients = pd.DataFrame({"patient_id": ["a", "b"], "death_day": [None, 100]})
+    extra = visits.iloc[[0]].assign(patient_id="b")
+    out = criss_from_visits(pd.concat([visits, extra], ignore_index=True), Schedule.years(0, 1),
+                            patients=patients)  # fmt: skip
+    reasons = out.set_index("patient_id")["criss_reason"]
+    assert pd.isna(reasons["a"])
+    assert reasons["b"] == "died before the window"

@@ -7,6 +7,10 @@ value picked by the schedule's rule with the baseline. Patients whose values the
 evaluate -- a missing baseline or follow-up (including patients who died or were lost before
 the window), or a baseline outside the rule's eligibility -- are counted as *not evaluable*,
 never as non-responders; the proportion of responders is taken among the evaluable.
+Each not-evaluable result carries its reason: the patient died, was lost to follow-up or was
+not yet due at the data cut-off before the window (with a patients frame); the baseline or
+follow-up value that is missing, by name; or the rule's eligibility (a baseline mRSS below
+7, a zero baseline for a percentage change).
 """
 
 from __future__ import annotations
@@ -15,21 +19,27 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .._response import (
     CODE_NON_RESPONDER,
     CODE_NOT_EVALUABLE,
     CODE_RESPONDER,
+    STATUS_REASONS,
     ResponderDefinition,
     codes_to_categorical,
 )
 from ..errors import SchemaError
 from .responders import RESPONDER_DEFINITIONS
 from .schedule import (
+    _STATUS_DIED,
+    _STATUS_LOST,
+    _STATUS_NOT_YET_DUE,
     DEFAULT_BASELINE_WINDOW_DAYS,
     Schedule,
     Timepoint,
+    _Paired,
     _paired_values,
     _status,
     _status_categorical,
@@ -66,15 +76,21 @@ class ResponderRates:
         is evaluable).
     per_patient : pandas.DataFrame
         One row per patient x timepoint: ``patient_id``, ``timepoint``, ``response``
-        (``"responder"``, ``"non-responder"``, ``"not evaluable"``), ``status`` (with a
-        patients frame), and per measure ``baseline_<m>``, ``<m>``, ``baseline_day_<m>``
-        and ``day_<m>``.
+        (``"responder"``, ``"non-responder"``, ``"not evaluable"``), ``reason`` (why a
+        result is not evaluable; missing for the evaluable), ``status`` (with a patients
+        frame), and per measure ``baseline_<m>``, ``<m>``, ``baseline_day_<m>`` and
+        ``day_<m>``.
+    reasons : pandas.DataFrame
+        The not evaluable counted by reason: ``timepoint``, ``reason``, ``n`` (one row per
+        timepoint and reason that occurs; the ``n`` of a timepoint add up to its
+        ``n_not_evaluable``).
     """
 
     definition: ResponderDefinition
     schedule: Schedule
     table: pd.DataFrame
     per_patient: pd.DataFrame
+    reasons: pd.DataFrame
 
     def __repr__(self) -> str:
         return f"ResponderRates({self.definition.name!r})\n{self.table.to_string()}"
@@ -175,7 +191,8 @@ def responder_rates(
     -------
     ResponderRates
         ``.table`` with the counts and proportion per timepoint, ``.per_patient`` with each
-        patient's values and response.
+        patient's values, response and the reason of each not evaluable result, ``.reasons``
+        with the not evaluable counted by reason.
 
     Raises
     ------
@@ -210,12 +227,15 @@ def responder_rates(
     >>> rates.table[columns].reset_index()
       timepoint  n_patients  n_evaluable  n_responder  n_not_evaluable  proportion
     0    1 year           4            2            1                2         0.5
-    >>> rates.per_patient[["patient_id", "baseline_mrss", "mrss", "response"]]
-      patient_id  baseline_mrss  mrss       response
-    0          a           20.0  12.0      responder
-    1          b           18.0  16.0  non-responder
-    2          c           25.0   NaN  not evaluable
-    3          d           30.0   NaN  not evaluable
+    >>> rates.per_patient[["patient_id", "baseline_mrss", "mrss", "response", "reason"]]
+      patient_id  baseline_mrss  mrss       response                 reason
+    0          a           20.0  12.0      responder                   <NA>
+    1          b           18.0  16.0  non-responder                   <NA>
+    2          c           25.0   NaN  not evaluable  no mrss in the window
+    3          d           30.0   NaN  not evaluable  no mrss in the window
+    >>> rates.reasons
+      timepoint                 reason  n
+    0    1 year  no mrss in the window  2
     """
     rule = _definition(definition)
     sched = schedule if schedule is not None else _schedule_for(rule, baseline_window_days)
@@ -253,13 +273,78 @@ def responder_rates(
         ),
         "response": codes_to_categorical(codes.ravel()),
     }
-    if data.has_status:
-        per["status"] = _status_categorical(_status(data, follow).T.ravel())
+    status = _status(data, follow).T if data.has_status else None
+    reason = _reasons(rule, paired, codes, status)
+    per["reason"] = pd.array(reason.ravel(), dtype="string")
+    if status is not None:
+        per["status"] = _status_categorical(status.ravel())
     for m in names:
         per[f"baseline_{m}"] = np.repeat(paired.baseline[m], n_t)
         per[m] = paired.value[m].ravel()
         per[f"baseline_day_{m}"] = np.repeat(paired.baseline_day[m], n_t)
         per[f"day_{m}"] = paired.day[m].ravel()
+    per_patient = pd.DataFrame(per)
     return ResponderRates(
-        definition=rule, schedule=sched, table=table, per_patient=pd.DataFrame(per)
+        definition=rule,
+        schedule=sched,
+        table=table,
+        per_patient=per_patient,
+        reasons=_reason_counts(per_patient),
     )
+
+
+_STATUS_REASONS: dict[int, str] = {
+    _STATUS_DIED: STATUS_REASONS["died"],
+    _STATUS_LOST: STATUS_REASONS["lost to follow-up"],
+    _STATUS_NOT_YET_DUE: STATUS_REASONS["not yet due"],
+}
+
+
+def _reasons(
+    rule: ResponderDefinition,
+    paired: _Paired,
+    codes: npt.NDArray[np.int8],
+    status: npt.NDArray[np.int8] | None,
+) -> npt.NDArray[np.object_]:
+    """(n_patients, n_timepoints) reasons for the not-evaluable codes (None elsewhere): the
+    follow-up status when a follow-up value is missing because the patient died, was lost
+    or was not yet due; else the missing baseline and follow-up values by name; else the
+    rule's eligibility."""
+    out = np.full(codes.shape, None, dtype=object)
+    names = rule.measures
+    no_base = {m: np.isnan(paired.baseline[m]) for m in names}
+    for i, j in zip(*np.nonzero(codes == CODE_NOT_EVALUABLE), strict=True):
+        no_follow = [m for m in names if np.isnan(paired.value[m][i, j])]
+        if no_follow and status is not None and int(status[i, j]) in _STATUS_REASONS:
+            out[i, j] = _STATUS_REASONS[int(status[i, j])]
+            continue
+        parts = []
+        lacking = [m for m in names if no_base[m][i]]
+        if lacking:
+            parts.append(f"no baseline {', '.join(lacking)}")
+        if no_follow:
+            parts.append(f"no {', '.join(no_follow)} in the window")
+        if parts:
+            out[i, j] = "; ".join(parts)
+        else:
+            out[i, j] = (
+                f"not eligible: {rule.eligibility}"
+                if rule.eligibility
+                else "not evaluable by the rule with these values"
+            )
+    return out
+
+
+def _reason_counts(per_patient: pd.DataFrame) -> pd.DataFrame:
+    """Not evaluable per timepoint and reason, in timepoint order, most frequent first."""
+    known = per_patient[per_patient["reason"].notna()]
+    counts = (
+        known.groupby(["timepoint", "reason"], observed=True, sort=False)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    counts["n"] = counts["n"].astype(np.int64)
+    order = counts["timepoint"].cat.codes.to_numpy()
+    rank = np.lexsort((counts["reason"].to_numpy(dtype=object), -counts["n"].to_numpy(), order))
+    return counts.iloc[rank].reset_index(drop=True)

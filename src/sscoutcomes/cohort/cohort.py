@@ -422,11 +422,11 @@ class Cohort:
         ...     warnings.simplefilter("ignore")
         ...     cohort = Cohort.from_frames(visits=visits, drop_invalid=True)
         >>> cohort.visits["mrss"].tolist()
-        [18.0, nan]
+        [18, <NA>]
         >>> print(cohort.dropped[["row", "column", "value", "action"]].to_string(index=False))
         row column value            action
           1   mrss  60.0  blanked the cell
-          2    day  None removed the visit
+          2    day   NaN removed the visit
         """
         return self._dropped.copy()
 

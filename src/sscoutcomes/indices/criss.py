@@ -44,7 +44,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal
 
 import attrs
@@ -53,7 +53,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._change import percent_change
-from .._response import ResponderDefinition, Response, codes_to_categorical, response_codes
+from .._response import (
+    CODE_NOT_EVALUABLE,
+    STATUS_REASONS,
+    ResponderDefinition,
+    Response,
+    codes_to_categorical,
+    response_codes,
+)
 from .._validation import as_float_array, check_array_range, read_flags
 from ..errors import OutOfRangeError, SchemaError
 from ..measures._instrument import Instrument
@@ -124,8 +131,10 @@ _RANGES: Final[Mapping[str, tuple[float, float]]] = {
     if spec.lo is not None and spec.hi is not None
 }
 _EVENTS: Final = ("renal_crisis", "lv_failure_new", "pah_new_rhc")
+#: The yes/no inputs of step 1's ILD arm.
+_ILD_FLAGS: Final = ("fvc_decline_confirmed", "hrct_ild")
 #: The yes/no inputs of step 1.
-_FLAGS: Final = frozenset((*_EVENTS, "fvc_decline_confirmed", "hrct_ild"))
+_FLAGS: Final = frozenset((*_EVENTS, *_ILD_FLAGS))
 
 
 def _probability_kernel(
@@ -298,14 +307,17 @@ class CRISSResult:
     'not evaluable'
     >>> criss(base, base | {"mrss": 30}).response.value  # step 1 could only lower it
     'non-responder'
+    >>> criss(base, base | {"mrss": 10}).reason
+    'step 1 not known: renal_crisis, lv_failure_new, pah_new_rhc not recorded'
     >>> sorted(r.to_dict())
-    ['criss_probability', 'criss_response', 'criss_step1']
+    ['criss_probability', 'criss_reason', 'criss_response', 'criss_step1']
     """
 
     probability: float
     step1_event: bool | None
     response: Response
     threshold: float
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The values under the column names of :func:`criss_frame` (response as text)."""
@@ -313,6 +325,7 @@ class CRISSResult:
             "criss_probability": self.probability,
             "criss_step1": self.step1_event,
             "criss_response": self.response.value,
+            "criss_reason": self.reason,
         }
 
 
@@ -469,6 +482,7 @@ def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) 
         step1_event=None if np.isnan(step1) else bool(step1),
         response=Response.from_code(int(codes)),
         threshold=threshold,
+        reason=_criss_reasons(b, f, np.atleast_1d(codes))[0],
     )
 
 
@@ -494,8 +508,10 @@ def criss_frame(
     Returns
     -------
     pandas.DataFrame
-        ``criss_probability``, ``criss_step1`` and ``criss_response`` (categorical:
-        responder / non-responder / not evaluable), aligned to ``follow_up_frame.index``.
+        ``criss_probability``, ``criss_step1``, ``criss_response`` (categorical:
+        responder / non-responder / not evaluable) and ``criss_reason`` (why a result is
+        not evaluable: the core measures missing by name, or the step 1 inputs not
+        recorded; missing for the evaluable), aligned to ``follow_up_frame.index``.
 
     Raises
     ------
@@ -525,9 +541,79 @@ def criss_frame(
             "criss_probability": prob,
             "criss_step1": _nullable_bool(np.asarray(step1, dtype=np.float64)),
             "criss_response": pd.Series(codes_to_categorical(codes), index=f.index),
+            "criss_reason": pd.array(_criss_reasons(b, f, codes), dtype="string"),
         },
         index=f.index,
     )
+
+
+def _core_reason(
+    baseline: Mapping[str, Any] | pd.DataFrame,
+    follow_up: Mapping[str, Any] | pd.DataFrame,
+    shape: tuple[int, ...],
+) -> Callable[[int], list[str]]:
+    """``reason(i)``: the core measures missing at baseline and at follow-up of result i."""
+    no_base = {m: np.broadcast_to(np.isnan(_column(baseline, m)), shape) for m in CRISS_CORE}
+    no_follow = {m: np.broadcast_to(np.isnan(_column(follow_up, m)), shape) for m in CRISS_CORE}
+
+    def reason(i: int) -> list[str]:
+        parts = []
+        lacking = [m for m in CRISS_CORE if no_base[m][i]]
+        if lacking:
+            parts.append(f"no baseline {', '.join(lacking)}")
+        lacking = [m for m in CRISS_CORE if no_follow[m][i]]
+        if lacking:
+            parts.append(f"no follow-up {', '.join(lacking)}")
+        return parts
+
+    return reason
+
+
+def _criss_reasons(
+    baseline: Mapping[str, Any] | pd.DataFrame,
+    follow_up: Mapping[str, Any] | pd.DataFrame,
+    codes: npt.NDArray[np.int8],
+    relative: tuple[str, ...] = (),
+) -> npt.NDArray[np.object_]:
+    """Why each not-evaluable CRISS result is not evaluable (None for the evaluable): the
+    missing core measures by name, a zero baseline of a measure whose change is
+    ``relative`` (it has no relative change), and the step 1 inputs not recorded when an
+    unknown step 1 is what leaves the result undecided."""
+    codes = np.atleast_1d(codes)
+    out = np.full(codes.shape, None, dtype=object)
+    idx = np.flatnonzero(codes == CODE_NOT_EVALUABLE)
+    if not idx.size:
+        return out
+    shape = codes.shape
+    core_reason = _core_reason(baseline, follow_up, shape)
+    flags = {e: np.broadcast_to(_column(follow_up, e), shape) for e in (*_EVENTS, *_ILD_FLAGS)}
+    # the ILD arm alone (the three events set to "no"): NaN where it is not decided
+    ild_open = np.isnan(
+        _step1_kernel(
+            *np.broadcast_arrays(
+                np.zeros(shape),
+                np.zeros(shape),
+                np.zeros(shape),
+                flags["fvc_decline_confirmed"],
+                flags["hrct_ild"],
+                _column(baseline, "fvc_pct_predicted"),
+                _column(follow_up, "fvc_pct_predicted"),
+            )
+        )
+    )
+    zero = {m: np.broadcast_to(_column(baseline, m) == 0, shape) for m in relative}
+    for i in idx:
+        parts = core_reason(int(i))
+        zeros = [m for m in relative if zero[m][i]]
+        if zeros:
+            parts.append(f"baseline {', '.join(zeros)} is 0 (no relative change)")
+        if not parts:
+            unknown = [e for e in _EVENTS if np.isnan(flags[e][i])]
+            if ild_open[i]:
+                unknown += [e for e in _ILD_FLAGS if np.isnan(flags[e][i])]
+            parts.append(f"step 1 not known: {', '.join(unknown) or 'an event'} not recorded")
+        out[i] = "; ".join(parts)
+    return out
 
 
 def _criss_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> Any:
@@ -578,6 +664,7 @@ class RevisedCRISSResult:
     items_improved: int
     items_evaluable: int
     response: Response
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The values under the column names of :func:`revised_criss_frame` (response as
@@ -586,6 +673,7 @@ class RevisedCRISSResult:
             "rcriss_items_improved": self.items_improved,
             "rcriss_items_evaluable": self.items_evaluable,
             "rcriss_response": self.response.value,
+            "rcriss_reason": self.reason,
         }
 
 
@@ -644,6 +732,11 @@ def _revised_arrays(
         responder & (event == 0), (decided & (event == 0)) | (event == 1) | (decided & ~responder)
     )
     return n_improved, n_known, codes
+
+
+def _relative_items(fvc_rule: str) -> tuple[str, ...]:
+    """The core measures whose revised-CRISS change is relative to baseline."""
+    return tuple(m for m in CRISS_CORE if m != "fvc_pct_predicted" or fvc_rule != "absolute_5")
 
 
 def revised_criss(
@@ -710,6 +803,7 @@ def revised_criss(
         items_improved=int(n_improved),
         items_evaluable=int(n_known),
         response=Response.from_code(int(codes)),
+        reason=_criss_reasons(b, f, np.atleast_1d(codes), _relative_items(fvc_rule))[0],
     )
 
 
@@ -738,8 +832,10 @@ def revised_criss_frame(
     Returns
     -------
     pandas.DataFrame
-        ``rcriss_items_improved``, ``rcriss_items_evaluable`` and ``rcriss_response``
-        (categorical), aligned to ``follow_up_frame.index``.
+        ``rcriss_items_improved``, ``rcriss_items_evaluable``, ``rcriss_response``
+        (categorical) and ``rcriss_reason`` (why a result is not evaluable: the core
+        measures missing, a zero baseline of a relative change, or the step 1 inputs not
+        recorded; missing for the evaluable), aligned to ``follow_up_frame.index``.
 
     Raises
     ------
@@ -768,6 +864,9 @@ def revised_criss_frame(
             "rcriss_items_improved": n_improved,
             "rcriss_items_evaluable": n_known,
             "rcriss_response": pd.Series(codes_to_categorical(codes), index=f.index),
+            "rcriss_reason": pd.array(
+                _criss_reasons(b, f, codes, _relative_items(fvc_rule)), dtype="string"
+            ),
         },
         index=f.index,
     )
@@ -794,7 +893,10 @@ def criss_from_visits(
     -------
     pandas.DataFrame
         One row per patient x follow-up timepoint: ``patient_id``, ``timepoint``,
-        ``criss_probability``, ``criss_step1``, ``criss_response``.
+        ``criss_probability``, ``criss_step1``, ``criss_response``, ``criss_reason`` (as
+        :func:`criss_frame`; with a patients frame, "died before the window", "lost to
+        follow-up before the window" or "not yet due at the data cut-off" when that is why
+        the follow-up values are missing).
 
     Examples
     --------
@@ -830,9 +932,21 @@ def criss_from_visits(
             at[list(CRISS_CORE)].join(events),
             threshold=threshold,
         )
+        if "status" in at.columns:  # a follow-up missing because the patient died, ...
+            status = at["status"].astype(object).map(STATUS_REASONS)
+            gone = at[list(CRISS_CORE)].isna().any(axis=1) & status.notna()
+            gone &= out["criss_response"] == "not evaluable"
+            out["criss_reason"] = out["criss_reason"].mask(gone, status.astype("string"))
         parts.append(out.assign(timepoint=tp.name).reset_index())
     result = pd.concat(parts, ignore_index=True)
-    columns = ["patient_id", "timepoint", "criss_probability", "criss_step1", "criss_response"]
+    columns = [
+        "patient_id",
+        "timepoint",
+        "criss_probability",
+        "criss_step1",
+        "criss_response",
+        "criss_reason",
+    ]
     return pd.DataFrame(result[columns])
 
 

@@ -741,6 +741,11 @@ def mrss_change_definition(
             else ""
         )
     )
+    eligible = []
+    if min_baseline is not None:
+        eligible.append(f"baseline mrss >= {min_baseline:g}")
+    if min_percent is not None and (min_baseline is None or min_baseline <= 0):
+        eligible.append("baseline mrss above 0 (a percentage of 0 is undefined)")
     return ResponderDefinition(
         name=name,
         measures=("mrss",),
@@ -750,6 +755,7 @@ def mrss_change_definition(
         provisional=provisional,
         target_day=target_day,
         window_days=window_days,
+        eligibility=" and ".join(eligible) or None,
         parameters={
             "direction": direction,
             "min_points": min_points,
