@@ -282,7 +282,7 @@ def test_bad_patients_frame() -> None:
         Cohort.from_frames(visits=pd.DataFrame({"patient_id": ["a"], "day": [0]}), patients=[])  # type: ignore[arg-type]
 
 
-def test_rows_no_visit_object_can_hold_are_all_reported() -> None:
+def test_a_total_beside_incomplete_sites_is_kept_by_the_visit_objects() -> None:
     visits = pd.DataFrame(
         {
             "patient_id": ["a", "a", "b"],
@@ -292,12 +292,9 @@ def test_rows_no_visit_object_can_hold_are_all_reported() -> None:
         }
     )
     cohort = Cohort.from_frames(visits=visits)
-    with pytest.raises(SchemaError) as info:
-        cohort.patients()
-    cases = info.value.failure_cases
-    assert cases is not None
-    assert cases["row"].tolist() == [0, 2]
-    assert cases["reason"].str.contains("cannot be kept").all()
+    totals = [v.skin.total for p in cohort.patients() for v in p.visits]
+    assert totals == [20, 5, 22]
+    assert Cohort.from_patients(cohort.patients()).visits["mrss"].tolist() == [20, 5, 22]
 
 
 def test_views_are_copies_and_dunders() -> None:

@@ -116,8 +116,10 @@ def test_visit_record_round_trip_with_skin_and_labs() -> None:
 
 
 def test_from_record_refuses_what_it_cannot_keep() -> None:
-    with pytest.raises(SchemaError, match="mrss = 30"):
-        Visit.from_record({"day": 0, "mrss_face": 2, "mrss": 30})
+    # a total beside incomplete sites is kept when the sites allow it (2..50), else refused
+    assert Visit.from_record({"day": 0, "mrss_face": 2, "mrss": 30}).skin.total == 30
+    with pytest.raises(SchemaError, match=r"mrss = 1 is outside 2\.\.50"):
+        Visit.from_record({"day": 0, "mrss_face": 2, "mrss": 1})
     with pytest.raises(SchemaError, match="did you mean"):
         Visit.from_record({"day": 0, "mrss_fase": 2})
     with pytest.raises(SchemaError, match="disagrees"):

@@ -320,8 +320,27 @@ def test_index_only() -> None:
     assert set(h.category_scores.values()) == {None}
     with pytest.raises(OutOfRangeError, match=r"haq_di = 3.5 is outside 0..3"):
         HAQ.from_index(3.5)
-    with pytest.raises(SchemaError, match="not both"):
-        HAQ(items={"dress": 1}, recorded_index=1.0)
+
+
+def test_recorded_index_beside_too_few_items_follows_one_rule_on_both_faces() -> None:
+    # dressing 3 and arising 3 answered: any index of 6-8 categories is at least 6 / 8
+    items = {"dress": 3, "stand": 3}
+    row = {"haq_dress": 3, "haq_stand": 3}
+    kept = HAQ(items=items, recorded_index=0.75)
+    assert kept.disability_index == 0.75
+    assert not kept.is_index_only
+    assert HAQ.from_record(row | {"haq_di": 0.75}) == kept
+    assert score_haq(pd.DataFrame([row | {"haq_di": 0.75}]))["haq_di"].tolist() == [0.75]
+    with pytest.raises(SchemaError, match="below what the answered categories allow"):
+        HAQ(items=items, recorded_index=0.5)
+    with pytest.raises(SchemaError, match="below what the answered categories allow"):
+        HAQ.from_record(row | {"haq_di": 0.5})
+    with pytest.raises(SchemaError, match="below what the answered categories allow"):
+        score_haq(pd.DataFrame([row | {"haq_di": 0.5}]))
+    # the boundary: 0.745 is within the rounding tolerance of 0.75, 0.74 is not
+    assert HAQ(items=items, recorded_index=0.745).disability_index == 0.745
+    with pytest.raises(SchemaError):
+        HAQ(items=items, recorded_index=0.74)
 
 
 def test_change_from_baseline_uses_the_change_kernel() -> None:

@@ -96,9 +96,42 @@ def test_total_only_form_answers_unknown_at_site_level() -> None:
     assert all(v is None for v in s.sites.values())
 
 
-def test_sites_and_total_together_are_refused() -> None:
-    with pytest.raises(SchemaError, match="not both"):
-        SkinScore(face=1, recorded_total=1)
+def test_recorded_total_below_the_sum_of_known_sites_is_refused_on_both_faces() -> None:
+    # four sites graded 3 (sum 12) and 13 not assessed: the total can be 12..51
+    grades = {s: (3 if i < 4 else None) for i, s in enumerate(SKIN_SITES)}
+    row = {f"mrss_{s}": g for s, g in grades.items()}
+    for total, ok in ((11, False), (12, True), (51, True), (5, False)):
+        frame = pd.DataFrame([row | {"mrss": total}])
+        if ok:
+            kept = SkinScore(**grades, recorded_total=total)
+            assert kept.total == total
+            assert SkinScore.from_record(row | {"mrss": total}) == kept
+            assert score_mrss(frame)["mrss"].tolist() == [float(total)]
+            assert kept.to_record()["mrss"] == total
+            continue
+        with pytest.raises(SchemaError, match=r"outside 12\.\.51"):
+            SkinScore(**grades, recorded_total=total)
+        with pytest.raises(SchemaError, match=r"outside 12\.\.51"):
+            SkinScore.from_record(row | {"mrss": total})
+        with pytest.raises(SchemaError, match="outside what the known site grades allow"):
+            score_mrss(frame)
+
+
+def test_recorded_total_above_what_the_missing_sites_allow_is_refused() -> None:
+    grades = {s: (0 if i < 16 else None) for i, s in enumerate(SKIN_SITES)}  # 0..3
+    assert SkinScore(**grades, recorded_total=3).total == 3
+    with pytest.raises(SchemaError, match=r"outside 0\.\.3"):
+        SkinScore(**grades, recorded_total=4)
+    frame = pd.DataFrame([{f"mrss_{s}": g for s, g in grades.items()} | {"mrss": 4}])
+    with pytest.raises(SchemaError, match="outside what the known site grades allow"):
+        score_mrss(frame)
+
+
+def test_recorded_total_with_all_sites_must_equal_their_sum() -> None:
+    grades = dict.fromkeys(SKIN_SITES, 1)
+    assert SkinScore(**grades, recorded_total=17).total == 17
+    with pytest.raises(SchemaError, match="disagrees with the sum of its 17 site grades"):
+        SkinScore(**grades, recorded_total=16)
 
 
 @pytest.mark.parametrize(

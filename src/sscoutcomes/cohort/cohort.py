@@ -488,9 +488,9 @@ class Cohort:
         Raises
         ------
         SchemaError
-            Rows that no :class:`~sscoutcomes.cohort.patient.Visit` can hold without loss
-            (e.g. an mRSS total together with incomplete site grades); every such row is
-            listed in ``failure_cases``.
+            Rows that no :class:`~sscoutcomes.cohort.patient.Visit` can hold without loss;
+            every such row is listed in ``failure_cases``. (The frame checks refuse what the
+            objects refuse, so a validated cohort has none.)
 
         Examples
         --------

@@ -392,9 +392,9 @@ fingertip_palm_distance_cm : float or None
         Raises
         ------
         SchemaError
-            A misspelled canonical-prefixed column, or a value no field can hold (for
-            example an mRSS total recorded together with incomplete site grades, which a
-            :class:`~sscoutcomes.measures.skin.SkinScore` cannot represent).
+            A misspelled canonical-prefixed column, values that contradict each other (a
+            recorded mRSS total that its site grades do not allow), or a value no field can
+            hold.
 
         Examples
         --------
@@ -427,10 +427,7 @@ fingertip_palm_distance_cm : float or None
         ]
         if lost:
             shown = ", ".join(f"{k} = {clean[k]!r}" for k in lost)
-            raise SchemaError(
-                f"{shown} cannot be kept by a Visit: no field holds this combination "
-                "(e.g. an mRSS total recorded together with incomplete site grades)"
-            )
+            raise SchemaError(f"{shown} cannot be kept by a Visit: no field holds this combination")
         return visit
 
     def value(self, column: str) -> Any:

@@ -649,7 +649,9 @@ class HAQ:
         What :attr:`disability_index_unadjusted` leaves out: aids and help (default) or aids
         only. The sources do not settle whether the "alternative" index ignores help too.
     recorded_index : float or None
-        Only for index-only data; use :meth:`from_index`.
+        The HAQ-DI as recorded: for index-only data (use :meth:`from_index`), or beside
+        items too few to give an index, when it must be at least the sum of the answered
+        category scores / 8 (with enough items it must agree with their index).
 
     Raises
     ------
@@ -657,7 +659,8 @@ class HAQ:
         An item outside 0..3 or not whole, an aid/help flag that is not yes/no; the message
         names the item or aid.
     SchemaError
-        An unknown item, aid or category name (with a suggestion).
+        An unknown item, aid or category name (with a suggestion), or a ``recorded_index``
+        the items do not allow.
 
     Notes
     -----
@@ -702,11 +705,11 @@ class HAQ:
     )
 
     def __attrs_post_init__(self) -> None:
-        if self.recorded_index is not None and self._has_answers():
-            raise SchemaError(
-                "HAQ takes either items/aids/help or recorded_index (use HAQ.from_index for "
-                "index-only data), not both"
-            )
+        recorded = self.recorded_index
+        if recorded is not None and self._has_answers():
+            cats, index, _ = self._score("with_aids_and_help")
+            if _index_clash(index, recorded, cats):
+                raise SchemaError(f"haq_di = {recorded:g} {_CLASH_REASON}")
 
     def _has_answers(self) -> bool:
         return any(
@@ -733,7 +736,7 @@ class HAQ:
     @property
     def is_index_only(self) -> bool:
         """Whether only the index was recorded."""
-        return self.recorded_index is not None
+        return self.recorded_index is not None and not self._has_answers()
 
     @property
     def variant(self) -> str:
@@ -776,9 +779,10 @@ class HAQ:
     def disability_index(self) -> float | None:
         """Standard HAQ-DI (with aids/devices and help), 0-3; ``None`` when fewer than
         :attr:`min_categories` categories are answered."""
-        if self.recorded_index is not None:
+        if self.is_index_only:
             return self.recorded_index
-        return _none_if_nan(self._score("with_aids_and_help")[1])
+        index = _none_if_nan(self._score("with_aids_and_help")[1])
+        return self.recorded_index if index is None else index
 
     @property
     def disability_index_unadjusted(self) -> float | None:
@@ -834,7 +838,10 @@ class HAQ:
         """Rebuild from canonical columns; ``None`` when the record has no HAQ data.
 
         Missing values may be ``None`` or NaN. Items win over a recorded ``haq_di``, which
-        must then agree with the item-based index (to rounding, 0.005).
+        must then agree with the item-based index (to rounding, 0.005); when too few
+        categories are answered for an index, a recorded ``haq_di`` is kept as the index
+        if the answered items allow it (at least the sum of their category scores / 8), as
+        :func:`score_haq` does.
 
         Examples
         --------
@@ -874,6 +881,8 @@ class HAQ:
                         f"haq_di = {recorded} disagrees with the HAQ-DI from its items "
                         f"({computed:g}); drop one of them"
                     )
+                if computed is None:  # too few items for an index: keep the recorded one
+                    return attrs.evolve(haq, recorded_index=float(recorded))
             return haq
         if recorded is not None:
             return cls.from_index(recorded)
@@ -928,10 +937,26 @@ def _read_haq(
     return items, flags, index
 
 
-def _index_clash(index: FloatArray, recorded: FloatArray) -> npt.NDArray[np.bool_]:
-    """Rows whose recorded ``haq_di`` disagrees with the index computed from the items."""
+def _index_clash(index: Any, recorded: Any, cats: Any) -> npt.NDArray[np.bool_]:
+    """Rows whose recorded ``haq_di`` the items do not allow (both faces' one rule): it
+    must agree with the index computed from the items (within :data:`INDEX_TOLERANCE`);
+    with too few categories answered for an index, it must be at least the sum of the
+    answered category scores / 8 (the other categories can only add to the mean).
+    ``cats`` holds the 8 category scores along its first axis (NaN = not answered)."""
+    index, recorded = np.asarray(index, dtype=np.float64), np.asarray(recorded, dtype=np.float64)
+    lowest = np.nansum(np.asarray(cats, dtype=np.float64), axis=0) / len(HAQ_CATEGORIES)
     with np.errstate(invalid="ignore"):
-        return ~np.isnan(index) & ~np.isnan(recorded) & (np.abs(index - recorded) > INDEX_TOLERANCE)
+        computed = ~np.isnan(index)
+        clash = computed & (np.abs(index - recorded) > INDEX_TOLERANCE)
+        clash |= ~computed & (recorded < lowest - INDEX_TOLERANCE)
+    return np.asarray(clash & ~np.isnan(recorded), dtype=np.bool_)
+
+
+#: The reason given for a recorded ``haq_di`` that :func:`_index_clash` refuses.
+_CLASH_REASON: Final = (
+    "disagrees with the HAQ-DI computed from the items, or is below what the answered "
+    "categories allow (their sum / 8) when too few are answered (drop one of them)"
+)
 
 
 def _frame_scores(
@@ -955,7 +980,7 @@ def _frame_scores(
     source = np.where(np.isnan(index), -1, 0).astype(np.int8)
     clash = np.zeros(np.shape(index), dtype=bool)
     if recorded is not None:
-        clash = _index_clash(index, recorded)
+        clash = _index_clash(index, recorded, cats)
         use_recorded = np.isnan(index) & ~np.isnan(recorded)
         index = np.where(use_recorded, recorded, index)
         source[use_recorded] = 1
@@ -1043,7 +1068,7 @@ def score_haq(
         clash,
         "haq_di",
         recorded if recorded is not None else np.full(len(visits), np.nan),
-        "disagrees with the HAQ-DI computed from the items (drop one of them)",
+        _CLASH_REASON,
         schema=True,
     )
     collector.raise_if_failed()

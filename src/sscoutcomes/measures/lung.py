@@ -551,6 +551,43 @@ class LungImaging:
 # --------------------------------------------------------------------------------------
 # frame face
 # --------------------------------------------------------------------------------------
+
+
+def _derived_pct(
+    values: Mapping[str, FloatArray],
+    which: str,
+    measured: str,
+    predicted: str,
+    collector: FailureCollector,
+) -> FloatArray:
+    """100 x measured / predicted per row, with the rules of :class:`PulmonaryFunction`:
+    outside the % predicted range, or more than :data:`PCT_AGREEMENT` points from a given
+    % predicted, is a failure of the row (recorded in ``collector``)."""
+    name = f"{which}_pct_predicted"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = 100.0 * values[measured] / values[predicted]
+        lo, hi = _bounds(PULMONARY_FUNCTION.spec(name))
+        outside = ~np.isnan(pct) & ((pct < lo) | (pct > hi))
+        given = values[name]
+        clash = ~outside & ~np.isnan(pct) & ~np.isnan(given)
+        clash &= np.abs(given - pct) > PCT_AGREEMENT
+    collector.add(
+        outside,
+        measured,
+        values[measured],
+        f"gives {name} = 100 x {measured} / {predicted} outside {lo:g}..{hi:g} (check the "
+        "measured and predicted values and their units)",
+    )
+    collector.add(
+        clash,
+        name,
+        given,
+        f"disagrees with 100 x {measured} / {predicted} by more than {PCT_AGREEMENT:g} points",
+        schema=True,
+    )
+    return np.where(outside, np.nan, pct)
+
+
 @frame_face
 def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
     """FVC and DLCO % predicted (computed from measured / predicted where only those are
@@ -609,18 +646,17 @@ def score_pft(visits: pd.DataFrame) -> pd.DataFrame:
                 f"{name} has values like {v[fraction][0]:g}: they look like fractions; give "
                 "% predicted (e.g. 85)"
             )
+    derived = {
+        "fvc": _derived_pct(values, "fvc", "fvc_l", "fvc_predicted_l", collector),
+        "dlco": _derived_pct(values, "dlco", "dlco_measured", "dlco_predicted", collector),
+    }
     collector.raise_if_failed()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fvc = np.where(
-            np.isnan(values["fvc_pct_predicted"]),
-            100.0 * values["fvc_l"] / values["fvc_predicted_l"],
-            values["fvc_pct_predicted"],
-        )
-        dlco = np.where(
-            np.isnan(values["dlco_pct_predicted"]),
-            100.0 * values["dlco_measured"] / values["dlco_predicted"],
-            values["dlco_pct_predicted"],
-        )
+    fvc = np.where(
+        np.isnan(values["fvc_pct_predicted"]), derived["fvc"], values["fvc_pct_predicted"]
+    )
+    dlco = np.where(
+        np.isnan(values["dlco_pct_predicted"]), derived["dlco"], values["dlco_pct_predicted"]
+    )
     codes = _goh_codes(values["hrct_extent_pct"], fvc)
     stage = labelled_categorical(
         np.where(np.isnan(codes), -1, codes).astype(np.int64),

@@ -150,6 +150,17 @@ def _sum_sites(sites: Sequence[Any]) -> Any:
     return total
 
 
+def _total_bounds(sites: Sequence[Any]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """What the site grades allow a recorded total to be: ``(lo, hi, any_known)``, the sum
+    of the known grades and that sum plus 3 per missing site (equal when all 17 are known),
+    and whether any grade is known (per visit; sites as for :func:`_sum_sites`)."""
+    grades = np.stack(np.broadcast_arrays(*[np.asarray(g, dtype=np.float64) for g in sites]))
+    known = ~np.isnan(grades)
+    lo = np.where(known, grades, 0.0).sum(axis=0)
+    hi = lo + 3.0 * (~known).sum(axis=0)
+    return lo, hi, known.any(axis=0)
+
+
 def _columns(a: FloatArray) -> list[FloatArray]:
     """The 17 site columns of a (..., 17) array, as views."""
     return [a[..., i] for i in range(a.shape[-1])]
@@ -314,13 +325,17 @@ class SkinScore:
     face, anterior_chest, abdomen, fingers_right, ..., feet_left : int or None
         Site grades: 0 normal, 1 mild, 2 moderate, 3 severe thickening.
     recorded_total : int or None
-        Only for total-only scores; use :meth:`from_total`.
+        The total as recorded: for total-only scores (use :meth:`from_total`), or beside
+        incomplete site grades, when it must lie between the sum of the known grades and
+        that sum plus 3 per missing site (with all 17 grades it must equal their sum).
 
     Raises
     ------
     OutOfRangeError
         A grade outside 0..3, not a whole number, or not a number; the message names the
         site.
+    SchemaError
+        A ``recorded_total`` that the site grades do not allow.
 
     Notes
     -----
@@ -369,13 +384,11 @@ class SkinScore:
     )
 
     def __attrs_post_init__(self) -> None:
-        if self.recorded_total is not None and any(
-            getattr(self, s) is not None for s in SKIN_SITES
-        ):
-            raise SchemaError(
-                "SkinScore takes either site grades or recorded_total (use "
-                "SkinScore.from_total for total-only data), not both"
-            )
+        total = self.recorded_total
+        if total is not None and any(getattr(self, s) is not None for s in SKIN_SITES):
+            lo, hi, _ = (float(x) for x in _total_bounds(self._site_values()))
+            if not lo <= total <= hi:
+                raise SchemaError(_bounds_message(total, lo, hi))
 
     @classmethod
     def from_total(cls, total: int) -> SkinScore:
@@ -411,7 +424,7 @@ class SkinScore:
     @property
     def is_total_only(self) -> bool:
         """Whether only the total was recorded (site-level answers are unknown)."""
-        return self.recorded_total is not None
+        return self.recorded_total is not None and all(getattr(self, s) is None for s in SKIN_SITES)
 
     @property
     def sites(self) -> dict[str, int | None]:
@@ -426,17 +439,16 @@ class SkinScore:
 
     @property
     def total(self) -> int | None:
-        """Total mRSS (0-51), or ``None`` when a site is missing (no pro-rating)."""
-        if self.recorded_total is not None:
-            return self.recorded_total
+        """Total mRSS (0-51): the sum of the 17 grades, else the recorded total, else
+        ``None`` (a site is missing: no pro-rating)."""
         t = float(_sum_sites(self._site_values()))
-        return None if t != t else int(t)  # NaN != NaN: a site is missing
+        if t != t:  # NaN != NaN: a site is missing
+            return self.recorded_total
+        return int(t)
 
     @property
     def subset(self) -> CutaneousSubset:
         """Extent of thickening at this assessment (see :func:`cutaneous_subset`)."""
-        if self.recorded_total is not None:
-            return CutaneousSubset.UNKNOWN
         return _SUBSET_BY_CODE[int(_subset_codes(self._site_array()))]
 
     def to_record(self) -> dict[str, int | None]:
@@ -456,8 +468,11 @@ class SkinScore:
     def from_record(cls, record: Mapping[str, Any]) -> SkinScore | None:
         """Rebuild from canonical columns; ``None`` when no skin data is present.
 
-        Missing values may be ``None`` or NaN. Sites win over the total when any site is
-        present; the recorded total must then agree with a complete site set.
+        Missing values may be ``None`` or NaN. With all 17 grades the total is their sum and
+        a recorded ``mrss`` must equal it; with some grades missing a recorded ``mrss`` is
+        kept as the total when the grades allow it (between the sum of the known grades and
+        that sum plus 3 per missing site), as :func:`score_mrss` does; otherwise a
+        :class:`~sscoutcomes.errors.SchemaError`.
 
         Examples
         --------
@@ -479,14 +494,26 @@ class SkinScore:
         total = clean(record.get("mrss"))
         if any(v is not None for v in sites.values()):
             score = cls(**sites)
-            if total is not None and score.total is not None and score.total != total:
-                raise SchemaError(
-                    f"mrss = {total} disagrees with the sum of its sites ({score.total})"
-                )
-            return score
+            if total is None:
+                return score
+            check_number("mrss total", total, 0, TOTAL_MAX, integer=True)
+            if score.total is not None:  # all 17 grades: the total is their sum
+                if score.total != total:
+                    raise SchemaError(_bounds_message(total, score.total, score.total))
+                return score
+            return cls(**sites, recorded_total=int(total))
         if total is not None:
             return cls.from_total(total)
         return None
+
+
+def _bounds_message(total: float, lo: float, hi: float) -> str:
+    if lo == hi:
+        return f"mrss = {total:g} disagrees with the sum of its 17 site grades ({lo:g})"
+    return (
+        f"mrss = {total:g} is outside {lo:g}..{hi:g}, what its site grades allow (the sum "
+        "of the known grades .. that sum + 3 per missing site)"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -506,15 +533,6 @@ def _skin_columns(visits: pd.DataFrame) -> tuple[bool, bool]:
     return has_sites, has_total
 
 
-def _total_clash(from_sites: FloatArray, total: FloatArray) -> npt.NDArray[np.bool_]:
-    """Rows whose recorded total disagrees with the sum of their sites."""
-    with np.errstate(invalid="ignore"):
-        clash: npt.NDArray[np.bool_] = (
-            ~np.isnan(from_sites) & ~np.isnan(total) & (from_sites != total)
-        )
-    return clash
-
-
 def _read_skin(
     visits: pd.DataFrame,
 ) -> tuple[list[FloatArray] | None, FloatArray | None]:
@@ -525,11 +543,23 @@ def _read_skin(
     sites = numeric_columns(visits, _SITE_SPECS, collector) if has_sites else None
     total = float_column(visits, _TOTAL_SPEC, collector) if has_total else None
     if sites is not None and total is not None:
+        lo, hi, any_known = _total_bounds(sites)
+        complete = lo == hi
+        with np.errstate(invalid="ignore"):
+            outside = any_known & ~np.isnan(total) & ((total < lo) | (total > hi))
         collector.add(
-            _total_clash(_sum_sites(sites), total),
+            outside & complete,
             "mrss",
             total,
             "disagrees with the sum of the 17 site grades",
+            schema=True,
+        )
+        collector.add(
+            outside & ~complete,
+            "mrss",
+            total,
+            "is outside what the known site grades allow (their sum .. their sum + 3 per "
+            "missing site)",
             schema=True,
         )
     collector.raise_if_failed()
