@@ -290,11 +290,13 @@ class FollowUpReport:
             )
         return rows
 
-    def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
+    def _survival_data(
+        self, patients: pd.DataFrame
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]] | str:
+        """(time, event) of the patients whose time is known (days from the time origin),
+        or the reason why survival cannot be reported."""
         if "death_day" not in patients.columns:
-            return [
-                _not_reported("survival", "overall survival", "the patients frame has no death_day")
-            ]
+            return "the patients frame has no death_day"
         death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
         last = (
             pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
@@ -305,27 +307,27 @@ class FollowUpReport:
         time = np.where(event, death, last) + self._origin_shift(patients)
         known = ~np.isnan(time)
         if not known.any():
-            return [
-                _not_reported(
-                    "survival",
-                    "overall survival",
-                    "no patient has a known death or last-contact day"
-                    + ("" if self._origin == "index" else f" and {self._origin}_date"),
-                )
-            ]
+            return "no patient has a known death or last-contact day" + (
+                "" if self._origin == "index" else f" and {self._origin}_date"
+            )
+        return time[known], event[known]
+
+    def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        data = self._survival_data(patients)
+        if isinstance(data, str):
+            return [_not_reported("survival", "overall survival", data)]
+        time, event = data
         origin = self._origin
         outcome = "overall survival" + ("" if origin == "index" else f" from {origin}")
-        km = kaplan_meier(
-            time[known], event[known], conf_type=self.conf_type, conf_level=self.conf_level
-        )
-        n_total = int(known.sum())
+        km = kaplan_meier(time, event, conf_type=self.conf_type, conf_level=self.conf_level)
+        n_total = len(time)
         rows = []
         for tp in self.schedule.follow_up:
             at = km.survival_at([tp.target_day])
             s, lo, hi = (float(at[c].iloc[0]) for c in ("survival", "lower", "upper"))
-            by_then = time[known] <= tp.target_day
-            deaths = int((event[known] & by_then).sum())
-            lost = int((~event[known] & (time[known] < tp.target_day)).sum())
+            by_then = time <= tp.target_day
+            deaths = int((event & by_then).sum())
+            lost = int((~event & (time < tp.target_day)).sum())
             level = f"{100 * self.conf_level:g} %"
             estimate = f"{100 * s:.1f} %" + (
                 "" if math.isnan(lo) else f" ({level} CI {100 * lo:.1f}-{100 * hi:.1f})"
@@ -764,21 +766,14 @@ class FollowUpReport:
 
         out = []
         patients = self.cohort.patients_frame
-        death = pd.to_numeric(patients.get("death_day"), errors="coerce").to_numpy(dtype=float)
-        last = pd.to_numeric(patients.get("last_contact_day"), errors="coerce").to_numpy(
-            dtype=float
-        )
-        event = ~np.isnan(death)
-        time = np.where(event, death, last)
-        known = ~np.isnan(time)
         figures: list[tuple[str, Any]] = []
-        if known.any():
-            km = kaplan_meier(
-                time[known], event[known], conf_type=self.conf_type, conf_level=self.conf_level
-            )
+        data = self._survival_data(patients)
+        if not isinstance(data, str):
+            km = kaplan_meier(*data, conf_type=self.conf_type, conf_level=self.conf_level)
+            origin = "" if self._origin == "index" else f" from {self._origin}"
             figures.append(
                 (
-                    "Kaplan-Meier estimate of overall survival",
+                    f"Kaplan-Meier estimate of overall survival{origin}",
                     lambda ax: plot_kaplan_meier(km, ax=ax),
                 )
             )
