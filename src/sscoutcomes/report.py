@@ -383,7 +383,7 @@ class FollowUpReport:
         schedule: Schedule,
         section: str,
     ) -> list[dict[str, Any]]:
-        if measure not in scored.columns:
+        if not _holds(scored, measure):
             return [_not_reported(section, label, f"the data hold no {measure}")]
         cutoff = getattr(self.cohort, "cutoff", None)
         sel = schedule.select(scored, measure, patients=patients, cutoff=cutoff)
@@ -459,7 +459,7 @@ class FollowUpReport:
         if flag not in patients.columns:
             reason = f"the patients frame has no {flag!r} column to say who has {condition}"
             return [_not_reported(section, label, reason)]
-        if not any(c in scored.columns for c in columns):
+        if not any(_holds(scored, c) for c in columns):
             return [_not_reported(section, label, f"the data hold no {_or(columns)}")]
         group = patients.loc[patients[flag].fillna(False).astype(bool), "patient_id"]
         if group.empty:
@@ -581,7 +581,7 @@ class FollowUpReport:
         return out.astype(str)
 
     def _vascular(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        if "vascular_grade" not in scored.columns:
+        if not _holds(scored, "vascular_grade"):
             return [
                 _not_reported(
                     "vascular", "peripheral vascular grade", "the data hold no vascular_grade"
@@ -608,7 +608,7 @@ class FollowUpReport:
         rows = []
         for item in self.responders:
             definition = RESPONDER_DEFINITIONS[item] if isinstance(item, str) else item
-            absent = [m for m in definition.measures if m not in scored.columns]
+            absent = [m for m in definition.measures if not _holds(scored, m)]
             if absent:
                 reason = f"the data hold no {_and(absent)}"
                 rows.append(_not_reported("responders", definition.name, reason))
@@ -897,6 +897,12 @@ def _not_reported(section: str, outcome: str, reason: str) -> dict[str, Any]:
         None,
         f"{_NOT_REPORTED}: {reason}",
     )
+
+
+def _holds(frame: pd.DataFrame, column: str) -> bool:
+    """Whether ``frame`` has ``column`` with at least one value (a scored column whose
+    inputs are all missing holds none)."""
+    return column in frame.columns and bool(frame[column].notna().any())
 
 
 def _have(k: int, *, alone: bool = False) -> str:
