@@ -148,7 +148,7 @@ class FollowUpReport:
     >>> report = FollowUpReport(load_demo(), Schedule.years(0, 1, 3, 5))
     >>> table = report.to_frame()
     >>> sorted(table["section"].unique())[:3]
-    ['haq', 'hrct', 'mrss']
+    ['haq', 'hrct', 'lung']
     """
 
     cohort: Any
@@ -679,7 +679,7 @@ class FollowUpReport:
         >>> from sscoutcomes import FollowUpReport, Schedule, load_demo
         >>> report = FollowUpReport(load_demo(), Schedule.years(0, 1, 3, 5))
         >>> report.title("haq")
-        'HAQ-DI during the first year (baseline, 6 months and 12 months)'
+        'HAQ-DI during the first year (baseline, 6 months and 1 year)'
         """
         if section not in _SECTIONS:
             raise SchemaError(f"section {section!r} is not one of {', '.join(_SECTIONS)}")
