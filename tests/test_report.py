@@ -195,3 +195,316 @@ def test_the_report_says_which_patients_are_not_yet_due_at_the_cutoff() -> None:
     ).to_frame()
     plain_row = plain.query("section == 'mrss' and outcome == 'mRSS' and timepoint == '1 year'")
     assert "not yet due" not in plain_row["text"].iloc[0]
+
+
+# ---------------------------------------------------------------------- report coverage
+def _cohort(visits: dict[str, list[object]], patients: dict[str, list[object]]) -> ssc.Cohort:
+    return ssc.Cohort.from_frames(visits=pd.DataFrame(visits), patients=pd.DataFrame(patients))
+
+
+def _rows(report: FollowUpReport, section: str) -> pd.DataFrame:
+    table = report.to_frame()
+    return table[table["section"] == section].set_index(["outcome", "timepoint"])
+
+
+_RECORDED = "recorded sPAP (change >= 10 mmHg)"
+_ESTIMATED = "sPAP estimated from TR velocity and RAP (change >= 10 mmHg)"
+
+
+def test_frame_columns_keep_their_order_and_end_with_basis(report: FollowUpReport) -> None:
+    assert REPORT_COLUMNS[-1] == "basis"
+    assert REPORT_COLUMNS[:-1] == (
+        "section",
+        "outcome",
+        "timepoint",
+        "day",
+        "n",
+        "statistic",
+        "value",
+        "lower",
+        "upper",
+        "p_value",
+        "text",
+    )
+    table = report.to_frame()
+    # the demo's readers compared every study: the categories rest on their comparison
+    categories = table[table["section"].isin(["hrct", "pah"])]
+    assert set(categories["basis"]) == {"reader's comparison"}
+    assert set(table.loc[~table["section"].isin(["hrct", "pah"]), "basis"]) == {""}
+
+
+def test_pah_section_from_recorded_spap_is_labelled() -> None:
+    # only the recorded sPAP: a 60 -> 45 improved, b 50 -> 52 stable, c 40 -> 55 worsened
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a", "b", "b", "c", "c", "d", "d"],
+            "day": [0, 365, -3, 370, 0, 360, 0, 365],
+            "spap_mmhg": [60, 45, 50, 52, 40, 55, 45, 80],
+        },
+        {"patient_id": ["a", "b", "c", "d"], "pah": [True, True, True, False]},
+    )
+    report = FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+    pah = _rows(report, "pah")
+    for category, k in (("improved", 1), ("stable", 1), ("worsened", 1)):
+        row = pah.loc[(f"PAH {category}", "1 year")]
+        assert (row["n"], row["text"]) == (3, f"33.3 % ({k} of 3)")
+    assert set(pah["basis"]) == {_RECORDED}
+    assert "Basis: recorded sPAP (change >= 10 mmHg)." in report.to_markdown()
+    assert "Basis: recorded sPAP" in report.to_html(figures=False)
+    assert "PAH was improved or stable at 1 year in 66.7 % (2 of 3)" in report.to_text()
+    assert "basis: recorded sPAP (change >= 10 mmHg)." in report.to_text()
+
+
+def test_pah_section_from_tr_velocity_is_labelled_as_estimated() -> None:
+    # sPAP = 4 v^2 + RAP: a 59.84 -> 44.0 improved, b 48.96 -> 44.0 stable
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a", "b", "b"],
+            "day": [0, 365, 0, 365],
+            "tr_velocity_m_s": [3.6, 3.0, 3.2, 3.0],
+            "rap_mmhg": [8, 8, 8, 8],
+        },
+        {"patient_id": ["a", "b"], "pah": [True, True]},
+    )
+    pah = _rows(FollowUpReport(cohort, ssc.Schedule.years(0, 1)), "pah")
+    assert pah.loc[("PAH improved", "1 year"), "text"] == "50.0 % (1 of 2)"
+    assert pah.loc[("PAH stable", "1 year"), "text"] == "50.0 % (1 of 2)"
+    assert set(pah["basis"]) == {_ESTIMATED}
+
+
+def test_pah_section_counts_each_basis_when_a_timepoint_mixes_them() -> None:
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a", "b", "b", "c", "c", "d", "d"],
+            "day": [0, 365, 0, 365, 0, 365, 0, 365],
+            "tr_velocity_m_s": [3.6, 3.0, None, None, 3.2, None, 3.0, None],
+            "rap_mmhg": [8, 8, None, None, 8, None, 3, None],
+            "spap_mmhg": [None, None, 50, 52, None, 55, None, None],
+            "pah_comparison": [None, None, None, None, None, None, None, "worsened"],
+        },
+        {"patient_id": ["a", "b", "c", "d"], "pah": [True] * 4},
+    )
+    pah = _rows(FollowUpReport(cohort, ssc.Schedule.years(0, 1)), "pah")
+    # a: estimated at both studies, b: recorded at both, c: estimated then recorded,
+    # d: no follow-up sPAP but the reader's comparison
+    assert pah.loc[("PAH improved or stable", "1 year"), "n"] == 4
+    assert pah.loc[("PAH worsened", "1 year"), "text"] == "25.0 % (1 of 4)"
+    assert set(pah["basis"]) == {
+        "reader's comparison: 1; "
+        f"{_ESTIMATED}: 1; {_RECORDED}: 1; "
+        "sPAP estimated at one study and recorded at the other (change >= 10 mmHg): 1"
+    }
+
+
+def test_pah_section_prefers_the_reader_comparison_to_the_spap() -> None:
+    # the sPAP would say improved (60 -> 40); the reader says stable
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a"],
+            "day": [0, 365],
+            "spap_mmhg": [60, 40],
+            "pah_comparison": [None, "stable"],
+        },
+        {"patient_id": ["a"], "pah": [True]},
+    )
+    pah = _rows(FollowUpReport(cohort, ssc.Schedule.years(0, 1)), "pah")
+    assert pah.loc[("PAH stable", "1 year"), "text"] == "100.0 % (1 of 1)"
+    assert set(pah["basis"]) == {"reader's comparison"}
+
+
+@pytest.mark.parametrize(
+    ("patients", "visits", "reason"),
+    [
+        ({"patient_id": ["a"]}, {"spap_mmhg": [60, 40]}, "has no 'pah' column"),
+        ({"patient_id": ["a"], "pah": [False]}, {"spap_mmhg": [60, 40]}, "no patient has PAH"),
+        (
+            {"patient_id": ["a"], "pah": [True]},
+            {"mrss": [20, 15]},
+            "the data hold no pah_comparison, tr_velocity_m_s or spap_mmhg",
+        ),
+    ],
+)
+def test_pah_section_says_why_it_is_not_reported(
+    patients: dict[str, list[object]], visits: dict[str, list[object]], reason: str
+) -> None:
+    cohort = _cohort({"patient_id": ["a", "a"], "day": [0, 365], **visits}, patients)
+    report = FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+    pah = report.to_frame().query("section == 'pah'")
+    assert len(pah) == 1
+    assert pah["statistic"].iloc[0] == "not reported"
+    assert pah["text"].iloc[0].startswith("not reported: ")
+    assert reason in pah["text"].iloc[0]
+    assert reason in report.to_markdown()
+    assert reason in report.to_text()
+
+
+def test_lung_function_section_gives_fvc_and_dlco_with_change(demo: ssc.Cohort) -> None:
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a", "b", "b", "c"],
+            "day": [0, 365, -10, 380, 0],
+            "fvc_pct_predicted": [80.0, 76.0, 70.0, 72.0, 90.0],
+            "dlco_pct_predicted": [60.0, 55.0, None, 50.0, 65.0],
+        },
+        {"patient_id": ["a", "b", "c"]},
+    )
+    lung = _rows(FollowUpReport(cohort, ssc.Schedule.years(0, 1)), "lung")
+    assert lung.loc[("FVC % predicted", "baseline"), "text"] == "80.00 (10.00, 3)"
+    assert lung.loc[("FVC % predicted", "1 year"), "text"] == "74.00 (2.83, 2)"
+    # changes -4 and +2: mean -1, SD 4.24
+    change = lung.loc[("FVC % predicted change from baseline", "1 year")]
+    assert change["n"] == 2
+    assert change["text"].startswith("-1.00 (4.24, 2); paired t-test p = ")
+    assert lung.loc[("DLCO % predicted", "baseline"), "text"] == "62.50 (3.54, 2)"
+    assert lung.loc[("DLCO % predicted change from baseline", "1 year"), "n"] == 1
+    # the demo's rows equal Schedule.select + the mean of the public frame values
+    table = FollowUpReport(demo, ssc.Schedule.years(0, 1, 3, 5)).to_frame()
+    sel = ssc.Schedule.years(0, 1, 3, 5).select(demo.visits, "dlco_pct_predicted")
+    at5 = sel.loc[sel["timepoint"] == "5 years", "dlco_pct_predicted"].dropna()
+    row = table.query(
+        "section == 'lung' and outcome == 'DLCO % predicted' and timepoint == '5 years'"
+    )
+    assert row["n"].iloc[0] == len(at5)
+    assert row["value"].iloc[0] == pytest.approx(at5.mean())
+
+
+def test_lung_function_section_says_which_measure_is_not_reported() -> None:
+    cohort = _cohort(
+        {"patient_id": ["a", "a"], "day": [0, 365], "fvc_pct_predicted": [80.0, 78.0]},
+        {"patient_id": ["a"]},
+    )
+    lung = FollowUpReport(cohort, ssc.Schedule.years(0, 1)).to_frame().query("section == 'lung'")
+    dlco = lung[lung["outcome"] == "DLCO % predicted"]
+    assert dlco["text"].tolist() == ["not reported: the data hold no dlco_pct_predicted"]
+    assert (lung["outcome"] == "FVC % predicted").sum() == 2
+
+
+def test_report_warns_when_patients_lack_a_baseline_in_the_window() -> None:
+    # every first visit falls a few days after the index date: no baseline for anyone
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a", "b", "b", "c", "c"],
+            "day": [3, 365, 5, 370, 9, 360],
+            "mrss": [20, 15, 18, 17, 25, 20],
+        },
+        {"patient_id": ["a", "b", "c"]},
+    )
+    with pytest.warns(
+        ssc.SSCOutcomesWarning,
+        match=r"3 of 3 patients have no visit in the baseline window 'baseline' "
+        r"\(days -90\.\.0\): 3 have their first visit after it \(days 3\.\.9\)",
+    ):
+        report = FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+    note = report.to_frame().query("section == 'data'")
+    assert note[["timepoint", "n", "value"]].values.tolist() == [["baseline", 3, 3.0]]
+    mrss = _rows(report, "mrss")
+    assert mrss.loc[("mRSS", "baseline"), "text"] == (
+        "not evaluable: no mRSS value in the window (days -90..0)"
+    )
+    assert mrss.loc[("mRSS change from baseline", "1 year"), "text"] == (
+        "not evaluable: no patient has both a baseline and a 1 year value"
+    )
+    for output in (report.to_text(), report.to_markdown(), report.to_html(figures=False)):
+        assert "3 of 3 patients have no visit in the baseline window" in output
+        assert "NA (NA, 0)" not in output
+    assert report.to_text().startswith("Note: 3 of 3 patients")
+    assert "The mRSS, mean (SD, n), was baseline not evaluable; 1 year" in report.to_text()
+
+
+def test_report_counts_only_the_patients_without_a_baseline_visit() -> None:
+    cohort = _cohort(
+        {
+            "patient_id": ["a", "a", "b", "b", "c"],
+            "day": [-5, 365, 0, 370, 12],
+            "mrss": [20, 15, 18, 17, 25],
+        },
+        {"patient_id": ["a", "b", "c", "d"]},
+    )
+    with pytest.warns(ssc.SSCOutcomesWarning, match=r"2 of 4 patients .*1 has no visit at all"):
+        report = FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+    assert "1 has their first visit after it (day 12)" in report.to_markdown()
+    assert _rows(report, "mrss").loc[("mRSS", "baseline"), "text"] == "19.00 (1.41, 2)"
+
+
+def test_report_does_not_warn_when_every_patient_has_a_baseline_visit(demo: ssc.Cohort) -> None:
+    # two demo patients miss their baseline mRSS at a baseline visit: the n says so, and no
+    # warning about the window is raised (filterwarnings = error would fail here)
+    table = FollowUpReport(demo, ssc.Schedule.years(0, 1, 3, 5)).to_frame()
+    assert "data" not in set(table["section"])
+    assert table.query("section == 'mrss' and timepoint == 'baseline'")["n"].iloc[0] == 39
+
+
+def test_absent_sections_say_why_in_every_format() -> None:
+    cohort = _cohort(
+        {"patient_id": ["a", "a"], "day": [0, 365], "mrss": [20, 15]}, {"patient_id": ["a"]}
+    )
+    report = FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+    table = report.to_frame()
+    absent = table[table["statistic"] == "not reported"]
+    assert set(absent["section"]) == {
+        "survival",
+        "lung",
+        "hrct",
+        "pah",
+        "haq",
+        "vascular",
+        "responders",
+    }
+    assert absent["day"].isna().all()
+    assert (absent["n"] == 0).all()
+    reasons = dict(zip(absent["outcome"], absent["text"], strict=False))
+    assert reasons["overall survival"] == "not reported: the patients frame has no death_day"
+    assert reasons["HAQ-DI"] == "not reported: the data hold no haq_di"
+    assert reasons["criss"].startswith("not reported: the data hold no fvc_pct_predicted")
+    markdown = report.to_markdown()
+    html = report.to_html(figures=False)
+    text = report.to_text()
+    for key in ("survival", "lung", "hrct", "pah", "haq", "vascular", "responders"):
+        title = report.title(key)
+        assert f"## {title}" in markdown
+        assert f"<h2>{title}</h2>" in html
+    for reason in absent["text"]:
+        assert reason in markdown
+        assert reason.removeprefix("not reported: ") in text
+    assert "Not reported: overall survival (the patients frame has no death_day)" in text
+
+
+def test_survival_not_reported_when_no_time_is_known() -> None:
+    cohort = _cohort(
+        {"patient_id": ["a", "a"], "day": [0, 365], "mrss": [20, 15]},
+        {"patient_id": ["a"], "death_day": [None], "last_contact_day": [None]},
+    )
+    survival = (
+        FollowUpReport(cohort, ssc.Schedule.years(0, 1)).to_frame().query("section == 'survival'")
+    )
+    assert survival["text"].tolist() == [
+        "not reported: no patient has a known death or last-contact day"
+    ]
+
+
+def test_titles_and_text_follow_the_schedule_given() -> None:
+    cohort = ssc.simulate_cohort(20, seed=3)
+    report = FollowUpReport(cohort, ssc.Schedule.months(0, 6, 12, window_days=60))
+    outputs = report.to_markdown() + report.to_text() + report.to_html(figures=False)
+    assert "years" not in outputs
+    assert set(report.to_frame()["timepoint"]) == {"baseline", "6 months", "1 year"}
+    assert report.title("haq") == "HAQ-DI during the first year (baseline, 6 months and 1 year)"
+    longer = FollowUpReport(
+        cohort, ssc.Schedule.years(0, 1, 2), first_year=ssc.Schedule.years(0, 1, 2)
+    )
+    assert longer.title("haq") == "HAQ-DI at baseline, 1 year and 2 years"
+    assert (
+        longer.title("vascular") == "Peripheral vascular severity at baseline, 1 year and 2 years"
+    )
+    assert "## HAQ-DI at baseline, 1 year and 2 years" in longer.to_markdown()
+    with pytest.raises(ssc.SchemaError, match="not one of"):
+        longer.title("skin")
+
+
+def test_html_figures_without_survival_data() -> None:
+    pytest.importorskip("matplotlib")
+    cohort = _cohort(
+        {"patient_id": ["a", "a"], "day": [0, 365], "mrss": [20, 15]}, {"patient_id": ["a"]}
+    )
+    html = FollowUpReport(cohort, ssc.Schedule.years(0, 1)).to_html(figures=True)
+    assert html.count("data:image/png;base64,") == 1  # the mRSS trajectories only

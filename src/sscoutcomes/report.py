@@ -3,12 +3,15 @@
 :class:`FollowUpReport` computes what the 5-year UMSCT follow-up study reported (Alip M et
 al. Clin Rheumatol 2024;43:1073-82, doi:10.1007/s10067-024-06865-z) -- overall survival at
 each landmark, mRSS mean (SD, n) per timepoint with change versus baseline and paired
-tests, HRCT change among patients with ILD, PAH status among patients with PAH, HAQ-DI and
-peripheral vascular grades over the first year, and responder rates -- for any cohort with
-the canonical columns. Every number comes from the library's public functions
-(:meth:`Schedule.select`, :func:`score_mrss`, :func:`kaplan_meier`, :func:`summarize`,
-:func:`paired_change`, :func:`proportion_ci`, :func:`responder_rates`, ...); the report only
-assembles and formats them (means to 2 decimals, percentages to 1).
+tests, FVC and DLCO % predicted with their change, HRCT change among patients with ILD, PAH
+status among patients with PAH, HAQ-DI and peripheral vascular grades over the first year,
+and responder rates -- for any cohort with the canonical columns. A section whose inputs
+the data do not hold is kept, with a line saying why it is not reported; patients without a
+visit in the baseline window are counted in a note and a warning. Every number comes from
+the library's public functions (:meth:`Schedule.select`, :func:`score_mrss`,
+:func:`kaplan_meier`, :func:`summarize`, :func:`paired_change`, :func:`proportion_ci`,
+:func:`responder_rates`, ...); the report only assembles and formats them (means to 2
+decimals, percentages to 1).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import base64
 import html
 import io
 import math
+import warnings
+from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -32,8 +37,9 @@ from .analysis.schedule import Schedule, Timepoint, timepoint_counts
 from .analysis.summary import format_mean_sd, format_proportion, paired_change, proportion_ci
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
-from .errors import SchemaError
-from .measures.lung import HRCTChange
+from .errors import SchemaError, SSCOutcomesWarning
+from .measures.heart import PAH_CHANGE_DEFAULT_MMHG, score_echo
+from .measures.lung import HRCT_EXTENT_CHANGE_DEFAULT, HRCTChange
 from .scoring import score_visits
 
 __all__ = ["REPORT_COLUMNS", "FollowUpReport"]
@@ -51,21 +57,49 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "upper",
     "p_value",
     "text",
+    "basis",
 )
 
+#: Section keys (the ``section`` column) and their titles, in the order they are printed;
+#: the titles of the first-year sections follow the ``first_year`` schedule
+#: (:meth:`FollowUpReport.title`).
 _SECTIONS: Final = {
+    "data": "Data notes",
     "survival": "Overall survival",
     "mrss": "Modified Rodnan skin score",
+    "lung": "Lung function (FVC and DLCO, % predicted)",
     "hrct": "HRCT in patients with ILD",
     "pah": "PAH on echocardiography in patients with PAH",
-    "haq": "HAQ-DI during the first year",
-    "vascular": "Peripheral vascular severity during the first year",
+    "haq": "HAQ-DI",
+    "vascular": "Peripheral vascular severity",
     "responders": "Responder rates",
 }
 
 _CHANGE_LABELS: Final = tuple(m.value for m in HRCTChange)
 #: The scores the report's sections read (computed by their instruments' frame faces).
-_REPORT_SCORES: Final = ("mrss", "haq_di", "vascular_grade")
+_REPORT_SCORES: Final = (
+    "mrss",
+    "haq_di",
+    "vascular_grade",
+    "fvc_pct_predicted",
+    "dlco_pct_predicted",
+)
+#: The ``statistic`` of a row saying that a section (or one of its outcomes) is not reported.
+_NOT_REPORTED: Final = "not reported"
+#: The ``statistic`` of a row of the "data" section (a note on the data, e.g. a count of
+#: patients without a visit in the baseline window).
+_NOTE: Final = "count"
+#: What a change category rests on (the ``basis`` column of the HRCT and PAH rows).
+_READER: Final = "reader's comparison"
+_HRCT_EXTENT: Final = f"HRCT extent (change >= {HRCT_EXTENT_CHANGE_DEFAULT:g} points)"
+_SPAP_CHANGE: Final = f"change >= {PAH_CHANGE_DEFAULT_MMHG:g} mmHg"
+_PAH_BASES: Final = {
+    "estimated": f"sPAP estimated from TR velocity and RAP ({_SPAP_CHANGE})",
+    "recorded": f"recorded sPAP ({_SPAP_CHANGE})",
+    "mixed": f"sPAP estimated at one study and recorded at the other ({_SPAP_CHANGE})",
+}
+#: The order in which a timepoint's bases are listed.
+_BASIS_ORDER: Final = (_READER, _HRCT_EXTENT, *_PAH_BASES.values())
 
 
 @attrs.frozen(kw_only=False)
@@ -90,13 +124,31 @@ class FollowUpReport:
     conf_level : float
         Confidence level of every interval.
 
+    Warns
+    -----
+    SSCOutcomesWarning
+        When patients have no visit in the baseline window (say every first visit falls a
+        few days after the index date): the warning names how many and the window, and the
+        report says it in its "data" section. Their baselines are missing, never imputed.
+
+    Notes
+    -----
+    :meth:`to_frame` has one row per result with the columns :data:`REPORT_COLUMNS`.
+    ``basis`` says what a change category rests on: ``"reader's comparison"``
+    (``hrct_comparison`` / ``pah_comparison``), the HRCT extent, sPAP estimated from TR
+    velocity and RAP, or the recorded sPAP (``spap_mmhg``), with the count of each where a
+    timepoint mixes them; it is empty for direct measurements. A section (or an outcome)
+    whose inputs the data do not hold has one row with ``statistic`` ``"not reported"``
+    and the reason in ``text``: sections never vanish. A value with no patient to
+    summarise reads "not evaluable: ..." rather than a row of NA.
+
     Examples
     --------
     >>> from sscoutcomes import FollowUpReport, Schedule, load_demo
     >>> report = FollowUpReport(load_demo(), Schedule.years(0, 1, 3, 5))
     >>> table = report.to_frame()
     >>> sorted(table["section"].unique())[:3]
-    ['haq', 'hrct', 'mrss']
+    ['haq', 'hrct', 'lung']
     """
 
     cohort: Any
@@ -137,15 +189,21 @@ class FollowUpReport:
             )
         rows: list[dict[str, Any]] = []
         scored = self._scored(visits)
+        notes = self._baseline_gaps(visits, patients)
+        rows += notes
         rows += self._survival(patients)
         rows += self._mrss(scored, patients)
+        rows += self._lung(scored, patients)
         rows += self._hrct(scored, patients)
         rows += self._pah(scored, patients)
         rows += self._haq(scored, patients)
         rows += self._vascular(scored, patients)
         rows += self._responder_rows(scored, patients)
         table = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+        table["day"] = table["day"].astype("Int64")
         object.__setattr__(self, "_table", table)
+        for note in notes:
+            warnings.warn(note["text"], SSCOutcomesWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ computation
     @staticmethod
@@ -167,9 +225,78 @@ class FollowUpReport:
         start = pd.to_datetime(patients[column])
         return np.asarray((index - start).dt.days.to_numpy(dtype=np.float64, na_value=np.nan))
 
-    def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
+    def _baseline_gaps(self, visits: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        """One "data" row per baseline window (of ``schedule`` and ``first_year``) that some
+        patients have no visit in: their baseline is missing for every measure."""
+        ids = pd.Index(
+            pd.unique(
+                np.concatenate(
+                    [
+                        patients["patient_id"].dropna().to_numpy(dtype=object),
+                        visits["patient_id"].dropna().to_numpy(dtype=object),
+                    ]
+                )
+            )
+        )
+        day = pd.to_numeric(visits["day"], errors="coerce")
+        visit_ids = visits["patient_id"].to_numpy(dtype=object)
+        first_visit = day.groupby(visit_ids).min().reindex(ids)
+        rows = []
+        windows: set[tuple[int, int]] = set()
+        for schedule in (self.schedule, self.first_year):
+            base = schedule.require_baseline()
+            window = (base.first_day, base.last_day)
+            if window in windows:
+                continue
+            windows.add(window)
+            inside = day.between(*window).groupby(visit_ids).any()
+            lacking = ~inside.reindex(ids, fill_value=False).to_numpy(dtype=bool)
+            k = int(lacking.sum())
+            if k == 0:
+                continue
+            firsts = first_visit[lacking].dropna()
+            where = []
+            after = firsts[firsts > window[1]]
+            before = firsts[firsts < window[0]]
+            if len(after):
+                lo, hi = int(after.min()), int(after.max())
+                days = f"day {lo}" if lo == hi else f"days {lo}..{hi}"
+                where.append(f"{_have(len(after))} their first visit after it ({days})")
+            if len(before):
+                where.append(f"{_have(len(before))} visits only before it")
+            if len(firsts) < k:
+                where.append(f"{_have(k - len(firsts))} no visit at all")
+            text = (
+                f"{k} of {len(ids)} patients {_have(k, alone=True)} no visit in the baseline "
+                f"window '{base.name}' (days {window[0]}..{window[1]}): {'; '.join(where)}. Their "
+                f"baseline is missing (the baseline is the last value on or before day "
+                f"{base.target_day}), so they are left out of every change from baseline; "
+                f"check the index dates or the baseline window"
+            )
+            rows.append(
+                _row(
+                    "data",
+                    "patients without a visit in the baseline window",
+                    base.name,
+                    base.target_day,
+                    len(ids),
+                    _NOTE,
+                    float(k),
+                    None,
+                    None,
+                    None,
+                    text,
+                )
+            )
+        return rows
+
+    def _survival_data(
+        self, patients: pd.DataFrame
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]] | str:
+        """(time, event) of the patients whose time is known (days from the time origin),
+        or the reason why survival cannot be reported."""
         if "death_day" not in patients.columns:
-            return []
+            return "the patients frame has no death_day"
         death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
         last = (
             pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
@@ -180,20 +307,27 @@ class FollowUpReport:
         time = np.where(event, death, last) + self._origin_shift(patients)
         known = ~np.isnan(time)
         if not known.any():
-            return []
-        origin = getattr(self.cohort, "origin", "index")
+            return "no patient has a known death or last-contact day" + (
+                "" if self._origin == "index" else f" and {self._origin}_date"
+            )
+        return time[known], event[known]
+
+    def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        data = self._survival_data(patients)
+        if isinstance(data, str):
+            return [_not_reported("survival", "overall survival", data)]
+        time, event = data
+        origin = self._origin
         outcome = "overall survival" + ("" if origin == "index" else f" from {origin}")
-        km = kaplan_meier(
-            time[known], event[known], conf_type=self.conf_type, conf_level=self.conf_level
-        )
-        n_total = int(known.sum())
+        km = kaplan_meier(time, event, conf_type=self.conf_type, conf_level=self.conf_level)
+        n_total = len(time)
         rows = []
         for tp in self.schedule.follow_up:
             at = km.survival_at([tp.target_day])
             s, lo, hi = (float(at[c].iloc[0]) for c in ("survival", "lower", "upper"))
-            by_then = time[known] <= tp.target_day
-            deaths = int((event[known] & by_then).sum())
-            lost = int((~event[known] & (time[known] < tp.target_day)).sum())
+            by_then = time <= tp.target_day
+            deaths = int((event & by_then).sum())
+            lost = int((~event & (time < tp.target_day)).sum())
             level = f"{100 * self.conf_level:g} %"
             estimate = f"{100 * s:.1f} %" + (
                 "" if math.isnan(lo) else f" ({level} CI {100 * lo:.1f}-{100 * hi:.1f})"
@@ -221,14 +355,23 @@ class FollowUpReport:
             )
         return rows
 
+    @property
+    def _origin(self) -> str:
+        return str(getattr(self.cohort, "origin", "index"))
+
     def _mrss(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        if "mrss" not in scored.columns:
-            return []
         return self._continuous(scored, patients, "mrss", "mRSS", self.schedule, "mrss")
 
+    def _lung(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        rows = []
+        for measure, label in (
+            ("fvc_pct_predicted", "FVC % predicted"),
+            ("dlco_pct_predicted", "DLCO % predicted"),
+        ):
+            rows += self._continuous(scored, patients, measure, label, self.schedule, "lung")
+        return rows
+
     def _haq(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        if "haq_di" not in scored.columns:
-            return []
         return self._continuous(scored, patients, "haq_di", "HAQ-DI", self.first_year, "haq")
 
     def _continuous(
@@ -240,6 +383,8 @@ class FollowUpReport:
         schedule: Schedule,
         section: str,
     ) -> list[dict[str, Any]]:
+        if not _holds(scored, measure):
+            return [_not_reported(section, label, f"the data hold no {measure}")]
         cutoff = getattr(self.cohort, "cutoff", None)
         sel = schedule.select(scored, measure, patients=patients, cutoff=cutoff)
         wide = sel.pivot(index="patient_id", columns="timepoint", values=measure)
@@ -249,7 +394,12 @@ class FollowUpReport:
         for tp in schedule:
             values = wide[tp.name].to_numpy(dtype=float)
             s = summarize_values(values)
-            text = format_mean_sd(s.mean, s.sd, s.n)
+            text = (
+                format_mean_sd(s.mean, s.sd, s.n)
+                if s.n
+                else f"not evaluable: no {label} value in the window (days "
+                f"{tp.first_day}..{tp.last_day})"
+            )
             if int(due.get(tp.name, 0)):  # with a data cut-off: not yet due, not lost
                 text += f"; {int(due[tp.name])} not yet due at the data cut-off"
             rows.append(
@@ -283,7 +433,9 @@ class FollowUpReport:
                     None,
                     ch.t_pvalue,
                     f"{format_mean_sd(ch.mean, ch.sd, ch.n)}; paired t-test "
-                    f"{_p(ch.t_pvalue)}, Wilcoxon {_p(ch.wilcoxon_pvalue)}",
+                    f"{_p(ch.t_pvalue)}, Wilcoxon {_p(ch.wilcoxon_pvalue)}"
+                    if ch.n
+                    else f"not evaluable: no patient has both a {base_name} and a {tp.name} value",
                 )
             )
         return rows
@@ -293,39 +445,64 @@ class FollowUpReport:
         scored: pd.DataFrame,
         patients: pd.DataFrame,
         flag: str,
-        columns: tuple[str, str],
+        columns: tuple[str, ...],
         section: str,
         label: str,
-        change: Any,
+        change: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame],
+        basis: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], pd.Series[str]],
     ) -> list[dict[str, Any]]:
         """Change categories among the patients with ``flag``, from ``change`` (e.g.
-        :func:`hrct_change_from_baseline`): the reader's comparison where recorded, else
-        the measured value against the baseline."""
-        if not any(c in scored.columns for c in columns) or flag not in patients.columns:
-            return []
+        :func:`hrct_change_from_baseline` on the group's visits and patients): the reader's
+        comparison where recorded, else the measured value against the baseline. ``basis``
+        gives, per row of that table, what its category rests on."""
+        condition = {"ild": "ILD", "pah": "PAH"}.get(flag, flag)
+        if flag not in patients.columns:
+            reason = f"the patients frame has no {flag!r} column to say who has {condition}"
+            return [_not_reported(section, label, reason)]
+        if not any(_holds(scored, c) for c in columns):
+            return [_not_reported(section, label, f"the data hold no {_or(columns)}")]
         group = patients.loc[patients[flag].fillna(False).astype(bool), "patient_id"]
         if group.empty:
-            return []
+            return [_not_reported(section, label, f"no patient has {condition} at baseline")]
         subset = scored[scored["patient_id"].isin(group)]
         sub_patients = patients[patients["patient_id"].isin(group)]
-        table = change(subset, self.schedule, patients=sub_patients)
+        table = change(subset, sub_patients)
+        table = table.assign(basis=basis(table, subset, sub_patients).to_numpy())
         rows = []
         n_group = len(group)
         for tp in self.schedule.follow_up:
-            values = table.loc[table["timepoint"] == tp.name, "change"].dropna().astype(str)
+            at = table[(table["timepoint"] == tp.name) & table["change"].notna()]
+            values = at["change"].astype(str)
             counts = {c: int((values == c).sum()) for c in _CHANGE_LABELS}
             n = sum(counts.values())
+            used = at["basis"].value_counts(sort=False)
+            used = used.reindex([b for b in _BASIS_ORDER if b in used.index])
+            basis_text = (
+                str(used.index[0])
+                if len(used) == 1
+                else "; ".join(f"{b}: {int(k)}" for b, k in used.items())
+            )
             rows += [
-                self._proportion_row(section, f"{label} {category}", tp, k, n)
+                self._proportion_row(section, f"{label} {category}", tp, k, n, basis_text)
                 for category, k in counts.items()
             ]
             k = counts["improved"] + counts["stable"]
-            row = self._proportion_row(section, f"{label} improved or stable", tp, k, n)
+            row = self._proportion_row(section, f"{label} improved or stable", tp, k, n, basis_text)
             row["text"] += f" (of {n_group} patients in the group)"
             rows.append(row)
         return rows
 
     def _hrct(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        def change(visits: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
+            return hrct_change_from_baseline(
+                visits, self.schedule, patients=group, threshold_pct=HRCT_EXTENT_CHANGE_DEFAULT
+            )
+
+        def basis(table: pd.DataFrame, _v: pd.DataFrame, _p: pd.DataFrame) -> pd.Series[str]:
+            reader = table["source"].astype(str) == "reader"
+            labels = np.where(reader, _READER, _HRCT_EXTENT).astype(object)
+            return pd.Series(labels, index=table.index, dtype=str)
+
         return self._categories(
             scored,
             patients,
@@ -333,23 +510,83 @@ class FollowUpReport:
             ("hrct_comparison", "hrct_extent_pct"),
             "hrct",
             "HRCT",
-            hrct_change_from_baseline,
+            change,
+            basis,
         )
 
     def _pah(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        def change(visits: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
+            return pah_change_from_baseline(
+                visits, self.schedule, patients=group, threshold_mmhg=PAH_CHANGE_DEFAULT_MMHG
+            )
+
         return self._categories(
             scored,
             patients,
             "pah",
-            ("pah_comparison", "tr_velocity_m_s"),
+            ("pah_comparison", "tr_velocity_m_s", "spap_mmhg"),
             "pah",
             "PAH",
-            pah_change_from_baseline,
+            change,
+            self._pah_basis,
         )
 
+    def _pah_basis(
+        self, table: pd.DataFrame, visits: pd.DataFrame, patients: pd.DataFrame
+    ) -> pd.Series[str]:
+        """Per row of :func:`pah_change_from_baseline`'s table: the reader's comparison, or
+        whether the two sPAP values compared were estimated from TR velocity and RAP (as
+        :func:`score_echo` does where both are known) or taken as recorded."""
+        out = pd.Series(_READER, index=table.index, dtype=object)
+        from_spap = (table["source"].astype(str) == "spap_mmhg").to_numpy()
+        if not from_spap.any():
+            return out.astype(str)
+        echo = score_echo(visits)
+        trv = (
+            pd.to_numeric(visits["tr_velocity_m_s"], errors="coerce")
+            if "tr_velocity_m_s" in visits.columns
+            else pd.Series(np.nan, index=visits.index)
+        )
+        estimated = (trv.notna() & echo["rap_used_mmhg"].notna()).to_numpy(dtype=bool)
+        ids = visits["patient_id"].to_numpy(dtype=object)
+        days = pd.to_numeric(visits["day"]).to_numpy(dtype=float)
+        frame = pd.DataFrame(
+            {"patient_id": ids, "day": days, "spap_mmhg": echo["spap_mmhg"].to_numpy()}
+        )
+        sel = self.schedule.select(frame, "spap_mmhg", patients=patients)
+        sel = sel.assign(
+            patient_id=sel["patient_id"].to_numpy(dtype=object),
+            timepoint=sel["timepoint"].astype(str),
+        ).merge(
+            pd.DataFrame({"patient_id": ids, "day_spap_mmhg": days, "estimated": estimated}),
+            on=["patient_id", "day_spap_mmhg"],
+            how="left",
+        )
+        used = sel.set_index(["patient_id", "timepoint"])["estimated"]
+        rows = table.loc[from_spap]
+        ids_used = rows["patient_id"].to_numpy(dtype=object)
+        base_name = self.schedule.require_baseline().name
+
+        def flags(timepoints: Any) -> npt.NDArray[np.bool_]:
+            key = pd.MultiIndex.from_arrays([ids_used, np.asarray(timepoints, dtype=object)])
+            return np.asarray(used.reindex(key).fillna(False).to_numpy(dtype=bool))
+
+        at_base = flags(np.full(len(rows), base_name, dtype=object))
+        at_follow_up = flags(rows["timepoint"].astype(str).to_numpy())
+        out.loc[from_spap] = np.where(
+            at_base & at_follow_up,
+            _PAH_BASES["estimated"],
+            np.where(~at_base & ~at_follow_up, _PAH_BASES["recorded"], _PAH_BASES["mixed"]),
+        )
+        return out.astype(str)
+
     def _vascular(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
-        if "vascular_grade" not in scored.columns:
-            return []
+        if not _holds(scored, "vascular_grade"):
+            return [
+                _not_reported(
+                    "vascular", "peripheral vascular grade", "the data hold no vascular_grade"
+                )
+            ]
         sel = self.first_year.select(scored, "vascular_grade", patients=patients)
         rows = []
         for tp in self.first_year:
@@ -371,7 +608,10 @@ class FollowUpReport:
         rows = []
         for item in self.responders:
             definition = RESPONDER_DEFINITIONS[item] if isinstance(item, str) else item
-            if not all(m in scored.columns for m in definition.measures):
+            absent = [m for m in definition.measures if not _holds(scored, m)]
+            if absent:
+                reason = f"the data hold no {_and(absent)}"
+                rows.append(_not_reported("responders", definition.name, reason))
                 continue
             rates = responder_rates(scored, definition, self.schedule, patients=patients)
             for rec in rates.table.reset_index().to_dict("records"):
@@ -397,9 +637,9 @@ class FollowUpReport:
         return rows
 
     def _proportion_row(
-        self, section: str, outcome: str, tp: Timepoint, k: int, n: int
+        self, section: str, outcome: str, tp: Timepoint, k: int, n: int, basis: str = ""
     ) -> dict[str, Any]:
-        """One row: k of n with its Wilson interval."""
+        """One row: k of n with its Wilson interval ("not evaluable" when n is 0)."""
         ci = proportion_ci(k, n, method="wilson", conf_level=self.conf_level)
         return _row(
             section,
@@ -412,21 +652,60 @@ class FollowUpReport:
             ci.lower,
             ci.upper,
             None,
-            format_proportion(k, n),
+            format_proportion(k, n)
+            if n
+            else f"not evaluable: no patient with a value at {tp.name}",
+            basis,
         )
 
     # ------------------------------------------------------------------ output
     def to_frame(self) -> pd.DataFrame:
-        """Every result as one tidy DataFrame (columns :data:`REPORT_COLUMNS`)."""
+        """Every result as one tidy DataFrame (columns :data:`REPORT_COLUMNS`).
+
+        Rows of a section the data cannot give have ``statistic`` ``"not reported"`` and
+        the reason in ``text``; the ``"data"`` section counts the patients without a visit
+        in the baseline window; ``basis`` names what a change category rests on.
+        """
         return self._table.copy()
 
+    def title(self, section: str) -> str:
+        """The printed title of a section (a key of the ``section`` column).
+
+        The first-year sections (``"haq"``, ``"vascular"``) name the timepoints of the
+        ``first_year`` schedule, so a title never promises timepoints the report lacks.
+
+        Examples
+        --------
+        >>> from sscoutcomes import FollowUpReport, Schedule, load_demo
+        >>> report = FollowUpReport(load_demo(), Schedule.years(0, 1, 3, 5))
+        >>> report.title("haq")
+        'HAQ-DI during the first year (baseline, 6 months and 1 year)'
+        """
+        if section not in _SECTIONS:
+            raise SchemaError(f"section {section!r} is not one of {', '.join(_SECTIONS)}")
+        title = _SECTIONS[section]
+        if section in ("haq", "vascular"):
+            names = _and(self.first_year.names)
+            last = max(tp.target_day for tp in self.first_year)
+            when = f"during the first year ({names})" if last <= 366 else f"at {names}"
+            return f"{title} {when}"
+        return title
+
+    def _sections(self) -> list[tuple[str, str, pd.DataFrame]]:
+        """(key, title, rows) of every section with rows, in print order."""
+        t = self._table
+        out = []
+        for key in _SECTIONS:
+            block = t[t["section"] == key]
+            if not block.empty:
+                out.append((key, self.title(key), block))
+        return out
+
     def to_markdown(self) -> str:
-        """The results as Markdown: one table per section."""
+        """The results as Markdown: one table per section, with the basis of its change
+        categories and the sections that are not reported."""
         parts = ["# Follow-up report", ""]
-        for key, title in _SECTIONS.items():
-            block = self._table[self._table["section"] == key]
-            if block.empty:
-                continue
+        for _key, title, block in self._sections():
             parts += [
                 f"## {title}",
                 "",
@@ -436,16 +715,16 @@ class FollowUpReport:
             for rec in block.itertuples(index=False):
                 parts.append(f"| {rec.outcome} | {rec.timepoint} | {rec.n} | {rec.text} |")
             parts.append("")
+            basis = _basis_line(block)
+            if basis:
+                parts += [basis, ""]
         return "\n".join(parts)
 
     def to_html(self, *, figures: bool = True) -> str:
         """The results as a standalone HTML page; with ``figures`` (and matplotlib
         installed) the Kaplan-Meier curve and the mRSS trajectories are embedded as PNG."""
         body = ["<h1>Follow-up report</h1>"]
-        for key, title in _SECTIONS.items():
-            block = self._table[self._table["section"] == key]
-            if block.empty:
-                continue
+        for _key, title, block in self._sections():
             body.append(f"<h2>{html.escape(title)}</h2>")
             body.append(
                 "<table><thead><tr><th>outcome</th><th>timepoint</th><th>n</th>"
@@ -458,6 +737,9 @@ class FollowUpReport:
                     f"<td>{html.escape(str(rec.text))}</td></tr>"
                 )
             body.append("</tbody></table>")
+            basis = _basis_line(block)
+            if basis:
+                body.append(f"<p>{html.escape(basis)}</p>")
         if figures:
             body += self._figures_html()
         body.append(f"<p>{html.escape(self.to_text())}</p>")
@@ -467,6 +749,10 @@ class FollowUpReport:
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
             "</style></head><body>" + "\n".join(body) + "</body></html>"
         )
+
+    def _results(self) -> pd.DataFrame:
+        """The rows holding results (not the "not reported" lines)."""
+        return self._table[self._table["statistic"] != _NOT_REPORTED]
 
     def _figures_html(self) -> list[str]:
         try:
@@ -480,25 +766,18 @@ class FollowUpReport:
 
         out = []
         patients = self.cohort.patients_frame
-        death = pd.to_numeric(patients.get("death_day"), errors="coerce").to_numpy(dtype=float)
-        last = pd.to_numeric(patients.get("last_contact_day"), errors="coerce").to_numpy(
-            dtype=float
-        )
-        event = ~np.isnan(death)
-        time = np.where(event, death, last)
-        known = ~np.isnan(time)
         figures: list[tuple[str, Any]] = []
-        if known.any():
-            km = kaplan_meier(
-                time[known], event[known], conf_type=self.conf_type, conf_level=self.conf_level
-            )
+        data = self._survival_data(patients)
+        if not isinstance(data, str):
+            km = kaplan_meier(*data, conf_type=self.conf_type, conf_level=self.conf_level)
+            origin = "" if self._origin == "index" else f" from {self._origin}"
             figures.append(
                 (
-                    "Kaplan-Meier estimate of overall survival",
+                    f"Kaplan-Meier estimate of overall survival{origin}",
                     lambda ax: plot_kaplan_meier(km, ax=ax),
                 )
             )
-        t = self._table
+        t = self._results()
         mrss = t[(t["section"] == "mrss") & (t["outcome"] == "mRSS")]
         if not mrss.empty:
             visits = self.cohort.visits
@@ -547,24 +826,50 @@ class FollowUpReport:
         return out
 
     def to_text(self) -> str:
-        """A short results paragraph, like a paper's results section."""
-        t = self._table
-        sentences = []
+        """A short results paragraph, like a paper's results section, ending with the
+        sections that are not reported and why."""
+        t = self._results()
+        sentences = [f"Note: {text}." for text in t.loc[t["section"] == "data", "text"]]
         surv = t[t["section"] == "survival"]
         if not surv.empty:
             last = surv.iloc[-1]
             sentences.append(f"Overall survival at {last['timepoint']} was {last['text']}.")
-        mrss = t[(t["section"] == "mrss") & (t["outcome"] == "mRSS")]
-        if not mrss.empty:
-            parts = [f"{r.timepoint} {r.text}" for r in mrss.itertuples(index=False)]
-            sentences.append("The mRSS, mean (SD, n), was " + "; ".join(parts) + ".")
+        for section, label in (
+            ("mrss", "mRSS"),
+            ("lung", "FVC % predicted"),
+            ("lung", "DLCO % predicted"),
+        ):
+            block = t[(t["section"] == section) & (t["outcome"] == label)]
+            if not block.empty:
+                parts = [
+                    f"{tp} {text if n else 'not evaluable'}"
+                    for tp, text, n in zip(
+                        block["timepoint"], block["text"], block["n"], strict=True
+                    )
+                ]
+                sentences.append(f"The {label}, mean (SD, n), was " + "; ".join(parts) + ".")
         for key, label in (("hrct", "HRCT"), ("pah", "PAH")):
             block = t[(t["section"] == key) & (t["outcome"] == f"{label} improved or stable")]
             if not block.empty:
                 last = block.iloc[-1]
+                if not last["n"]:
+                    sentences.append(f"{label} change at {last['timepoint']} was {last['text']}.")
+                    continue
+                basis = f"; basis: {last['basis']}" if last["basis"] else ""
                 sentences.append(
-                    f"{label} was improved or stable at {last['timepoint']} in {last['text']}."
+                    f"{label} was improved or stable at {last['timepoint']} in "
+                    f"{last['text']}{basis}."
                 )
+        absent = self._table[self._table["statistic"] == _NOT_REPORTED]
+        if not absent.empty:
+            sentences.append(
+                "Not reported: "
+                + "; ".join(
+                    f"{outcome} ({str(text).removeprefix(_NOT_REPORTED + ': ')})"
+                    for outcome, text in zip(absent["outcome"], absent["text"], strict=True)
+                )
+                + "."
+            )
         return " ".join(sentences)
 
     def _repr_html_(self) -> str:
@@ -577,11 +882,64 @@ class FollowUpReport:
         )
 
 
+def _not_reported(section: str, outcome: str, reason: str) -> dict[str, Any]:
+    """The row saying that ``outcome`` of ``section`` is not reported, and why."""
+    return _row(
+        section,
+        outcome,
+        "",
+        None,
+        0,
+        _NOT_REPORTED,
+        None,
+        None,
+        None,
+        None,
+        f"{_NOT_REPORTED}: {reason}",
+    )
+
+
+def _holds(frame: pd.DataFrame, column: str) -> bool:
+    """Whether ``frame`` has ``column`` with at least one value (a scored column whose
+    inputs are all missing holds none)."""
+    return column in frame.columns and bool(frame[column].notna().any())
+
+
+def _have(k: int, *, alone: bool = False) -> str:
+    """``"1 has"`` / ``"3 have"`` (``alone``: the verb only)."""
+    verb = "has" if k == 1 else "have"
+    return verb if alone else f"{k} {verb}"
+
+
+def _and(names: Any) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _or(names: Any) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _basis_line(block: pd.DataFrame) -> str:
+    """ "Basis: ..." for a section whose rows name a basis: once when every timepoint has
+    the same, else per timepoint."""
+    named = block[block["basis"].fillna("").astype(str) != ""]
+    if named.empty:
+        return ""
+    per_tp = named.groupby("timepoint", sort=False)["basis"].first()
+    if per_tp.nunique() == 1:
+        return f"Basis: {per_tp.iloc[0]}."
+    return "Basis: " + "; ".join(f"{tp}: {b}" for tp, b in per_tp.items()) + "."
+
+
 def _row(
     section: str,
     outcome: str,
     timepoint: str,
-    day: int,
+    day: int | None,
     n: int,
     statistic: str,
     value: float | None,
@@ -589,6 +947,7 @@ def _row(
     upper: float | None,
     p_value: float | None,
     text: str,
+    basis: str = "",
 ) -> dict[str, Any]:
     return {
         "section": section,
@@ -602,6 +961,7 @@ def _row(
         "upper": np.nan if upper is None else upper,
         "p_value": np.nan if p_value is None else p_value,
         "text": text,
+        "basis": basis,
     }
 
 
