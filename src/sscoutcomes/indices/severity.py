@@ -93,6 +93,15 @@ class MedsgerItem:
     strict_top: bool = False
     source: str = _SECONDARY
 
+    @property
+    def top_grade(self) -> int:
+        """The highest grade this item can give (what a missing value could hide)."""
+        if self.kind == "grade":
+            return 4
+        if self.kind == "flag":
+            return self.grade
+        return len(self.cuts)
+
 
 #: The thresholds, one row per item (provisional; see the module docstring).
 MEDSGER_TABLE: Final[tuple[MedsgerItem, ...]] = (
@@ -223,20 +232,29 @@ def _item_grade(item: MedsgerItem, x: FloatArray) -> FloatArray:
 
 
 def _organ_grades(values: Mapping[str, FloatArray], n: int) -> dict[str, FloatArray]:
-    """The formula: per organ, the worst grade over its items that have a value."""
+    """The formula: per organ, the worst grade over its items that have a value; not
+    assessable (NaN) where an item the frame carries is missing and could give a higher
+    grade than the worst known one (missing data never lowers a grade)."""
     out: dict[str, FloatArray] = {}
     for organ in MEDSGER_ORGANS:
-        grades = [
-            _item_grade(item, values[item.column])
-            for item in MEDSGER_TABLE
-            if item.organ == organ and item.column in values
-        ]
-        if not grades:
+        items = [i for i in MEDSGER_TABLE if i.organ == organ and i.column in values]
+        if not items:
             out[organ] = np.full(n, np.nan)
             continue
-        stacked = np.vstack([np.broadcast_to(g, (n,)) for g in grades])
+        grades = [np.broadcast_to(_item_grade(i, values[i.column]), (n,)) for i in items]
+        stacked = np.vstack(grades)
         with np.errstate(invalid="ignore"):
-            out[organ] = np.fmax.reduce(stacked, axis=0)
+            worst = np.fmax.reduce(stacked, axis=0)
+            hidden = np.fmax.reduce(
+                np.vstack(
+                    [
+                        np.where(np.isnan(g), float(i.top_grade), np.nan)
+                        for i, g in zip(items, grades, strict=True)
+                    ]
+                ),
+                axis=0,
+            )
+            out[organ] = np.where(hidden > np.nan_to_num(worst, nan=-1.0), np.nan, worst)
     return out
 
 
