@@ -1,7 +1,8 @@
 """Medsger disease severity scale: nine organ systems graded 0 (normal) to 4 (end stage).
 
-Each organ takes the worst applicable item. An organ whose inputs are all missing is "not
-assessable" (``None`` / NaN), never 0. The thresholds live in one table,
+Each organ takes the worst applicable item. An organ whose inputs are all missing, or one
+of whose recorded items is missing and could raise its grade, is "not assessable" (``None``
+/ NaN), never graded from the rest. The thresholds live in one table,
 :data:`MEDSGER_TABLE`, each row naming its source.
 
 **Provisional.** The nine organs and the 0-4 grading are confirmed from the 1999 abstract
@@ -332,7 +333,9 @@ def score_medsger(visits: pd.DataFrame) -> pd.DataFrame:
     Uses the columns of :data:`MEDSGER_TABLE` that are present; the mRSS total is scored
     from the site columns (:func:`~sscoutcomes.score_mrss`) and the vascular grade from the
     vascular findings (:func:`~sscoutcomes.score_vascular`) when those columns are present.
-    The input is not modified.
+    An organ is graded from its items with a value unless a blank cell of an item column
+    the frame carries could give a higher grade: then it is not assessable (NaN). A column
+    the frame does not carry is not part of the assessment. The input is not modified.
 
     Returns
     -------

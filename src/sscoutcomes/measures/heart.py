@@ -276,7 +276,9 @@ def echo_signs_two_categories(
     TAPSE/sPAP < 0.55 mm/mmHg. B (pulmonary artery): RVOT acceleration time < 105 ms or
     mid-systolic notching, early diastolic PR velocity > 2.2 m/s, PA diameter > 25 mm.
     C (IVC and RA): IVC > 2.1 cm with < 50 % collapse, RA end-systolic area > 18 cm^2.
-    An unmeasured sign counts as absent (the result can only under-call the signs).
+    Here (and on :class:`EchoFinding`) an unmeasured sign counts as absent: the result can
+    only under-call the signs. :func:`score_echo` does not: a blank cell in a sign column
+    the frame carries is unknown, and leaves the probability not evaluable where it decides.
 
     Examples
     --------
@@ -333,7 +335,8 @@ def ph_probability(
         Peak TR velocity (m/s); ``None`` / NaN = not measured.
     other_signs : bool or array_like
         Echo signs present from at least two categories (see
-        :func:`echo_signs_two_categories`).
+        :func:`echo_signs_two_categories`); ``None`` / NaN = not known, which leaves a TR
+        velocity of 3.4 m/s or less not evaluable (never read as "no signs").
     tr_velocity_measurable : bool or array_like, optional
         ``False`` where the echocardiographer states that the TR velocity could not be
         measured: the guideline then reads it as the "TRV <= 2.8 m/s or not measurable"
@@ -910,7 +913,11 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``rap_used_mmhg``, ``spap_mmhg`` (estimated, else recorded), ``ph_probability``
-        (categorical; rows without any echo value are missing), aligned to the index.
+        (categorical), aligned to the index. The probability is missing (not evaluable)
+        where the TR velocity is missing and not stated not measurable, and where the TR
+        velocity is 3.4 m/s or less and a blank cell in a sign column the frame carries
+        could change the call (a sign column the frame does not carry was not reported:
+        no sign).
 
     Examples
     --------
