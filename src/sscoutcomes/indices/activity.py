@@ -228,7 +228,7 @@ def score_eustar_activity(visits: pd.DataFrame) -> pd.DataFrame:
     if from_sites:
         values["mrss"] = np.asarray(score_mrss(visits)["mrss"], dtype=np.float64)
     collector.raise_if_failed()
-    if all(np.isnan(v).all() for v in values.values()):
+    if not from_sites and not any(name in visits.columns for name in _COLUMNS):
         raise SchemaError("the visits frame has none of the EUSTAR activity index columns")
     score = _kernel(
         values["skin_worsening_patient"],

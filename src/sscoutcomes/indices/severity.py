@@ -1,7 +1,8 @@
 """Medsger disease severity scale: nine organ systems graded 0 (normal) to 4 (end stage).
 
-Each organ takes the worst applicable item. An organ whose inputs are all missing is "not
-assessable" (``None`` / NaN), never 0. The thresholds live in one table,
+Each organ takes the worst applicable item. An organ whose inputs are all missing, or one
+of whose recorded items is missing and could raise its grade, is "not assessable" (``None``
+/ NaN), never graded from the rest. The thresholds live in one table,
 :data:`MEDSGER_TABLE`, each row naming its source.
 
 **Provisional.** The nine organs and the 0-4 grading are confirmed from the 1999 abstract
@@ -92,6 +93,15 @@ class MedsgerItem:
     grade: int = 0
     strict_top: bool = False
     source: str = _SECONDARY
+
+    @property
+    def top_grade(self) -> int:
+        """The highest grade this item can give (what a missing value could hide)."""
+        if self.kind == "grade":
+            return 4
+        if self.kind == "flag":
+            return self.grade
+        return len(self.cuts)
 
 
 #: The thresholds, one row per item (provisional; see the module docstring).
@@ -223,20 +233,29 @@ def _item_grade(item: MedsgerItem, x: FloatArray) -> FloatArray:
 
 
 def _organ_grades(values: Mapping[str, FloatArray], n: int) -> dict[str, FloatArray]:
-    """The formula: per organ, the worst grade over its items that have a value."""
+    """The formula: per organ, the worst grade over its items that have a value; not
+    assessable (NaN) where an item the frame carries is missing and could give a higher
+    grade than the worst known one (missing data never lowers a grade)."""
     out: dict[str, FloatArray] = {}
     for organ in MEDSGER_ORGANS:
-        grades = [
-            _item_grade(item, values[item.column])
-            for item in MEDSGER_TABLE
-            if item.organ == organ and item.column in values
-        ]
-        if not grades:
+        items = [i for i in MEDSGER_TABLE if i.organ == organ and i.column in values]
+        if not items:
             out[organ] = np.full(n, np.nan)
             continue
-        stacked = np.vstack([np.broadcast_to(g, (n,)) for g in grades])
+        grades = [np.broadcast_to(_item_grade(i, values[i.column]), (n,)) for i in items]
+        stacked = np.vstack(grades)
         with np.errstate(invalid="ignore"):
-            out[organ] = np.fmax.reduce(stacked, axis=0)
+            worst = np.fmax.reduce(stacked, axis=0)
+            hidden = np.fmax.reduce(
+                np.vstack(
+                    [
+                        np.where(np.isnan(g), float(i.top_grade), np.nan)
+                        for i, g in zip(items, grades, strict=True)
+                    ]
+                ),
+                axis=0,
+            )
+            out[organ] = np.where(hidden > np.nan_to_num(worst, nan=-1.0), np.nan, worst)
     return out
 
 
@@ -314,7 +333,9 @@ def score_medsger(visits: pd.DataFrame) -> pd.DataFrame:
     Uses the columns of :data:`MEDSGER_TABLE` that are present; the mRSS total is scored
     from the site columns (:func:`~sscoutcomes.score_mrss`) and the vascular grade from the
     vascular findings (:func:`~sscoutcomes.score_vascular`) when those columns are present.
-    The input is not modified.
+    An organ is graded from its items with a value unless a blank cell of an item column
+    the frame carries could give a higher grade: then it is not assessable (NaN). A column
+    the frame does not carry is not part of the assessment. The input is not modified.
 
     Returns
     -------

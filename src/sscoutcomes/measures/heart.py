@@ -236,6 +236,26 @@ def _signs_kernel(
     return np.asarray(n_categories >= PH_SIGN_CATEGORIES_REQUIRED, dtype=np.float64)
 
 
+#: Per sign input of :func:`_signs_kernel`, a value that is not a sign: what a column the
+#: visits frame does not carry stands for (the sign was not part of the echo's report).
+_NO_SIGN: Final = (0.0, 0.0, np.inf, np.inf, 0.0, 0.0, 0.0, 0.0, 100.0, 0.0)
+
+
+def _signs_known(*inputs: FloatArray) -> FloatArray:
+    """:func:`_signs_kernel` with missing values: 1.0 signs from >= 2 categories, 0.0 fewer
+    whatever the missing inputs are, NaN where a missing input decides (missing data never
+    removes a sign)."""
+    low = _signs_kernel(
+        *(np.where(np.isnan(x), n, x) for x, n in zip(inputs, _NO_SIGN, strict=True))
+    )
+    high = _signs_kernel(*(np.where(np.isnan(x), s, x) for x, s in zip(inputs, _SIGN, strict=True)))
+    return np.asarray(np.where(low == high, low, np.nan), dtype=np.float64)
+
+
+#: Per sign input of :func:`_signs_kernel`, a value that is a sign.
+_SIGN: Final = (9.0, 9.0, 0.0, 0.0, 1.0, 9.0, 99.0, 9.0, 0.0, 99.0)
+
+
 def echo_signs_two_categories(
     *,
     rv_lv_ratio: Any = None,
@@ -256,7 +276,9 @@ def echo_signs_two_categories(
     TAPSE/sPAP < 0.55 mm/mmHg. B (pulmonary artery): RVOT acceleration time < 105 ms or
     mid-systolic notching, early diastolic PR velocity > 2.2 m/s, PA diameter > 25 mm.
     C (IVC and RA): IVC > 2.1 cm with < 50 % collapse, RA end-systolic area > 18 cm^2.
-    An unmeasured sign counts as absent (the result can only under-call the signs).
+    Here (and on :class:`EchoFinding`) an unmeasured sign counts as absent: the result can
+    only under-call the signs. :func:`score_echo` does not: a blank cell in a sign column
+    the frame carries is unknown, and leaves the probability not evaluable where it decides.
 
     Examples
     --------
@@ -295,6 +317,7 @@ def _prob_kernel(trv: FloatArray, measurable: FloatArray, signs: FloatArray) -> 
     stated_not_measurable = np.isnan(trv) & (measurable == 0)
     band = np.where(np.isnan(trv) & ~stated_not_measurable, -1.0, band)
     has = signs > 0
+    band = np.where(np.isnan(signs) & (band < 2.0), -1.0, band)  # unknown signs decide
     return np.asarray(np.where((band == 2.0) | (band == -1.0), band, band + has), dtype=np.float64)
 
 
@@ -312,7 +335,8 @@ def ph_probability(
         Peak TR velocity (m/s); ``None`` / NaN = not measured.
     other_signs : bool or array_like
         Echo signs present from at least two categories (see
-        :func:`echo_signs_two_categories`).
+        :func:`echo_signs_two_categories`); ``None`` / NaN = not known, which leaves a TR
+        velocity of 3.4 m/s or less not evaluable (never read as "no signs").
     tr_velocity_measurable : bool or array_like, optional
         ``False`` where the echocardiographer states that the TR velocity could not be
         measured: the guideline then reads it as the "TRV <= 2.8 m/s or not measurable"
@@ -339,7 +363,6 @@ def ph_probability(
     trv = as_float_array(tr_velocity_m_s, "tr_velocity_m_s")
     _check_trv(trv)
     signs = _flags(other_signs, "other_signs")
-    signs = np.where(np.isnan(signs), 0.0, signs)
     measurable = _flags(tr_velocity_measurable, "tr_velocity_measurable")
     codes = _prob_kernel(*np.broadcast_arrays(trv, measurable, signs))
     if codes.ndim == 0:
@@ -865,6 +888,21 @@ class EchoFinding:
         return cls(**values) if values else None
 
 
+#: The columns behind the inputs of :func:`_signs_kernel` (TAPSE is divided by the sPAP).
+_SIGN_COLUMNS: Final = (
+    "rv_lv_ratio",
+    "lv_eccentricity_index",
+    "tapse_mm",
+    "rvot_acceleration_ms",
+    "rvot_notching",
+    "pr_velocity_m_s",
+    "pa_diameter_mm",
+    "ivc_diameter_cm",
+    "ivc_collapse_pct",
+    "ra_area_cm2",
+)
+
+
 @frame_face
 def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     """RAP used, sPAP and the ESC/ERS 2022 PH probability for every visit.
@@ -875,7 +913,11 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``rap_used_mmhg``, ``spap_mmhg`` (estimated, else recorded), ``ph_probability``
-        (categorical; rows without any echo value are missing), aligned to the index.
+        (categorical), aligned to the index. The probability is missing (not evaluable)
+        where the TR velocity is missing and not stated not measurable, and where the TR
+        velocity is 3.4 m/s or less and a blank cell in a sign column the frame carries
+        could change the call (a sign column the frame does not carry was not reported:
+        no sign).
 
     Examples
     --------
@@ -897,18 +939,17 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     )
     spap = np.where(np.isnan(trv) | np.isnan(rap), v["spap_mmhg"], _spap_kernel(trv, rap))
     with np.errstate(invalid="ignore", divide="ignore"):
-        signs = _signs_kernel(
-            v["rv_lv_ratio"],
-            v["lv_eccentricity_index"],
-            v["tapse_mm"] / spap,
-            v["rvot_acceleration_ms"],
-            v["rvot_notching"],
-            v["pr_velocity_m_s"],
-            v["pa_diameter_mm"],
-            v["ivc_diameter_cm"],
-            v["ivc_collapse_pct"],
-            v["ra_area_cm2"],
+        inputs = [v[name] for name in _SIGN_COLUMNS]
+        inputs[2] = v["tapse_mm"] / spap
+    # A sign column the frame does not carry was not reported (no sign); a blank cell in
+    # one it carries is unknown, and leaves the probability not evaluable where it decides.
+    carried = [name in visits.columns for name in _SIGN_COLUMNS]
+    signs = _signs_known(
+        *(
+            x if kept else np.full(len(visits), no)
+            for x, kept, no in zip(inputs, carried, _NO_SIGN, strict=True)
         )
+    )
     codes = _prob_kernel(trv, v["tr_velocity_measurable"], signs)
     prob = labelled_categorical(codes.astype(np.int64), [p.value for p in _PROBS])
     return pd.DataFrame(
