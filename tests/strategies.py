@@ -126,10 +126,14 @@ def spec_frames(
 
 
 def _skin_consistent(frame: pd.DataFrame) -> pd.DataFrame:
-    """A recorded total agrees with complete sites (the scorer refuses a clash)."""
+    """A recorded total the sites allow: their sum when all 17 are graded, else between the
+    sum of the known grades and that sum plus 3 per missing site (the scorers refuse any
+    other). Blanking a site only widens that range, so the total stays allowed."""
     sites = frame[[f"mrss_{s}" for s in SKIN_SITES]]
-    complete = sites.notna().all(axis=1)
-    frame.loc[complete & frame["mrss"].notna(), "mrss"] = sites.sum(axis=1)
+    lo = sites.sum(axis=1)
+    hi = lo + 3 * sites.isna().sum(axis=1)
+    known = sites.notna().any(axis=1) & frame["mrss"].notna()
+    frame.loc[known, "mrss"] = frame.loc[known, "mrss"].clip(lo[known], hi[known])
     return frame
 
 

@@ -364,6 +364,33 @@ class LogRank:
         return f"<p>{self!r}</p>" + self.table.to_html(index=False)
 
 
+
+def _quadratic_form(v: FloatArray, x: FloatArray) -> tuple[float, int]:
+    """``x' V^-1 x`` and its degrees of freedom for the log-rank variance ``V``, solved as
+    R's ``survdiff`` does (``solve(vv, x)``; here a Cholesky factorisation, V being
+    symmetric positive definite), in O(k^3 / 3). A singular ``V`` falls back to its
+    Moore-Penrose inverse and rank (eigenvalues above ``max |w| * size * eps``, the
+    tolerance of :func:`numpy.linalg.pinv` and :func:`numpy.linalg.matrix_rank`)."""
+    if x.size == 0:
+        return 0.0, 0
+    try:
+        c = np.linalg.cholesky(v)
+    except np.linalg.LinAlgError:
+        w, q = np.linalg.eigh(v)
+        keep = np.abs(w) > np.abs(w).max(initial=0.0) * max(v.shape) * np.finfo(np.float64).eps
+        z = q[:, keep].T @ x
+        return float(np.sum(z * z / w[keep])), int(keep.sum())
+    y = _solve_lower(c, x)
+    return float(y @ y), int(x.size)
+
+
+def _solve_lower(c: FloatArray, x: FloatArray) -> FloatArray:
+    """``c^-1 x`` for a lower-triangular ``c`` (scipy's triangular solver)."""
+    from scipy.linalg import solve_triangular
+
+    return np.asarray(solve_triangular(c, x, lower=True), dtype=np.float64)
+
+
 def logrank(time: npt.ArrayLike, event: npt.ArrayLike, group: npt.ArrayLike) -> LogRank:
     """Log-rank test of equal survival in two or more groups, equal to R's ``survdiff``.
 
@@ -412,13 +439,13 @@ def logrank(time: npt.ArrayLike, event: npt.ArrayLike, group: npt.ArrayLike) -> 
     observed = d_jk.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(n_j > 1, d_j * (n_j - d_j) / (n_j * n_j * (n_j - 1)), 0.0)
-    # V = sum_i factor_i * (n_i diag(n_ik) - n_ik n_il)
-    v = np.einsum("i,ij,ik->jk", -factor, n_jk, n_jk)
+    # V = sum_i factor_i * (n_i diag(n_ik) - n_ik n_il), as one matrix product
+    v = -((n_jk * factor[:, None]).T @ n_jk)
     v[np.diag_indices(k)] += (factor * n_j) @ n_jk
     diff = observed - expected
-    vv = v[: k - 1, : k - 1]
-    statistic = float(diff[: k - 1] @ np.linalg.pinv(vv) @ diff[: k - 1])
-    df = int(np.linalg.matrix_rank(vv))
+    # as R's survdiff: the groups with an expected count, less the first of them
+    idx = np.flatnonzero(expected > 0)[1:]
+    statistic, df = _quadratic_form(v[np.ix_(idx, idx)], diff[idx])
     from scipy import stats
 
     pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else math.nan
