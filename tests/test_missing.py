@@ -410,8 +410,8 @@ def test_ph_probability_with_a_blank_sign_that_decides_is_not_evaluable() -> Non
     assert pd.isna(out["b"])  # was low
     assert out["c"] == "high"  # signs from two categories
     assert out["d"] == "high"  # TRV > 3.4 is high whatever the signs
-    # a sign column the frame does not carry is not reported: TRV alone decides
-    assert score_echo(frame[["tr_velocity_m_s", "rap_mmhg"]])["ph_probability"]["b"] == "low"
+    # a sign column the frame does not carry is not known either, never read as no sign
+    assert pd.isna(score_echo(frame[["tr_velocity_m_s", "rap_mmhg"]])["ph_probability"]["b"])
 
 
 def test_ph_probability_with_other_signs_none_is_not_evaluable() -> None:
@@ -419,4 +419,5 @@ def test_ph_probability_with_other_signs_none_is_not_evaluable() -> None:
 
     assert ph_probability(2.5, other_signs=None) is None  # was low
     assert ph_probability(3.6, other_signs=None) is PHProbability.HIGH
-    assert ph_probability(2.5) is PHProbability.LOW  # the default states "no other signs"
+    assert ph_probability(2.5) is None  # the default: other signs not known
+    assert ph_probability(2.5, other_signs=False) is PHProbability.LOW

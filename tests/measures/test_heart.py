@@ -224,8 +224,8 @@ def test_recorded_spap_alone_is_not_evaluable_for_ph_probability() -> None:
 
 
 def test_ph_probability_of_a_missing_tr_velocity_is_not_evaluable() -> None:
-    assert ph_probability(None) is None
-    out = ph_probability([None, 2.5, float("nan")])
+    assert ph_probability(None, other_signs=False) is None
+    out = ph_probability([None, 2.5, float("nan")], other_signs=False)
     assert list(pd.isna(out)) == [True, False, True]
 
 
@@ -235,13 +235,47 @@ def test_score_echo_with_only_nt_probnp_is_not_evaluable() -> None:
 
 
 def test_not_measurable_is_stated_by_the_caller() -> None:
-    assert EchoFinding(tr_velocity_measurable=False).ph_probability is PHProbability.LOW
+    no_signs = EchoFinding(tr_velocity_measurable=False, other_signs=False)
+    assert no_signs.ph_probability is PHProbability.LOW
     stated = EchoFinding(tr_velocity_measurable=False, other_signs=True)
     assert stated.ph_probability is PHProbability.INTERMEDIATE
-    assert ph_probability(None, tr_velocity_measurable=False) is PHProbability.LOW
-    frame = pd.DataFrame({"tr_velocity_m_s": [None, None], "tr_velocity_measurable": ["N", None]})
+    assert ph_probability(None, False, tr_velocity_measurable=False) is PHProbability.LOW
+    frame = pd.DataFrame(
+        {
+            "tr_velocity_m_s": [None, None],
+            "tr_velocity_measurable": ["N", None],
+            "other_echo_signs": ["N", "N"],
+        }
+    )
     assert score_echo(frame)["ph_probability"].tolist()[0] == "low"
     assert pd.isna(score_echo(frame)["ph_probability"].tolist()[1])
+
+
+def test_signs_that_were_not_measured_are_not_known_never_absent() -> None:
+    # TRV <= 3.4 with no word on the other signs: low or intermediate, not evaluable
+    assert EchoFinding(tr_velocity_m_s=2.5, rap_mmhg=3).ph_probability is None
+    assert EchoFinding(tr_velocity_measurable=False).ph_probability is None
+    assert ph_probability(3.0) is None
+    assert ph_probability(3.5) is PHProbability.HIGH  # above 3.4 the signs cannot change it
+    frame = pd.DataFrame({"tr_velocity_m_s": [2.5, 3.0, 3.5], "rap_mmhg": [3, 3, 3]})
+    out = score_echo(frame)["ph_probability"]
+    assert out.isna().tolist() == [True, True, False]
+    # stated as absent, or measured enough to rule them out: evaluable
+    stated = score_echo(frame.assign(other_echo_signs=False))["ph_probability"]
+    assert stated.tolist() == ["low", "intermediate", "high"]
+    measured = {
+        "rv_lv_ratio": 0.8, "lv_eccentricity_index": 1.0, "tapse_mm": 24,
+        "rvot_acceleration_ms": 120, "rvot_notching": False, "pr_velocity_m_s": 1.5,
+        "pa_diameter_mm": 22,
+    }  # fmt: skip
+    assert EchoFinding(tr_velocity_m_s=2.5, rap_mmhg=3, **measured).ph_probability is (
+        PHProbability.LOW
+    )
+    assert score_echo(frame.assign(**measured))["ph_probability"].tolist() == [
+        "low",
+        "intermediate",
+        "high",
+    ]
 
 
 def test_other_signs_no_is_not_read_as_true() -> None:
@@ -251,3 +285,16 @@ def test_other_signs_no_is_not_read_as_true() -> None:
         EchoFinding(other_signs="maybe")
     with pytest.raises(SchemaError, match="other_signs = 'abc'"):
         ph_probability(2.5, other_signs="abc")
+
+
+def test_stated_no_signs_against_measured_signs_is_refused_on_both_faces() -> None:
+    signs = {"rv_lv_ratio": 1.2, "pa_diameter_mm": 28.0}  # categories A and B
+    with pytest.raises(SchemaError, match="says there are no other echo signs"):
+        EchoFinding(tr_velocity_m_s=2.5, other_signs=False, **signs)
+    frame = pd.DataFrame([{"tr_velocity_m_s": 2.5, "other_echo_signs": False, **signs}])
+    with pytest.raises(SchemaError, match="says there are no other echo signs"):
+        score_echo(frame)
+    # stated signs beside measurements that show none stand (PA > aortic diameter, ...)
+    assert EchoFinding(tr_velocity_m_s=2.5, other_signs=True).ph_probability is (
+        PHProbability.INTERMEDIATE
+    )

@@ -364,7 +364,6 @@ class LogRank:
         return f"<p>{self!r}</p>" + self.table.to_html(index=False)
 
 
-
 def _quadratic_form(v: FloatArray, x: FloatArray) -> tuple[float, int]:
     """``x' V^-1 x`` and its degrees of freedom for the log-rank variance ``V``, solved as
     R's ``survdiff`` does (``solve(vv, x)``; here a Cholesky factorisation, V being
@@ -380,7 +379,7 @@ def _quadratic_form(v: FloatArray, x: FloatArray) -> tuple[float, int]:
         keep = np.abs(w) > np.abs(w).max(initial=0.0) * max(v.shape) * np.finfo(np.float64).eps
         z = q[:, keep].T @ x
         return float(np.sum(z * z / w[keep])), int(keep.sum())
-    y = _solve_lower(c, x)
+    y = _solve_lower(np.asarray(c, dtype=np.float64), x)
     return float(y @ y), int(x.size)
 
 

@@ -236,8 +236,7 @@ def _signs_kernel(
     return np.asarray(n_categories >= PH_SIGN_CATEGORIES_REQUIRED, dtype=np.float64)
 
 
-#: Per sign input of :func:`_signs_kernel`, a value that is not a sign: what a column the
-#: visits frame does not carry stands for (the sign was not part of the echo's report).
+#: Per sign input of :func:`_signs_kernel`, a value that is not a sign.
 _NO_SIGN: Final = (0.0, 0.0, np.inf, np.inf, 0.0, 0.0, 0.0, 0.0, 100.0, 0.0)
 
 
@@ -276,22 +275,30 @@ def echo_signs_two_categories(
     TAPSE/sPAP < 0.55 mm/mmHg. B (pulmonary artery): RVOT acceleration time < 105 ms or
     mid-systolic notching, early diastolic PR velocity > 2.2 m/s, PA diameter > 25 mm.
     C (IVC and RA): IVC > 2.1 cm with < 50 % collapse, RA end-systolic area > 18 cm^2.
-    Here (and on :class:`EchoFinding`) an unmeasured sign counts as absent: the result can
-    only under-call the signs. :func:`score_echo` does not: a blank cell in a sign column
-    the frame carries is unknown, and leaves the probability not evaluable where it decides.
+    Three-valued: a sign that was not measured (``None`` / NaN) is not known, never
+    absent, so the answer is ``None`` (missing) where the unmeasured signs could decide it:
+    ``False`` needs enough measurements to rule out signs from two categories.
+
+    Returns
+    -------
+    bool or None, or a nullable boolean array for arrays
 
     Examples
     --------
     >>> from sscoutcomes.measures.heart import echo_signs_two_categories
     >>> echo_signs_two_categories(rv_lv_ratio=1.2, pa_diameter_mm=28)
     True
-    >>> echo_signs_two_categories(rv_lv_ratio=1.2, lv_eccentricity_index=1.3)
+    >>> echo_signs_two_categories(rv_lv_ratio=1.2, lv_eccentricity_index=1.3) is None
+    True
+    >>> echo_signs_two_categories(rv_lv_ratio=0.8, lv_eccentricity_index=1.0, tapse_mm=22,
+    ...                           spap_mmhg=30, rvot_acceleration_ms=120, rvot_notching=False,
+    ...                           pr_velocity_m_s=1.5, pa_diameter_mm=22)
     False
     """
     tapse, spap = as_float_array(tapse_mm), as_float_array(spap_mmhg)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = tapse / spap
-    out = _signs_kernel(
+    out = _signs_known(
         *np.broadcast_arrays(
             as_float_array(rv_lv_ratio),
             as_float_array(lv_eccentricity_index),
@@ -305,7 +312,11 @@ def echo_signs_two_categories(
             as_float_array(ra_area_cm2),
         )
     )
-    return bool(out) if out.ndim == 0 else out.astype(bool)
+    if out.ndim == 0:
+        return None if np.isnan(out) else bool(out)
+    flags = pd.array(out > 0, dtype="boolean")
+    flags[np.isnan(out)] = pd.NA
+    return flags
 
 
 def _prob_kernel(trv: FloatArray, measurable: FloatArray, signs: FloatArray) -> FloatArray:
@@ -325,7 +336,7 @@ _PROBS: Final = (PHProbability.LOW, PHProbability.INTERMEDIATE, PHProbability.HI
 
 
 def ph_probability(
-    tr_velocity_m_s: Any, other_signs: Any = False, *, tr_velocity_measurable: Any = None
+    tr_velocity_m_s: Any, other_signs: Any = None, *, tr_velocity_measurable: Any = None
 ) -> Any:
     """ESC/ERS 2022 echocardiographic probability of PH.
 
@@ -333,10 +344,11 @@ def ph_probability(
     ----------
     tr_velocity_m_s : float or array_like
         Peak TR velocity (m/s); ``None`` / NaN = not measured.
-    other_signs : bool or array_like
+    other_signs : bool or array_like, optional
         Echo signs present from at least two categories (see
-        :func:`echo_signs_two_categories`); ``None`` / NaN = not known, which leaves a TR
-        velocity of 3.4 m/s or less not evaluable (never read as "no signs").
+        :func:`echo_signs_two_categories`); ``None`` / NaN (the default) = not known, which
+        leaves a TR velocity of 3.4 m/s or less not evaluable (never read as "no signs"):
+        pass ``False`` where the echo found none.
     tr_velocity_measurable : bool or array_like, optional
         ``False`` where the echocardiographer states that the TR velocity could not be
         measured: the guideline then reads it as the "TRV <= 2.8 m/s or not measurable"
@@ -351,13 +363,15 @@ def ph_probability(
     Examples
     --------
     >>> from sscoutcomes.measures.heart import ph_probability
-    >>> [ph_probability(v).value for v in (2.5, 2.85, 3.4, 3.5)]
+    >>> [ph_probability(v, other_signs=False).value for v in (2.5, 2.85, 3.4, 3.5)]
     ['low', 'intermediate', 'intermediate', 'high']
     >>> ph_probability(3.0, other_signs=True).value
     'high'
-    >>> ph_probability(None) is None                     # not measured: not evaluable
+    >>> ph_probability(2.5) is None, ph_probability(3.5).value  # signs not known
+    (True, 'high')
+    >>> ph_probability(None, False) is None              # TRV not measured: not evaluable
     True
-    >>> ph_probability(None, tr_velocity_measurable=False).value
+    >>> ph_probability(None, False, tr_velocity_measurable=False).value
     'low'
     """
     trv = as_float_array(tr_velocity_m_s, "tr_velocity_m_s")
@@ -699,11 +713,19 @@ HEART_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         "be measured (read as the guideline's 'TRV <= 2.8 m/s or not measurable'); a TR "
         "velocity that is only missing leaves the PH probability not evaluable",
     ),
+    ColumnSpec(
+        name="other_echo_signs",
+        dtype="bool",
+        description="echo signs of PH from at least two of the three ESC/ERS 2022 categories, "
+        "as reported (true or false decides; blank leaves it to the sign measurements, and "
+        "signs that were not measured are not known, never absent)",
+    ),
 )
 _SPECS: Final = {spec.name: spec for spec in HEART_COLUMNS}
 _FIELD_OF: Final = {
     "spap_mmhg": "recorded_spap_mmhg",
     "pericardial_effusion": "pericardial_effusion",
+    "other_echo_signs": "other_signs",
 }
 
 
@@ -751,9 +773,11 @@ class EchoFinding:
     Examples
     --------
     >>> from sscoutcomes.measures.heart import EchoFinding
-    >>> e = EchoFinding(tr_velocity_m_s=3.1, rap_mmhg=8)
+    >>> e = EchoFinding(tr_velocity_m_s=3.1, rap_mmhg=8, other_signs=False)
     >>> round(e.spap_mmhg, 2), e.ph_probability.value
     (46.44, 'intermediate')
+    >>> EchoFinding(tr_velocity_m_s=3.1, rap_mmhg=8).ph_probability is None  # signs unknown
+    True
     >>> round(EchoFinding(tr_velocity_m_s=2.6, ivc_diameter_cm=2.4, ivc_collapse_pct=30).spap_mmhg,
     ...       2)
     42.04
@@ -803,6 +827,8 @@ class EchoFinding:
                     f"pah_comparison = {pc!r} is not one of {', '.join(_CHANGE_LABELS)}"
                 )
             object.__setattr__(self, "pah_comparison", key)
+        if self.other_signs is False and self._measured_signs() is True:
+            raise SchemaError(f"other_signs = False {_SIGNS_CLASH}")
 
     @property
     def rap_used_mmhg(self) -> float | None:
@@ -826,31 +852,36 @@ class EchoFinding:
         return None if self.recorded_spap_mmhg is None else float(self.recorded_spap_mmhg)
 
     @property
-    def signs_two_categories(self) -> bool:
-        """Echo signs from >= 2 categories (given ``other_signs`` wins)."""
+    def signs_two_categories(self) -> bool | None:
+        """Echo signs from >= 2 categories: ``other_signs`` when given, else from the sign
+        measurements, ``None`` where signs that were not measured could decide it."""
         if self.other_signs is not None:
             return bool(self.other_signs)
-        return bool(
-            echo_signs_two_categories(
-                rv_lv_ratio=self.rv_lv_ratio,
-                lv_eccentricity_index=self.lv_eccentricity_index,
-                tapse_mm=self.tapse_mm,
-                spap_mmhg=self.spap_mmhg,
-                rvot_acceleration_ms=self.rvot_acceleration_ms,
-                rvot_notching=self.rvot_notching,
-                pr_velocity_m_s=self.pr_velocity_m_s,
-                pa_diameter_mm=self.pa_diameter_mm,
-                ivc_diameter_cm=self.ivc_diameter_cm,
-                ivc_collapse_pct=self.ivc_collapse_pct,
-                ra_area_cm2=self.ra_area_cm2,
-            )
+        return self._measured_signs()
+
+    def _measured_signs(self) -> bool | None:
+        known: bool | None = echo_signs_two_categories(
+            rv_lv_ratio=self.rv_lv_ratio,
+            lv_eccentricity_index=self.lv_eccentricity_index,
+            tapse_mm=self.tapse_mm,
+            spap_mmhg=self.spap_mmhg,
+            rvot_acceleration_ms=self.rvot_acceleration_ms,
+            rvot_notching=self.rvot_notching,
+            pr_velocity_m_s=self.pr_velocity_m_s,
+            pa_diameter_mm=self.pa_diameter_mm,
+            ivc_diameter_cm=self.ivc_diameter_cm,
+            ivc_collapse_pct=self.ivc_collapse_pct,
+            ra_area_cm2=self.ra_area_cm2,
         )
+        return known
 
     @property
     def ph_probability(self) -> PHProbability | None:
         """ESC/ERS 2022 echocardiographic probability of PH; ``None`` (not evaluable) when
         the TR velocity is missing and not stated to be not measurable
-        (``tr_velocity_measurable=False``)."""
+        (``tr_velocity_measurable=False``), and when it is 3.4 m/s or less and the other
+        echo signs are not known (give ``other_signs`` or the sign measurements)."""
+        signs = self.signs_two_categories
         trv = np.nan if self.tr_velocity_m_s is None else float(self.tr_velocity_m_s)
         measurable = np.nan if self.tr_velocity_measurable is None else 1.0
         if self.tr_velocity_measurable is False:
@@ -859,7 +890,7 @@ class EchoFinding:
             _prob_kernel(
                 np.asarray(trv),
                 np.asarray(measurable),
-                np.asarray(float(self.signs_two_categories)),
+                np.asarray(np.nan if signs is None else float(signs)),
             )
         )
         return None if code < 0 else _PROBS[code]
@@ -888,6 +919,12 @@ class EchoFinding:
         return cls(**values) if values else None
 
 
+#: Why a stated "no other echo signs" is refused (both faces).
+_SIGNS_CLASH: Final = (
+    "says there are no other echo signs, but the sign measurements show signs from at least "
+    "two categories"
+)
+
 #: The columns behind the inputs of :func:`_signs_kernel` (TAPSE is divided by the sPAP).
 _SIGN_COLUMNS: Final = (
     "rv_lv_ratio",
@@ -915,17 +952,20 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
         ``rap_used_mmhg``, ``spap_mmhg`` (estimated, else recorded), ``ph_probability``
         (categorical), aligned to the index. The probability is missing (not evaluable)
         where the TR velocity is missing and not stated not measurable, and where the TR
-        velocity is 3.4 m/s or less and a blank cell in a sign column the frame carries
-        could change the call (a sign column the frame does not carry was not reported:
-        no sign).
+        velocity is 3.4 m/s or less and the other echo signs are not known: neither
+        ``other_echo_signs`` states them nor do the sign measurements decide (a sign that
+        was not measured, a blank cell or a column the frame does not carry, is not known,
+        never absent).
 
     Examples
     --------
     >>> import pandas as pd
     >>> from sscoutcomes.measures.heart import score_echo
-    >>> out = score_echo(pd.DataFrame({"tr_velocity_m_s": [2.5, 3.6], "rap_mmhg": [3, 8]}))
+    >>> out = score_echo(pd.DataFrame({"tr_velocity_m_s": [2.5, 3.6, 2.5],
+    ...                                "rap_mmhg": [3, 8, 3],
+    ...                                "other_echo_signs": [False, None, None]}))
     >>> out["spap_mmhg"].tolist(), out["ph_probability"].tolist()
-    ([28.0, 59.84], ['low', 'high'])
+    ([28.0, 59.84, 28.0], ['low', 'high', nan])
     """
     require_any(visits, HEART_COLUMNS, "echocardiography")
     collector = FailureCollector(visits)
@@ -941,15 +981,18 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         inputs = [v[name] for name in _SIGN_COLUMNS]
         inputs[2] = v["tapse_mm"] / spap
-    # A sign column the frame does not carry was not reported (no sign); a blank cell in
-    # one it carries is unknown, and leaves the probability not evaluable where it decides.
-    carried = [name in visits.columns for name in _SIGN_COLUMNS]
-    signs = _signs_known(
-        *(
-            x if kept else np.full(len(visits), no)
-            for x, kept, no in zip(inputs, carried, _NO_SIGN, strict=True)
-        )
+    # Signs as reported (other_echo_signs) decide; else the measurements, where a sign that
+    # was not measured (a blank cell, or a column the frame does not carry) is not known.
+    stated, measured = v["other_echo_signs"], _signs_known(*inputs)
+    collector.add(
+        (stated == 0) & (measured == 1),
+        "other_echo_signs",
+        stated.astype(object),
+        _SIGNS_CLASH,
+        schema=True,
     )
+    collector.raise_if_failed()
+    signs = np.where(np.isnan(stated), measured, stated)
     codes = _prob_kernel(trv, v["tr_velocity_measurable"], signs)
     prob = labelled_categorical(codes.astype(np.int64), [p.value for p in _PROBS])
     return pd.DataFrame(
