@@ -268,3 +268,31 @@ def test_km_invariant_to_row_order(data: list[tuple[int, bool]], rnd: object) ->
     a = kaplan_meier([d[0] for d in data], [d[1] for d in data]).table
     b = kaplan_meier([d[0] for d in shuffled], [d[1] for d in shuffled]).table
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_logrank_with_many_groups_equals_the_pseudo_inverse_formula() -> None:
+    # one group per patient: the cost no longer grows with groups squared (see the
+    # benchmark); the statistic is the generalized quadratic form of the variance
+    rng = np.random.default_rng(7)
+    n = 60
+    t = rng.exponential(100, n).round() + 1
+    e = rng.random(n) < 0.7
+    g = np.arange(n)
+    result = logrank(t, e, g)
+    times = np.unique(t[e])
+    observed, expected = np.zeros(n), np.zeros(n)
+    v = np.zeros((n, n))
+    for s in times:
+        at_risk = (t >= s).astype(float)
+        deaths = ((t == s) & e).astype(float)
+        n_s, d_s = at_risk.sum(), deaths.sum()
+        observed += deaths
+        expected += at_risk * d_s / n_s
+        if n_s > 1:
+            f = d_s * (n_s - d_s) / (n_s * n_s * (n_s - 1))
+            v += f * (n_s * np.diag(at_risk) - np.outer(at_risk, at_risk))
+    keep = np.flatnonzero(expected > 0)[1:]
+    diff = (observed - expected)[keep]
+    statistic = diff @ np.linalg.pinv(v[np.ix_(keep, keep)]) @ diff
+    assert result.statistic == pytest.approx(statistic, rel=1e-9)
+    assert result.df == keep.size
