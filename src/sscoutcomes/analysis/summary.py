@@ -317,11 +317,10 @@ def format_mean_sd(mean: float, sd: float, n: int, *, decimals: int = 2) -> str:
     places = int(check_number("decimals", decimals, 0, 15, integer=True))
     count = int(check_number("n", n, 0, math.inf, integer=True))
 
-    def fmt(x: float) -> str:
-        if x is None or x is pd.NA:
+    def fmt(x: object) -> str:
+        if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
             return "NA"
-        value = check_number("mean and sd", x, -math.inf, math.inf)
-        return "NA" if math.isnan(value) else f"{value:.{places}f}"
+        return f"{check_number('mean and sd', x, -math.inf, math.inf):.{places}f}"
 
     return f"{fmt(mean)} ({fmt(sd)}, {count})"
 
