@@ -142,7 +142,7 @@ SEQUENCES: list[Callable[[], Any]] = [
     lambda: ["3"] * 17,
     lambda: [1, "abc", None, NAN],
     lambda: [None, None, None],
-    lambda: [],
+    list,
     lambda: [True, False, True],
     lambda: [1.0, 2.0, 3.0],
     lambda: [1, 0, 1],
@@ -162,7 +162,7 @@ SEQUENCES: list[Callable[[], Any]] = [
     lambda: pd.Series(["a", None, "b"], dtype="string"),
     lambda: pd.Series([1.0, 2.0, 3.0], index=[5, 5, 6]),
     lambda: {"a": 1},
-    lambda: {},
+    dict,
     lambda: dict.fromkeys(ssc.SKIN_SITES, "abc"),
     lambda: dict.fromkeys(ssc.SKIN_SITES, 1),
     lambda: (1, 2),
@@ -281,7 +281,7 @@ def _rows() -> st.SearchStrategy[Any]:
 
 
 def _records() -> st.SearchStrategy[Any]:
-    return _rows() | st.fixed_dictionaries({}, optional={c: scalars for c in ssc.VISIT_COLUMNS})
+    return _rows() | st.fixed_dictionaries({}, optional=dict.fromkeys(ssc.VISIT_COLUMNS, scalars))
 
 
 def _patients_list() -> list[ssc.Patient]:
@@ -324,8 +324,8 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "conf_type": st.sampled_from(["log", "log-log", "plain", "logit"]),
     "method": st.sampled_from(["wilson", "exact", "wald"]),
     "fvc_rule": st.sampled_from(["absolute_5", "relative_5", "percent", "other"]),
-    "variant": st.sampled_from(list(ssc.HAQ_VARIANTS) + ["other"]),
-    "unadjusted_variant": st.sampled_from(list(ssc.HAQ_VARIANTS) + ["other"]),
+    "variant": st.sampled_from([*ssc.HAQ_VARIANTS, "other"]),
+    "unadjusted_variant": st.sampled_from([*ssc.HAQ_VARIANTS, "other"]),
     "direction": st.sampled_from(["improvement", "worsening", "progression", "sideways"]),
     "quantile_method": st.sampled_from(["linear", "hazen", "weibull", "other"]),
     "items": sequences | st.builds(lambda: dict.fromkeys(ssc.HAQ_ITEMS, 1)),
@@ -366,9 +366,12 @@ def _public_targets() -> dict[str, Callable[..., Any]]:
                 continue
             targets[name] = obj
             for attr, raw in vars(obj).items():
-                if isinstance(raw, classmethod) and not attr.startswith("_"):
-                    if attr not in SKIP_METHODS:
-                        targets[f"{name}.{attr}"] = getattr(obj, attr)
+                if (
+                    isinstance(raw, classmethod)
+                    and not attr.startswith("_")
+                    and attr not in SKIP_METHODS
+                ):
+                    targets[f"{name}.{attr}"] = getattr(obj, attr)
         elif callable(obj):
             targets[name] = obj
     return targets

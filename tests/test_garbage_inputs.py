@@ -74,7 +74,7 @@ def test_fvc_eustar_category_refuses_text_and_non_bool_relative() -> None:
 def test_eustar_active_checks_cutoff_and_score() -> None:
     with pytest.raises(OutOfRangeError, match="cutoff = 'abc' is not a number"):
         ssc.eustar_active(3.0, cutoff="abc")
-    with pytest.raises(OutOfRangeError, match="score = 11 is outside 0..10"):
+    with pytest.raises(OutOfRangeError, match=r"score = 11 is outside 0\.\.10"):
         ssc.eustar_active([11.0])
     assert ssc.eustar_active(3.0) is True
 
@@ -163,7 +163,7 @@ def test_format_mean_sd_and_format_proportion_check_their_arguments() -> None:
         ssc.format_mean_sd(1.0, 1.0, 3, decimals="x")  # type: ignore[arg-type]
     with pytest.raises(OutOfRangeError, match="mean and sd = 'abc'"):
         ssc.format_mean_sd("abc", 1.0, 3)  # type: ignore[arg-type]
-    with pytest.raises(OutOfRangeError, match="k = 5 is outside 0..3"):
+    with pytest.raises(OutOfRangeError, match=r"k = 5 is outside 0\.\.3"):
         ssc.format_proportion(5, 3)
     with pytest.raises(OutOfRangeError, match="n = 'abc'"):
         ssc.format_proportion(1, "abc")  # type: ignore[arg-type]
@@ -178,3 +178,21 @@ def test_kaplan_meier_refuses_text_events_and_unhashable_conf_type() -> None:
     km = ssc.kaplan_meier([1.0, 2.0], [1, 0])
     with pytest.raises(SchemaError, match="times = 'abc'"):
         km.survival_at(["abc"])
+
+
+def test_responder_definition_refuses_text_series() -> None:
+    definition = ssc.RESPONDER_DEFINITIONS["mrss_improvement_5pt"]
+    with pytest.raises(SchemaError, match="baseline 'mrss' = 'x' is not a number"):
+        definition.evaluate_many(pd.Series(["x"], dtype="string"), [10.0])
+    with pytest.raises(SchemaError, match="baseline 'mrss' = 'x'"):
+        ssc.mrss_course(pd.Series(["x"]), [10.0])
+
+
+def test_shaq_refuses_unhashable_scale() -> None:
+    with pytest.raises(OutOfRangeError, match="scale_mm = "):
+        ssc.shaq_vas_score(50.0, scale_mm=[150])  # type: ignore[arg-type]
+
+
+def test_cohort_from_patients_refuses_non_iterable() -> None:
+    with pytest.raises(SchemaError, match="patients = None is not a list"):
+        ssc.Cohort.from_patients(None)  # type: ignore[arg-type]

@@ -95,7 +95,7 @@ _SHAQ_OUTPUT: Final[tuple[str, ...]] = tuple(f"shaq_{s}" for s in SHAQ_SCALES)
 
 
 def _check_line(scale_mm: object) -> int:
-    if isinstance(scale_mm, bool) or scale_mm not in _SHAQ_LINES:
+    if type(scale_mm) not in (int, float, np.int64, np.float64) or scale_mm not in _SHAQ_LINES:
         raise OutOfRangeError(
             f"SHAQ scale_mm = {scale_mm!r} is not one of 150 (the published 15 cm line) or 100"
         )
