@@ -196,3 +196,8 @@ def test_shaq_refuses_unhashable_scale() -> None:
 def test_cohort_from_patients_refuses_non_iterable() -> None:
     with pytest.raises(SchemaError, match="patients = None is not a list"):
         ssc.Cohort.from_patients(None)  # type: ignore[arg-type]
+
+
+def test_echo_finding_refuses_several_values_for_one_flag() -> None:
+    with pytest.raises(SchemaError, match=r"other_signs = .* is not one yes/no value"):
+        ssc.EchoFinding(other_signs=[True, False])

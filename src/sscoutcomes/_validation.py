@@ -563,7 +563,10 @@ def to_flag(value: Any, label: str) -> Any:
     :class:`SchemaError` naming the field (for attrs converters)."""
     if value is None or isinstance(value, bool):
         return value
-    flag = float(read_flags(value, label))
+    flags = read_flags(value, label)
+    if flags.size != 1:
+        raise SchemaError(f"{label} = {value!r:.80} is not one yes/no value")
+    flag = float(flags.reshape(()))
     return None if math.isnan(flag) else flag == 1.0
 
 
