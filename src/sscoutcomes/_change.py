@@ -6,6 +6,9 @@ from typing import overload
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+
+from ._validation import as_float_array, broadcast_together
 
 __all__ = ["absolute_change", "change_category_codes", "percent_change"]
 
@@ -41,9 +44,9 @@ def absolute_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> FloatA
     >>> absolute_change([20, 10], [15, float("nan")])
     array([-5., nan])
     """
-    b = np.asarray(baseline, dtype=np.float64)
-    f = np.asarray(follow_up, dtype=np.float64)
-    out = f - b
+    b = as_float_array(baseline, "baseline")
+    f = as_float_array(follow_up, "follow_up")
+    out = np.subtract(*broadcast_together("baseline and follow_up", f, b))
     if out.ndim == 0:
         return float(out)
     return out
@@ -79,8 +82,9 @@ def percent_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> FloatAr
     >>> percent_change(0, 4)
     nan
     """
-    b = np.asarray(baseline, dtype=np.float64)
-    f = np.asarray(follow_up, dtype=np.float64)
+    b = as_float_array(baseline, "baseline")
+    f = as_float_array(follow_up, "follow_up")
+    f, b = broadcast_together("baseline and follow_up", f, b)
     # 100 * (f - b) / b, evaluated in that order in one output array (no temporaries the
     # size of the data besides the zero-baseline mask).
     out = np.asarray(np.subtract(f, b))  # a 0-d array for scalars: writable in place
@@ -120,17 +124,26 @@ def change_category_codes(
 
     labels = [m.value for m in HRCTChange]  # codes 0, 1, 2
 
-    base = np.atleast_1d(np.asarray(baseline, dtype=np.float64))
-    follow = np.atleast_1d(np.asarray(follow_up, dtype=np.float64))
-    n = max(base.size, follow.size, 0 if comparison is None else int(np.size(comparison)))
+    base = np.atleast_1d(as_float_array(baseline, f"{field} baseline")).ravel()
+    follow = np.atleast_1d(as_float_array(follow_up, f"{field} follow_up")).ravel()
+    comp_in = None if comparison is None else np.atleast_1d(np.asarray(comparison, dtype=object))
+    n = max(base.size, follow.size, 0 if comp_in is None else comp_in.size)
+    sizes = {base.size, follow.size} | ({comp_in.size} if comp_in is not None else set())
+    if not sizes <= {1, n}:
+        raise SchemaError(
+            f"{field}: comparison, baseline and follow_up have lengths {sorted(sizes)}; give "
+            "scalars or arrays of one length"
+        )
     base, follow = np.broadcast_to(base, (n,)), np.broadcast_to(follow, (n,))
     with np.errstate(invalid="ignore"):
         d = follow - base
         codes = np.where(d >= threshold, 2, np.where(d <= -threshold, 0, 1))
     codes = np.where(np.isnan(d), -1, codes)
     if comparison is not None:
-        comp = np.broadcast_to(np.atleast_1d(np.asarray(comparison, dtype=object)), (n,))
+        comp = np.broadcast_to(np.atleast_1d(np.asarray(comparison, dtype=object)).ravel(), (n,))
         for i, c in enumerate(comp):
+            if c is not None and not isinstance(c, str) and not pd.isna(c):
+                raise SchemaError(f"{field} = {c!r} is not one of {', '.join(labels)}")
             if isinstance(c, str) and c.strip():
                 key = c.strip().lower()
                 if key not in labels:

@@ -8,7 +8,6 @@ built-ins into :data:`~sscoutcomes.analysis.responders.RESPONDER_DEFINITIONS`.
 from __future__ import annotations
 
 import enum
-import numbers
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -17,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._validation import labelled_categorical
+from ._validation import as_float_array, labelled_categorical
 from .errors import SchemaError
 
 __all__ = [
@@ -122,25 +121,7 @@ def _as_inputs(value: Any, measures: tuple[str, ...], which: str) -> dict[str, F
             f"{which} must be a mapping with keys {', '.join(map(repr, measures))} "
             f"for a definition on several measures"
         )
-    out: dict[str, FloatArray] = {}
-    for key, v in items.items():
-        if v is None:
-            out[key] = np.asarray(np.nan, dtype=np.float64)
-            continue
-        if isinstance(v, (pd.Series, pd.Index)):
-            out[key] = v.to_numpy(dtype=np.float64, na_value=np.nan)
-            continue
-        arr = np.asarray(v, dtype=object if not isinstance(v, np.ndarray) else None)
-        if arr.dtype == object:
-            flat = [np.nan if x is None or x is pd.NA else x for x in arr.ravel()]
-            bad = [
-                x for x in flat if isinstance(x, str) or not isinstance(x, (numbers.Real, np.bool_))
-            ]
-            if bad:
-                raise SchemaError(f"{which} {key!r} = {bad[0]!r} is not a number")
-            arr = np.asarray(flat, dtype=np.float64).reshape(arr.shape)
-        out[key] = arr.astype(np.float64)
-    return out
+    return {key: as_float_array(v, f"{which} {key!r}") for key, v in items.items()}
 
 
 @attrs.frozen(kw_only=True)

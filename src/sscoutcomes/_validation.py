@@ -25,7 +25,9 @@ __all__ = [
     "ColumnSpec",
     "FailureCollector",
     "as_float_array",
+    "as_record",
     "bool_column",
+    "broadcast_together",
     "check_grades",
     "check_number",
     "check_unknown_prefixed",
@@ -313,6 +315,19 @@ def as_float_array(x: Any, label: str = "value") -> FloatArray:
     return np.asarray(flat, dtype=np.float64).reshape(a.shape)
 
 
+def broadcast_together(labels: str, *arrays: FloatArray) -> list[FloatArray]:
+    """``arrays`` broadcast to one shape; :class:`SchemaError` naming ``labels`` and the
+    shapes when they do not fit together."""
+    try:
+        return list(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise SchemaError(
+            f"{labels} have shapes {shapes} that do not broadcast; give scalars or arrays of "
+            "one length"
+        ) from None
+
+
 def failing_cells(
     values: FloatArray, lo: float | None, hi: float | None, *, integer: bool = False
 ) -> tuple[BoolArray | None, BoolArray | None]:
@@ -380,6 +395,23 @@ def clean_value(v: Any) -> Any:
     return v
 
 
+def as_record(record: Any, label: str = "record") -> dict[Any, Any]:
+    """A record (a mapping, or a row of a frame as a Series) as a dict; :class:`SchemaError`
+    naming ``label`` for anything else or for a row with a repeated column name."""
+    if isinstance(record, pd.Series):
+        if record.index.has_duplicates:
+            repeated = sorted({str(k) for k in record.index[record.index.duplicated()]})
+            raise SchemaError(
+                f"{label} has repeated field(s) {', '.join(map(repr, repeated))}; keep one of each"
+            )
+        return dict(record.items())
+    if isinstance(record, Mapping):
+        return dict(record.items())
+    raise SchemaError(
+        f"{label} = {record!r:.80} is not a mapping; give a dict or a row of a frame (Series)"
+    )
+
+
 def record_values(
     record: Mapping[str, Any],
     specs: Iterable[ColumnSpec],
@@ -391,6 +423,7 @@ def record_values(
     a yes/no column as a bool and a whole float in a whole-number column as an int. The
     object's own validators then check them."""
     values: dict[str, Any] = {}
+    record = as_record(record)
     for spec in specs:
         v = clean_value(record.get(spec.name))
         if v is None:
@@ -530,7 +563,10 @@ def to_flag(value: Any, label: str) -> Any:
     :class:`SchemaError` naming the field (for attrs converters)."""
     if value is None or isinstance(value, bool):
         return value
-    flag = float(read_flags(value, label))
+    flags = read_flags(value, label)
+    if flags.size != 1:
+        raise SchemaError(f"{label} = {value!r:.80} is not one yes/no value")
+    flag = float(flags.reshape(()))
     return None if math.isnan(flag) else flag == 1.0
 
 

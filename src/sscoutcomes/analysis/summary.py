@@ -40,8 +40,9 @@ from typing import Final, Literal
 import attrs
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-from .._validation import check_number
+from .._validation import as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
@@ -61,10 +62,12 @@ PROPORTION_METHODS: Final[tuple[str, ...]] = ("wilson", "exact")
 
 
 def _floats(values: npt.ArrayLike, what: str) -> FloatArray:
-    try:
-        a = np.asarray(values, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        raise SchemaError(f"{what} must be numbers (NaN or None for missing)") from None
+    """``values`` as a flat float64 array read by :func:`as_float_array` (nullable pandas
+    dtypes included, NA/None/NaN missing); text and infinity raise naming ``what``."""
+    a = as_float_array(values, what).ravel()
+    infinite = np.isinf(a)
+    if infinite.any():
+        raise OutOfRangeError(f"{what} = {a[infinite][0]} is not a finite number")
     return a
 
 
@@ -112,9 +115,12 @@ def summarize(values: npt.ArrayLike, *, quantile_method: str = "linear") -> Summ
     >>> str(s)
     '18.50 (5.80, 4)'
     """
-    a = _floats(
-        [np.nan if v is None else v for v in np.asarray(values, dtype=object).ravel()], "values"
-    )
+    if not isinstance(quantile_method, str):
+        raise SchemaError(
+            f"quantile_method = {quantile_method!r} is not text; give a numpy.quantile method "
+            "such as 'linear'"
+        )
+    a = _floats(values, "values")
     present = a[~np.isnan(a)]
     n = int(present.size)
     if n == 0:
@@ -308,10 +314,15 @@ def format_mean_sd(mean: float, sd: float, n: int, *, decimals: int = 2) -> str:
     '18.68 (7.26, 41)'
     """
 
-    def fmt(x: float) -> str:
-        return "NA" if x is None or math.isnan(x) else f"{x:.{decimals}f}"
+    places = int(check_number("decimals", decimals, 0, 15, integer=True))
+    count = int(check_number("n", n, 0, math.inf, integer=True))
 
-    return f"{fmt(mean)} ({fmt(sd)}, {n})"
+    def fmt(x: object) -> str:
+        if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+            return "NA"
+        return f"{check_number('mean and sd', x, -math.inf, math.inf):.{places}f}"
+
+    return f"{fmt(mean)} ({fmt(sd)}, {count})"
 
 
 def format_proportion(k: int, n: int, *, decimals: int = 1) -> str:
@@ -326,6 +337,9 @@ def format_proportion(k: int, n: int, *, decimals: int = 1) -> str:
     >>> format_proportion(0, 0)
     'NA (0 of 0)'
     """
-    if n == 0:
-        return f"NA ({k} of {n})"
-    return f"{100 * k / n:.{decimals}f} % ({k} of {n})"
+    places = int(check_number("decimals", decimals, 0, 15, integer=True))
+    total = int(check_number("n", n, 0, math.inf, integer=True))
+    count = int(check_number("k", k, 0, total, integer=True, hint="k of n"))
+    if total == 0:
+        return f"NA ({count} of {total})"
+    return f"{100 * count / total:.{places}f} % ({count} of {total})"

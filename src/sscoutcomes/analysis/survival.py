@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import FailureCollector
+from .._validation import FailureCollector, as_float_array
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = ["CONF_TYPES", "KaplanMeier", "LogRank", "kaplan_meier", "logrank"]
@@ -71,13 +71,11 @@ def _inputs(
     time: npt.ArrayLike, event: npt.ArrayLike, group: npt.ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[Any] | None]:
     t = np.asarray(
-        pd.to_numeric(pd.Series(np.asarray(time).ravel()), errors="coerce"), dtype=np.float64
+        pd.to_numeric(pd.Series(np.asarray(time, dtype=object).ravel()), errors="coerce"),
+        dtype=np.float64,
     )
-    e_raw = np.asarray(event).ravel()
-    if e_raw.dtype == object:
-        e = np.asarray(pd.to_numeric(pd.Series(e_raw), errors="coerce"), dtype=np.float64)
-    else:
-        e = e_raw.astype(np.float64)
+    e_raw = np.asarray(event, dtype=object).ravel()
+    e = np.asarray(pd.to_numeric(pd.Series(e_raw), errors="coerce"), dtype=np.float64)
     if t.size != e.size:
         raise SchemaError(f"time has {t.size} values but event has {e.size}; they must match")
     g = None
@@ -223,7 +221,7 @@ class KaplanMeier:
         >>> km.survival_at([0, 10, 13]).round(4)["survival"].tolist()
         [1.0, 0.8, 0.6]
         """
-        at = np.asarray(times, dtype=np.float64).ravel()
+        at = as_float_array(times, "times").ravel()
         if np.isnan(at).any():
             raise SchemaError("survival_at times must be numbers")
         t = self.table
@@ -300,7 +298,7 @@ def kaplan_meier(
     >>> km.table.loc[km.table["n_event"] > 0, "survival"].round(3).tolist()
     [0.909, 0.818, 0.716, 0.614, 0.491, 0.368, 0.184]
     """
-    if conf_type not in CONF_TYPES:
+    if not isinstance(conf_type, str) or conf_type not in CONF_TYPES:
         raise SchemaError(
             f"conf_type = {conf_type!r} is not one of {', '.join(map(repr, CONF_TYPES))}"
         )

@@ -364,6 +364,8 @@ class Cohort:
         ...     Patient(id="P2", visits=[Visit(day=0, extra={"site": "B"})])]
         True
         """
+        if isinstance(patients, (str, Mapping)) or not isinstance(patients, Iterable):
+            raise SchemaError(f"patients = {patients!r:.80} is not a list of Patient objects")
         people = list(patients)
         seen: set[str] = set()
         for p in people:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from .._change import absolute_change, percent_change
 from .._selection import DEFAULT_BASELINE_WINDOW_DAYS, baseline_bounds, pick
-from .._validation import check_number, check_unknown_prefixed, optional_in_range
+from .._validation import as_record, check_number, check_unknown_prefixed, optional_in_range
 from ..errors import OutOfRangeError, SchemaError
 from ..measures.skin import CutaneousSubset
 from ..registry import BUILT_IN
@@ -404,6 +404,7 @@ fingertip_palm_distance_cm : float or None
         >>> v.day, v.skin.total, v.crp_mg_l, v.extra
         (30, 12, None, {'site': 'A'})
         """
+        record = as_record(record)
         others = [k for k in record if isinstance(k, str) and k not in _VISIT_NAMES]
         for prefix in VISIT_PREFIXES:
             check_unknown_prefixed(others, prefix, _VISIT_NAMES, what="visit record")
@@ -716,6 +717,7 @@ class Patient:
         >>> p.sex, p.death_day, p.extra
         ('male', None, {'centre': 'Leiden'})
         """
+        record = as_record(record)
         keys = [k for k in record if isinstance(k, str)]
         for prefix in PATIENT_PREFIXES:
             check_unknown_prefixed(keys, prefix, _PATIENT_NAMES, what="patient record")

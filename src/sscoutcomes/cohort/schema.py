@@ -373,6 +373,10 @@ def column_spec(name: str, frame: Literal["visits", "patients"] = "visits") -> C
     ...
     sscoutcomes.errors.SchemaError: 'mrs' is not a canonical visits column (did you mean 'mrss'?)
     """
+    if not isinstance(frame, str) or frame not in ("visits", "patients"):
+        raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
+    if not isinstance(name, str):
+        raise SchemaError(f"column name = {name!r} is not text; give a canonical column name")
     table = _visit_by_name() if frame == "visits" else _PATIENT_BY_NAME
     try:
         return table[name]
@@ -421,7 +425,7 @@ def schema_table(frame: Literal["visits", "patients"] = "visits") -> pd.DataFram
     >>> schema_table("patients")["name"].head(3).tolist()
     ['patient_id', 'sex', 'age_at_index']
     """
-    if frame not in ("visits", "patients"):
+    if not isinstance(frame, str) or frame not in ("visits", "patients"):
         raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
     specs = visit_columns() if frame == "visits" else PATIENT_COLUMNS
     return pd.DataFrame(
@@ -684,6 +688,8 @@ def _visit_checks(
     origin: Any = None,
 ) -> dict[str, pd.Series[Any]]:
     """Every check of a visits frame; returns the canonical columns (failures recorded)."""
+    if not isinstance(require_sorted, bool):
+        raise SchemaError(f"require_sorted = {require_sorted!r} must be True or False")
     by_name = _visit_by_name()
     known = [*by_name, *_output_names()]  # score_visits' own outputs pass too
     if not _check_structure(frame, collector, _visit_prefixes(), known, what):
@@ -1086,7 +1092,7 @@ def drop_invalid(
     >>> visits["mrss"].tolist()  # the input is not modified
     [18, 60, 3]
     """
-    if frame not in ("visits", "patients"):
+    if not isinstance(frame, str) or frame not in ("visits", "patients"):
         raise SchemaError(f"frame = {frame!r} must be 'visits' or 'patients'")
     out = blank_failing_cells(visits, failure_cases, frame=frame)
     if frame == "visits":

@@ -37,7 +37,9 @@ import pandas as pd
 from .._validation import (
     FailureCollector,
     as_float_array,
+    broadcast_together,
     check_array_range,
+    check_number,
     read_columns,
 )
 from ..errors import SchemaError, UnitError
@@ -163,7 +165,7 @@ def eustar_activity_index(
     check_array_range("mrss", args[1], 0, 51)
     check_array_range("crp_mg_dl", crp, 0, CRP_MAX_MG_DL)
     check_array_range("dlco_pct_predicted", args[5], 5, 200)
-    out = _kernel(*np.broadcast_arrays(*args))
+    out = _kernel(*broadcast_together("the activity index inputs", *args))
     return float(out) if out.ndim == 0 else out
 
 
@@ -176,7 +178,9 @@ def eustar_active(score: Any, cutoff: float = EUSTAR_ACTIVITY_CUTOFF) -> Any:
     >>> eustar_active(2.25), eustar_active(2.5)
     (False, True)
     """
-    s = as_float_array(score)
+    cutoff = check_number("cutoff", cutoff, 0, 10)
+    s = as_float_array(score, "score")
+    check_array_range("score", s, 0, 10)
     if s.ndim == 0:
         return None if np.isnan(s) else bool(s >= cutoff)
     active = pd.array(s >= cutoff, dtype="boolean")

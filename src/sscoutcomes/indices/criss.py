@@ -61,7 +61,7 @@ from .._response import (
     codes_to_categorical,
     response_codes,
 )
-from .._validation import as_float_array, check_array_range, read_flags
+from .._validation import as_float_array, broadcast_together, check_array_range, read_flags
 from ..errors import OutOfRangeError, SchemaError
 from ..measures._instrument import Instrument
 from ..measures.globals import GLOBALS
@@ -195,7 +195,7 @@ def criss_probability(
         span = hi - lo  # no change can exceed what the instrument's range allows
         check_array_range(f"delta_{name}", delta, -span, span)
         args.append(delta)
-    out = _probability_kernel(*np.broadcast_arrays(*args))
+    out = _probability_kernel(*broadcast_together("the criss_probability deltas", *args))
     return float(out) if out.ndim == 0 else out
 
 

@@ -45,6 +45,8 @@ from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_float_array,
+    as_record,
     bool_column,
     check_grades,
     check_number,
@@ -308,7 +310,7 @@ def _as_array(
 ) -> FloatArray:
     if values is None:
         return np.zeros((*shape, width), dtype=np.float64)
-    a = np.asarray(values, dtype=np.float64)
+    a = as_float_array(values, what)
     if a.shape[-1:] != (width,):
         raise SchemaError(f"HAQ {what} need {width} values in the last axis; got shape {a.shape}")
     return a
@@ -393,7 +395,7 @@ def _prepare(
     variant: str,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     _check_variant(variant, HAQ_VARIANTS)
-    it = np.asarray(items, dtype=np.float64)
+    it = as_float_array(items, "items")
     if it.shape[-1:] != (len(_ITEM_NAMES),):
         raise SchemaError(
             f"HAQ items need {len(_ITEM_NAMES)} values in the last axis (in the order of "
@@ -861,6 +863,7 @@ class HAQ:
                 return int(v)
             return v
 
+        record = as_record(record)
         items = {i: clean(record.get(f"haq_{i}")) for i in _ITEM_NAMES}
         aids = {a: clean(record.get(f"haq_aid_{a}")) for a in _AID_NAMES}
         help_ = {c: clean(record.get(f"haq_help_{c}")) for c in HAQ_CATEGORIES}

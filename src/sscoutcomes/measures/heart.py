@@ -46,6 +46,7 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     as_float_array,
+    broadcast_together,
     check_array_range,
     check_number,
     labelled_categorical,
@@ -159,7 +160,11 @@ def estimate_spap(tr_velocity_m_s: Any, rap_mmhg: Any) -> Any:
     ...
     sscoutcomes.errors.UnitError: tr_velocity_m_s = 310 is above 6 m/s: it looks like cm/s ...
     """
-    trv, rap = np.broadcast_arrays(as_float_array(tr_velocity_m_s), as_float_array(rap_mmhg))
+    trv, rap = broadcast_together(
+        "tr_velocity_m_s and rap_mmhg",
+        as_float_array(tr_velocity_m_s, "tr_velocity_m_s"),
+        as_float_array(rap_mmhg, "rap_mmhg"),
+    )
     _check_spap_inputs(trv, rap)
     out = _spap_kernel(trv, rap)
     return float(out) if out.ndim == 0 else out
@@ -201,7 +206,7 @@ def estimate_rap(ivc_diameter_cm: Any, ivc_collapse_pct: Any) -> Any:
         raise UnitError(f"ivc_diameter_cm = {finite.max():g} looks like mm; give cm (e.g. 1.8)")
     check_array_range("ivc_diameter_cm", ivc, 0.3, 5, "cm")
     check_array_range("ivc_collapse_pct", collapse, 0, 100, "%")
-    out = _rap_kernel(*np.broadcast_arrays(ivc, collapse))
+    out = _rap_kernel(*broadcast_together("ivc_diameter_cm and ivc_collapse_pct", ivc, collapse))
     return float(out) if out.ndim == 0 else out
 
 
@@ -299,7 +304,8 @@ def echo_signs_two_categories(
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = tapse / spap
     out = _signs_known(
-        *np.broadcast_arrays(
+        *broadcast_together(
+            "the echo signs",
             as_float_array(rv_lv_ratio),
             as_float_array(lv_eccentricity_index),
             ratio,
@@ -378,7 +384,11 @@ def ph_probability(
     _check_trv(trv)
     signs = _flags(other_signs, "other_signs")
     measurable = _flags(tr_velocity_measurable, "tr_velocity_measurable")
-    codes = _prob_kernel(*np.broadcast_arrays(trv, measurable, signs))
+    codes = _prob_kernel(
+        *broadcast_together(
+            "tr_velocity_m_s, tr_velocity_measurable and other_signs", trv, measurable, signs
+        )
+    )
     if codes.ndim == 0:
         return None if codes < 0 else _PROBS[int(codes)]
     return labelled_categorical(codes.astype(np.int64), [p.value for p in _PROBS])

@@ -45,6 +45,7 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     as_float_array,
+    broadcast_together,
     check_array_range,
     check_number,
     float_column,
@@ -276,7 +277,7 @@ def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
         (fvc, PULMONARY_FUNCTION.spec("fvc_pct_predicted")),
     ):
         check_array_range(spec.name, values, *_bounds(spec), spec.unit, spec.hint)
-    codes = _goh_codes(*np.broadcast_arrays(extent, fvc))
+    codes = _goh_codes(*broadcast_together("extent_pct and fvc_pct_predicted", extent, fvc))
     if codes.ndim == 0:
         return None if np.isnan(codes) else (GohStage.EXTENSIVE if codes else GohStage.LIMITED)
     return labelled_categorical(
@@ -736,8 +737,10 @@ def fvc_eustar_category(baseline: Any, follow_up: Any, *, relative: bool = False
     >>> list(fvc_eustar_category([80, 80, 80, 80], [68, 72, 78, 86]))
     ['significant progression', 'moderate progression', 'stable', 'improvement']
     """
-    b = np.atleast_1d(np.asarray(baseline, dtype=np.float64))
-    f = np.atleast_1d(np.asarray(follow_up, dtype=np.float64))
+    if not isinstance(relative, bool):
+        raise SchemaError(f"relative = {relative!r} must be True or False")
+    b = np.atleast_1d(as_float_array(baseline, "baseline"))
+    f = np.atleast_1d(as_float_array(follow_up, "follow_up"))
     d = np.asarray(percent_change(b, f) if relative else absolute_change(b, f))
     with np.errstate(invalid="ignore"):
         codes = np.where(
@@ -845,7 +848,7 @@ def ppf_2022(
     c2 = np.where(np.atleast_1d(physio) == -1, np.nan, np.atleast_1d(physio).astype(float))
     c1 = flags(symptoms_worsened, "symptoms_worsened")
     c3 = flags(radiological_progression, "radiological_progression")
-    c1, c2, c3 = np.broadcast_arrays(c1, c2, c3)
+    c1, c2, c3 = broadcast_together("the ppf_2022 inputs", c1, c2, c3)
     stack = np.vstack([c1, c2, c3])
     yes = np.nansum(stack == 1, axis=0)
     unknown = np.isnan(stack).sum(axis=0)

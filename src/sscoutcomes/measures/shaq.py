@@ -27,6 +27,8 @@ import pandas as pd
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_float_array,
+    as_record,
     check_number,
     check_unknown_prefixed,
     clean_value,
@@ -93,7 +95,7 @@ _SHAQ_OUTPUT: Final[tuple[str, ...]] = tuple(f"shaq_{s}" for s in SHAQ_SCALES)
 
 
 def _check_line(scale_mm: object) -> int:
-    if isinstance(scale_mm, bool) or scale_mm not in _SHAQ_LINES:
+    if type(scale_mm) not in (int, float, np.int64, np.float64) or scale_mm not in _SHAQ_LINES:
         raise OutOfRangeError(
             f"SHAQ scale_mm = {scale_mm!r} is not one of 150 (the published 15 cm line) or 100"
         )
@@ -130,7 +132,7 @@ def shaq_vas_score(mm: npt.ArrayLike, *, scale_mm: int = SHAQ_LINE_MM) -> FloatA
     1.5
     """
     line = _check_line(scale_mm)
-    a = np.asarray(mm, dtype=np.float64)
+    a = as_float_array(mm, "mm")
     finite = a[~np.isnan(a)]
     if finite.size and (finite.min() < 0 or finite.max() > line):
         bad = finite[(finite < 0) | (finite > line)][0]
@@ -243,6 +245,7 @@ class SHAQ:
         >>> SHAQ.from_record({"shaq_gi_vas": 45.0}).scores["gi"]
         0.9
         """
+        record = as_record(record)
         marks: dict[str, Any] = {s: clean_value(record.get(f"shaq_{s}_vas")) for s in SHAQ_SCALES}
         if all(v is None for v in marks.values()):
             return None

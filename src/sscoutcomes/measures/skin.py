@@ -31,6 +31,8 @@ from .._response import ResponderDefinition, response_codes
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_float_array,
+    as_record,
     check_grades,
     check_number,
     check_unknown_prefixed,
@@ -198,7 +200,7 @@ def mrss_total(sites: npt.ArrayLike) -> FloatArray | float:
     >>> mrss_total([[3] * 17, [0] * 16 + [float("nan")]])
     array([51., nan])
     """
-    a = np.asarray(sites, dtype=np.float64)
+    a = as_float_array(sites, "sites")
     if a.shape[-1:] != (len(SKIN_SITES),):
         raise SchemaError(
             f"mrss_total needs {len(SKIN_SITES)} site grades in the last axis; got shape {a.shape}"
@@ -280,7 +282,7 @@ def cutaneous_subset(sites: npt.ArrayLike) -> CutaneousSubset | npt.NDArray[np.o
     >>> cutaneous_subset([grades[s] for s in SKIN_SITES])
     <CutaneousSubset.LIMITED: 'limited'>
     """
-    a = np.asarray(sites, dtype=np.float64)
+    a = as_float_array(sites, "sites")
     if a.shape[-1:] != (len(SKIN_SITES),):
         raise SchemaError(
             f"cutaneous_subset needs {len(SKIN_SITES)} site grades in the last axis; "
@@ -414,7 +416,8 @@ class SkinScore:
         >>> SkinScore.from_sites(dict.fromkeys(SKIN_SITES, 1)).total
         17
         """
-        unknown = sorted(set(sites) - set(SKIN_SITES))
+        sites = as_record(sites, "sites")
+        unknown = sorted(map(str, set(sites) - set(SKIN_SITES)))
         if unknown:
             check_unknown_prefixed(
                 [f"mrss_{u}" for u in unknown], "mrss_", _SITE_COLUMNS, what="site mapping"
@@ -490,6 +493,7 @@ class SkinScore:
                 return int(v)
             return v  # type: ignore[no-any-return]  # validated by the constructor
 
+        record = as_record(record)
         sites = {s: clean(record.get(f"mrss_{s}")) for s in SKIN_SITES}
         total = clean(record.get("mrss"))
         if any(v is not None for v in sites.values()):
