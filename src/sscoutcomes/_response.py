@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._validation import as_float_array, labelled_categorical
+from ._validation import as_float_array, broadcast_together, labelled_categorical
 from .errors import SchemaError
 
 __all__ = [
@@ -124,6 +124,21 @@ def _as_inputs(value: Any, measures: tuple[str, ...], which: str) -> dict[str, F
     return {key: as_float_array(v, f"{which} {key!r}") for key, v in items.items()}
 
 
+def _text_field(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise SchemaError(f"{attribute.name} = {value!r} must be text")
+
+
+def _measures(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or not all(isinstance(m, str) for m in value):
+        raise SchemaError(f"measures = {value!r} must be column names (text)")
+    if not value:
+        raise SchemaError("measures is empty: a definition reads at least one column")
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ResponderDefinition:
     """A published (or user-defined) responder, progression or improvement rule.
@@ -165,16 +180,20 @@ class ResponderDefinition:
     <Response.NOT_EVALUABLE: 'not evaluable'>
     """
 
-    name: str
-    measures: tuple[str, ...] = attrs.field(converter=tuple[str, ...])
-    reference: str
-    description: str
+    name: str = attrs.field(validator=_text_field)
+    measures: tuple[str, ...] = attrs.field(converter=_measures)
+    reference: str = attrs.field(validator=_text_field)
+    description: str = attrs.field(validator=_text_field)
     rule: Rule = attrs.field(repr=False, eq=False)
     provisional: bool = False
     target_day: int | None = None
     window_days: int | None = None
     parameters: Mapping[str, object] = attrs.field(factory=dict, eq=False)
     eligibility: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not callable(self.rule):
+            raise SchemaError(f"rule = {self.rule!r} must be a function of (baseline, follow_up)")
 
     def codes(self, baseline: Any, follow_up: Any) -> CodeArray:
         """Vectorized evaluation: int8 codes 1 (responder), 0 (non-responder), -1 (not
@@ -188,6 +207,12 @@ class ResponderDefinition:
         """
         b = _as_inputs(baseline, self.measures, "baseline")
         f = _as_inputs(follow_up, self.measures, "follow_up")
+        names = list(self.measures)
+        together = broadcast_together(
+            "baseline and follow_up", *(b[m] for m in names), *(f[m] for m in names)
+        )
+        b = dict(zip(names, together[: len(names)], strict=True))
+        f = dict(zip(names, together[len(names) :], strict=True))
         return np.asarray(self.rule(b, f), dtype=np.int8)
 
     def evaluate_many(self, baseline: Any, follow_up: Any) -> pd.Categorical:

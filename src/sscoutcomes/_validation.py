@@ -98,6 +98,26 @@ def check_number(
     return x
 
 
+def check_choice(label: str, value: object, allowed: Sequence[str]) -> str:
+    """An option that must be one of ``allowed`` (text): SchemaError naming it otherwise."""
+    if not isinstance(value, str) or value not in allowed:
+        raise SchemaError(f"{label} = {value!r} is not one of {', '.join(map(repr, allowed))}")
+    return value
+
+
+def check_bool(label: str, value: object) -> bool:
+    """A yes/no option given as ``True`` or ``False``: SchemaError naming it otherwise."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise SchemaError(f"{label} = {value!r} must be True or False")
+    return bool(value)
+
+
+def check_instance(label: str, value: object, cls: type | tuple[type, ...], what: str) -> None:
+    """An argument that must be a ``what`` (an instance of ``cls``): SchemaError naming it."""
+    if not isinstance(value, cls):
+        raise SchemaError(f"{label} must be {what}; got {type(value).__name__}")
+
+
 def optional_in_range(
     lo: float,
     hi: float,

@@ -21,7 +21,7 @@ import html
 import io
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -30,14 +30,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._response import ResponderDefinition
+from ._validation import check_choice, check_number
 from .analysis.change import hrct_change_from_baseline, pah_change_from_baseline
 from .analysis.rates import responder_rates
 from .analysis.responders import RESPONDER_DEFINITIONS
-from .analysis.schedule import Schedule, Timepoint, timepoint_counts
+from .analysis.schedule import Schedule, Timepoint, require_schedule, timepoint_counts
 from .analysis.summary import format_mean_sd, format_proportion, paired_change, proportion_ci
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
-from .errors import SchemaError, SSCOutcomesWarning
+from .errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
 from .measures.heart import PAH_CHANGE_DEFAULT_MMHG, score_echo
 from .measures.lung import HRCT_EXTENT_CHANGE_DEFAULT, HRCTChange
 from .scoring import score_visits
@@ -102,6 +103,23 @@ _PAH_BASES: Final = {
 _BASIS_ORDER: Final = (_READER, _HRCT_EXTENT, *_PAH_BASES.values())
 
 
+def _responder_names(value: Any) -> tuple[str | ResponderDefinition, ...]:
+    """The report's responder definitions: names or definitions, as a tuple."""
+    if isinstance(value, (str, ResponderDefinition)):
+        value = (value,)
+    if not isinstance(value, Iterable) or isinstance(value, (bytes, pd.DataFrame, Mapping)):
+        raise SchemaError(
+            f"responders must be names or ResponderDefinitions; got {type(value).__name__}"
+        )
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, (str, ResponderDefinition)):
+            raise SchemaError(
+                f"responders: {item!r} is not a definition name or a ResponderDefinition"
+            )
+    return out
+
+
 @attrs.frozen(kw_only=False)
 class FollowUpReport:
     """The results of a longitudinal follow-up study, as tables and text.
@@ -163,16 +181,20 @@ class FollowUpReport:
             "haq_di_improvement_0.14",
             "criss",
         ),
-        converter=tuple,
+        converter=_responder_names,
         kw_only=True,
     )
-    conf_type: ConfType = attrs.field(
-        default="log", kw_only=True, validator=attrs.validators.in_(CONF_TYPES)
-    )
+    conf_type: ConfType = attrs.field(default="log", kw_only=True)
     conf_level: float = attrs.field(default=0.95, kw_only=True)
     _table: pd.DataFrame = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        require_schedule(self.schedule)
+        require_schedule(self.first_year, "first_year")
+        check_choice("conf_type", self.conf_type, CONF_TYPES)
+        level = check_number("conf_level", self.conf_level, 0, 1)
+        if not 0 < level < 1:
+            raise OutOfRangeError(f"conf_level = {self.conf_level!r} is outside 0..1 (exclusive)")
         visits = getattr(self.cohort, "visits", None)
         patients = getattr(self.cohort, "patients_frame", None)
         if not isinstance(visits, pd.DataFrame) or not isinstance(patients, pd.DataFrame):

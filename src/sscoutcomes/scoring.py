@@ -57,7 +57,7 @@ def score_visits(visits: Any, *, outputs: Iterable[str] | None = None) -> pd.Dat
     [12.0]
     """
     frame = as_visits_frame(visits)
-    wanted = None if outputs is None else set(outputs)
+    wanted = None if outputs is None else _output_names(outputs)
     columns = set(frame.columns)
     parts = [
         score_frame(inst, frame)
@@ -79,3 +79,16 @@ def score_visits(visits: Any, *, outputs: Iterable[str] | None = None) -> pd.Dat
     if wanted is not None:
         scores = scores.loc[:, [c for c in scores.columns if c in wanted]]
     return frame.drop(columns=[c for c in scores.columns if c in columns]).join(scores)
+
+
+def _output_names(outputs: object) -> set[str]:
+    """``outputs`` of :func:`score_visits` as a set of names (SchemaError for anything else)."""
+    if isinstance(outputs, str):
+        outputs = (outputs,)
+    if not isinstance(outputs, Iterable) or isinstance(outputs, (bytes, pd.DataFrame)):
+        raise SchemaError(f"outputs must be output column names; got {type(outputs).__name__}")
+    names = list(outputs)
+    bad = [n for n in names if not isinstance(n, str)]
+    if bad:
+        raise SchemaError(f"outputs: {bad[0]!r} is not an output column name")
+    return set(names)

@@ -21,9 +21,13 @@ from .schedule import (
     Schedule,
     _measure_names,
     _paired_values,
+    _patients_of,
     _status,
     _status_categorical,
     _timepoint_categorical,
+    _visits_of,
+    require_follow_up,
+    require_schedule,
 )
 
 __all__ = [
@@ -109,8 +113,9 @@ def change_from_baseline(
     1          b           0.0       0.0    3.0     3.0             NaN
     """
     names = _measure_names(measures)
+    schedule = require_schedule(schedule)
     base_tp = schedule.require_baseline()
-    follow = schedule.follow_up
+    follow = require_follow_up(schedule)
     paired = _paired_values(visits, patients, names, base_tp, follow)
     data = paired.data
     n_p, n_t, n_m = data.n_patients, len(follow), len(names)
@@ -165,14 +170,11 @@ def _category_change(
 ) -> pd.DataFrame:
     """Per patient and follow-up timepoint: the reader's comparison where recorded, else the
     change category of ``value`` versus its baseline by ``kernel``."""
-    if not schedule.follow_up:
-        raise SchemaError(
-            "the schedule has only a baseline: change needs a follow-up timepoint "
-            "(e.g. Schedule.years(0, 1))"
-        )
-    frame = visits.visits if hasattr(visits, "visits") else visits
-    if patients is None and hasattr(visits, "patients_frame"):
-        patients = visits.patients_frame
+    schedule = require_schedule(schedule)
+    schedule.require_baseline()
+    require_follow_up(schedule)
+    frame = _visits_of(visits)
+    patients = _patients_of(visits, patients)
     measures = [c for c in (comparison, value) if c in frame.columns]
     if not measures:
         raise SchemaError(
@@ -289,9 +291,8 @@ def pah_change_from_baseline(
     """
     from ..measures.heart import pah_change, score_echo
 
-    frame = visits.visits if hasattr(visits, "visits") else visits
-    if patients is None and hasattr(visits, "patients_frame"):
-        patients = visits.patients_frame
+    frame = _visits_of(visits)
+    patients = _patients_of(visits, patients)
     if "tr_velocity_m_s" in frame.columns or "spap_mmhg" in frame.columns:
         frame = frame.assign(spap_mmhg=score_echo(frame)["spap_mmhg"])
     return _category_change(

@@ -44,6 +44,7 @@ from .schedule import (
     _status,
     _status_categorical,
     _timepoint_categorical,
+    require_schedule,
 )
 
 __all__ = ["RATE_COLUMNS", "ResponderRates", "responder_rates"]
@@ -238,7 +239,11 @@ def responder_rates(
     0    1 year  no mrss in the window  2
     """
     rule = _definition(definition)
-    sched = schedule if schedule is not None else _schedule_for(rule, baseline_window_days)
+    sched = (
+        require_schedule(schedule)
+        if schedule is not None
+        else _schedule_for(rule, baseline_window_days)
+    )
     base_tp = sched.require_baseline()
     follow = _timepoints(sched, timepoint)
     names = rule.measures

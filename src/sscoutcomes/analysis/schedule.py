@@ -196,6 +196,10 @@ class Timepoint:
 
 
 def _to_timepoints(value: Iterable[Timepoint]) -> tuple[Timepoint, ...]:
+    if isinstance(value, (str, bytes, Timepoint, pd.DataFrame)) or not isinstance(value, Iterable):
+        raise SchemaError(
+            f"timepoints must be a sequence of Timepoint objects; got {type(value).__name__}"
+        )
     return tuple(value)
 
 
@@ -379,6 +383,8 @@ class Schedule:
         return len(self.timepoints)
 
     def __getitem__(self, name: str) -> Timepoint:
+        if not isinstance(name, str):
+            raise SchemaError(f"a timepoint is looked up by its name (text); got {name!r}")
         for tp in self.timepoints:
             if tp.name == name:
                 return tp
@@ -500,7 +506,10 @@ class Schedule:
 
 
 def _as_offset(unit: str, value: object) -> float:
-    return check_number(f"schedule {unit}", value, 0.0, math.inf)
+    x = check_number(f"schedule {unit}", value, 0.0, math.inf)
+    if not math.isfinite(x):
+        raise OutOfRangeError(f"schedule {unit} = {value!r} is not a finite number")
+    return x
 
 
 # --------------------------------------------------------------------------------------
@@ -512,14 +521,42 @@ _DAY_SPEC: Final = ColumnSpec(name="day", dtype="int", description="days from in
 def _visits_of(data: Any) -> pd.DataFrame:
     """The visits frame of ``data``: a DataFrame itself, or its ``visits`` attribute."""
     if isinstance(data, pd.DataFrame):
-        return data
+        return _unique_columns(data, "visits frame")
     frame = getattr(data, "visits", None)
     if isinstance(frame, pd.DataFrame):
-        return frame
+        return _unique_columns(frame, "visits frame")
     raise SchemaError(
         f"expected a visits DataFrame or an object with a 'visits' DataFrame (a Cohort); "
         f"got {type(data).__name__}"
     )
+
+
+def _unique_columns(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """``frame`` itself; SchemaError naming its repeated column names, if any."""
+    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise SchemaError(f"the {what} has repeated column names: {', '.join(map(repr, repeated))}")
+    return frame
+
+
+def require_schedule(value: Any, label: str = "schedule") -> Schedule:
+    """``value`` when it is a :class:`Schedule`; a SchemaError naming ``label`` otherwise."""
+    if not isinstance(value, Schedule):
+        raise SchemaError(
+            f"{label} must be a Schedule (e.g. Schedule.years(0, 1, 3)); got {type(value).__name__}"
+        )
+    return value
+
+
+def require_follow_up(schedule: Schedule) -> tuple[Timepoint, ...]:
+    """The schedule's follow-up timepoints; a SchemaError when it has none."""
+    follow = schedule.follow_up
+    if not follow:
+        raise SchemaError(
+            f"the schedule has only a baseline ({', '.join(schedule.names)}), no follow-up "
+            "timepoint; add one, e.g. Schedule.years(0, 1)"
+        )
+    return follow
 
 
 def _patients_of(data: Any, patients: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -527,12 +564,16 @@ def _patients_of(data: Any, patients: pd.DataFrame | None) -> pd.DataFrame | Non
     if patients is not None:
         if not isinstance(patients, pd.DataFrame):
             raise SchemaError(f"patients must be a DataFrame; got {type(patients).__name__}")
-        return patients
+        return _unique_columns(patients, "patients frame")
     frame = getattr(data, "patients_frame", None)
     return frame if isinstance(frame, pd.DataFrame) else None
 
 
 def _measure_names(measures: str | Sequence[str]) -> tuple[str, ...]:
+    if not isinstance(measures, (str, list, tuple, pd.Index, np.ndarray)):
+        raise SchemaError(
+            f"measures must be a column name or a list of them; got {type(measures).__name__}"
+        )
     names = (measures,) if isinstance(measures, str) else tuple(measures)
     if not names:
         raise SchemaError("give at least one measure column")
@@ -912,6 +953,11 @@ def timepoint_counts(selection: pd.DataFrame) -> pd.DataFrame:
     0  baseline  3       0           3
     1   3 years  2       1           3
     """
+    if not isinstance(selection, pd.DataFrame):
+        raise SchemaError(
+            f"expected the result of Schedule.select (a DataFrame); got {type(selection).__name__}"
+        )
+    _unique_columns(selection, "selection")
     measures = [c for c in selection.columns if f"day_{c}" in selection.columns]
     timepoint = selection.get("timepoint")
     if timepoint is None or not isinstance(timepoint.dtype, pd.CategoricalDtype) or not measures:

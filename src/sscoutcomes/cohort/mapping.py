@@ -259,7 +259,7 @@ class ColumnMapping:
         canonical = _canonical_names()
         known = sorted(canonical)
         problems: list[str] = []
-        if self.origin not in SURVIVAL_ORIGINS:
+        if not isinstance(self.origin, str) or self.origin not in SURVIVAL_ORIGINS:
             problems.append(
                 f"origin = {self.origin!r} is not one of {', '.join(SURVIVAL_ORIGINS)} "
                 "(the time origin of survival; dates written as numbers take date_origin)"
@@ -372,6 +372,11 @@ class ColumnMapping:
         'patient_id'
         """
         name = f"column mapping {Path(path).name!r}"
+        if not Path(path).is_file():
+            raise SchemaError(
+                f"no such mapping file: {os.fspath(path)!r} (give the path of a TOML file, "
+                "or the mapping as a dict)"
+            )
         with open(path, "rb") as handle:
             try:
                 data = tomllib.load(handle)

@@ -37,7 +37,13 @@ import pandas as pd
 
 from .._change import absolute_change, percent_change
 from .._selection import DEFAULT_BASELINE_WINDOW_DAYS, baseline_bounds, pick
-from .._validation import as_record, check_number, check_unknown_prefixed, optional_in_range
+from .._validation import (
+    as_record,
+    check_bool,
+    check_number,
+    check_unknown_prefixed,
+    optional_in_range,
+)
 from ..errors import OutOfRangeError, SchemaError
 from ..measures.skin import CutaneousSubset
 from ..registry import BUILT_IN
@@ -844,8 +850,8 @@ class Patient:
         >>> p.change_from_baseline("mrss")
         {180: -5.0, 365: None}
         """
+        kernel = percent_change if check_bool("percent", percent) else absolute_change
         base = self.baseline(measure, window_days)
-        kernel = percent_change if percent else absolute_change
 
         def change(visit: Visit | None) -> float | None:
             value = None if visit is None else visit.value(measure)

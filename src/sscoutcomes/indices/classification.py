@@ -46,8 +46,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import ColumnSpec, FailureCollector, bool_column, require_any
-from ..errors import OutOfRangeError
+from .._validation import ColumnSpec, FailureCollector, bool_column, check_instance, require_any
+from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
     "ACR_EULAR_2013_ITEMS",
@@ -231,6 +231,10 @@ def score_acr_eular_2013(frame: pd.DataFrame) -> pd.DataFrame:
     >>> score_acr_eular_2013(f)["acr_eular_score"].tolist()
     [10.0, 3.0]
     """
+    check_instance("frame", frame, pd.DataFrame, "a pandas DataFrame")
+    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise SchemaError(f"the frame has repeated column names: {', '.join(map(repr, repeated))}")
     require_any(frame, _COLUMNS, "2013 ACR/EULAR item", what="frame")
     n = len(frame)
     collector = FailureCollector(frame)

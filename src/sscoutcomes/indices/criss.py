@@ -61,7 +61,14 @@ from .._response import (
     codes_to_categorical,
     response_codes,
 )
-from .._validation import as_float_array, broadcast_together, check_array_range, read_flags
+from .._validation import (
+    as_float_array,
+    broadcast_together,
+    check_array_range,
+    check_choice,
+    check_number,
+    read_flags,
+)
 from ..errors import OutOfRangeError, SchemaError
 from ..measures._instrument import Instrument
 from ..measures.globals import GLOBALS
@@ -279,7 +286,7 @@ def criss_step1(
         as_float_array(x, name)
         for x, name in ((fvc_baseline, "fvc_baseline"), (fvc_follow_up, "fvc_follow_up"))
     ]
-    out = _step1_kernel(*np.broadcast_arrays(*flags, *fvc))
+    out = _step1_kernel(*broadcast_together("the step 1 inputs", *flags, *fvc))
     if out.ndim == 0:
         return None if np.isnan(out) else bool(out)
     return _nullable_bool(out)
@@ -358,6 +365,12 @@ def _as_frames(baseline: Any, follow_up: Any, face: str) -> tuple[pd.DataFrame, 
         raise SchemaError(
             "baseline and follow-up frames must have the same index (one row per patient, aligned)"
         )
+    for which, x in (("baseline_frame", baseline), ("follow_up_frame", follow_up)):
+        repeated = x.columns[x.columns.duplicated()].unique().tolist()
+        if repeated:
+            raise SchemaError(
+                f"{which} has repeated column names: {', '.join(map(repr, repeated))}"
+            )
     return baseline, follow_up
 
 
@@ -398,7 +411,7 @@ def _step1_of(
 
 
 def _check_threshold(threshold: float) -> None:
-    if not 0 < threshold < 1:
+    if not 0 < check_number("threshold", threshold, 0, 1) < 1:
         raise OutOfRangeError(f"threshold = {threshold!r} is outside 0..1 (exclusive)")
 
 
@@ -681,14 +694,14 @@ _FVC_RULES: Final = ("absolute_5", "relative_5", "percent")
 
 
 def _check_revised_options(cutoff_pct: float, items_required: int, fvc_rule: str) -> None:
-    if not 0 < cutoff_pct < 100:
+    check_number("items_required", items_required, 1, len(CRISS_CORE), integer=True)
+    if not 0 < check_number("cutoff_pct", cutoff_pct, 0, 100) < 100:
         raise OutOfRangeError(f"cutoff_pct = {cutoff_pct!r} is outside 0..100 (exclusive)")
     if not 1 <= items_required <= len(CRISS_CORE):
         raise OutOfRangeError(
             f"items_required = {items_required!r} is outside 1..{len(CRISS_CORE)}"
         )
-    if fvc_rule not in _FVC_RULES:
-        raise SchemaError(f"fvc_rule = {fvc_rule!r} is not absolute_5, relative_5 or percent")
+    check_choice("fvc_rule", fvc_rule, _FVC_RULES)
 
 
 def _revised_arrays(
@@ -914,9 +927,19 @@ def criss_from_visits(
     >>> criss_from_visits(v, Schedule.years(0, 1))["criss_response"].tolist()
     ['non-responder']
     """
-    frame = visits.visits if hasattr(visits, "visits") else visits
-    if patients is None and hasattr(visits, "patients_frame"):
-        patients = visits.patients_frame
+    from ..analysis.schedule import (  # analysis builds on indices: imported here
+        _patients_of,
+        _visits_of,
+        require_follow_up,
+        require_schedule,
+    )
+
+    schedule = require_schedule(schedule)
+    schedule.require_baseline()
+    require_follow_up(schedule)
+    _check_threshold(threshold)
+    frame = _visits_of(visits)
+    patients = _patients_of(visits, patients)
     sel = schedule.select(frame, list(CRISS_CORE), patients=patients)
     base_name = schedule.require_baseline().name
     base = sel[sel["timepoint"] == base_name].set_index("patient_id")

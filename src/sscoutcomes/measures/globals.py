@@ -23,6 +23,7 @@ from .._change import absolute_change
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    check_instance,
     optional_in_range,
     read_columns,
     record_values,
@@ -115,6 +116,7 @@ class GlobalAssessment:
         ...     GlobalAssessment(patient=5, physician=None))
         {'patient_global': -2.0, 'physician_global': None}
         """
+        check_instance("baseline", baseline, GlobalAssessment, "a GlobalAssessment")
         out: dict[str, float | None] = {}
         for name, b, f in (
             ("patient_global", baseline.patient, self.patient),

@@ -48,7 +48,10 @@ from .._validation import (
     as_float_array,
     as_record,
     bool_column,
+    check_bool,
+    check_choice,
     check_grades,
+    check_instance,
     check_number,
     check_unknown_prefixed,
     float_column,
@@ -586,6 +589,10 @@ def _convert_flags(
         return MappingProxyType(out)
     if isinstance(values, str):
         values = [values]
+    if not isinstance(values, (Mapping, Iterable)) or isinstance(values, pd.DataFrame):
+        raise SchemaError(
+            f"HAQ {what}s must be a mapping of name to yes/no, or the names ticked; got {values!r}"
+        )
     names_only = type(values) in _NAME_COLLECTIONS or (
         type(values) is not dict and not isinstance(values, Mapping)
     )
@@ -803,7 +810,8 @@ class HAQ:
         >>> HAQ.from_index(0.875).change_from(HAQ.from_index(1.25))
         -0.375
         """
-        if unadjusted:
+        check_instance("baseline", baseline, HAQ, "a HAQ")
+        if check_bool("unadjusted", unadjusted):
             b, f = baseline.disability_index_unadjusted, self.disability_index_unadjusted
         else:
             b, f = baseline.disability_index, self.disability_index
@@ -1149,10 +1157,8 @@ def haq_di_change_definition(
     >>> rule.evaluate(1.5, 1.25).value, rule.evaluate(1.5, 1.375).value
     ('responder', 'non-responder')
     """
-    if direction not in ("improvement", "worsening"):
-        raise SchemaError(f"direction = {direction!r} is not 'improvement' or 'worsening'")
-    if measure not in ("haq_di", "haq_di_unadjusted"):
-        raise SchemaError(f"measure = {measure!r} is not 'haq_di' or 'haq_di_unadjusted'")
+    check_choice("direction", direction, ("improvement", "worsening"))
+    check_choice("measure", measure, ("haq_di", "haq_di_unadjusted"))
     threshold = check_number("min_points", min_points, 0, ITEM_MAX)
     if threshold == 0:
         raise OutOfRangeError("min_points = 0 is not a change; give a threshold in (0, 3]")

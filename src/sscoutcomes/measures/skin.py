@@ -33,6 +33,8 @@ from .._validation import (
     FailureCollector,
     as_float_array,
     as_record,
+    check_bool,
+    check_choice,
     check_grades,
     check_number,
     check_unknown_prefixed,
@@ -735,10 +737,18 @@ def mrss_change_definition(
     >>> rule.evaluate(20, 15).value, rule.evaluate(20, 16).value, rule.evaluate(0, 0).value
     ('responder', 'non-responder', 'not evaluable')
     """
-    if direction not in ("improvement", "worsening"):
-        raise SchemaError(f"direction = {direction!r} is not 'improvement' or 'worsening'")
+    check_choice("direction", direction, ("improvement", "worsening"))
     if min_points is None and min_percent is None:
         raise SchemaError("give min_points, min_percent or both")
+    if min_points is not None:
+        min_points = check_number("min_points", min_points, 0, TOTAL_MAX)
+    if min_percent is not None:
+        min_percent = check_number("min_percent", min_percent, 0, 100, unit="%")
+    if min_baseline is not None:
+        min_baseline = check_number("min_baseline", min_baseline, 0, TOTAL_MAX)
+    points_strict = check_bool("points_strict", points_strict)
+    if description is not None and not isinstance(description, str):
+        raise SchemaError(f"description = {description!r} must be text")
     sign = -1.0 if direction == "improvement" else 1.0
 
     def rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> npt.NDArray[np.int8]:
