@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import FailureCollector, as_float_array
+from .._validation import FailureCollector, as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = ["CONF_TYPES", "KaplanMeier", "LogRank", "kaplan_meier", "logrank"]
@@ -109,7 +109,7 @@ def _inputs(
 
 
 def _z(conf_level: float) -> float:
-    if not 0 < conf_level < 1:
+    if not 0 < check_number("conf_level", conf_level, 0, 1) < 1:
         raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
     # scipy.stats is imported where it is used: importing sscoutcomes must stay light
     from scipy import stats

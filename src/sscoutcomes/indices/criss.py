@@ -65,6 +65,7 @@ from .._validation import (
     as_float_array,
     broadcast_together,
     check_array_range,
+    check_bool,
     check_choice,
     check_number,
     read_flags,
@@ -807,6 +808,7 @@ def revised_criss(
     (3, 'responder')
     """
     _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    check_bool("step1", step1)
     b = _as_record(baseline, "baseline", "revised_criss_frame")
     f = _as_record(follow_up, "follow_up", "revised_criss_frame")
     n_improved, n_known, codes = _revised_arrays(
@@ -868,6 +870,7 @@ def revised_criss_frame(
     ['responder', 'non-responder']
     """
     _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    check_bool("step1", step1)
     b, f = _as_frames(baseline_frame, follow_up_frame, "revised_criss")
     n_improved, n_known, codes = _revised_arrays(
         b, f, cutoff_pct=cutoff_pct, items_required=items_required, fvc_rule=fvc_rule, step1=step1

@@ -596,6 +596,14 @@ def _convert_flags(
     names_only = type(values) in _NAME_COLLECTIONS or (
         type(values) is not dict and not isinstance(values, Mapping)
     )
+    if names_only:
+        values = list(cast("Iterable[Any]", values))
+        bad = [v for v in values if not isinstance(v, str)]
+        if bad:
+            raise SchemaError(
+                f"HAQ {what}s given as names: {bad[0]!r} is not a name (give the names "
+                "ticked, or a mapping of name to yes/no)"
+            )
     given: Mapping[str, Any] = (
         dict.fromkeys(values, True) if names_only else cast("Mapping[str, Any]", values)
     )

@@ -45,6 +45,7 @@ from .._validation import (
     ColumnSpec,
     FailureCollector,
     as_float_array,
+    broadcast_together,
     optional_in_range,
     read_columns,
     record_values,
@@ -171,11 +172,15 @@ def vascular_grade(
     nan
     """
     out = _grade_kernel(
-        as_float_array(raynauds),
-        as_float_array(vasodilator_therapy),
-        as_float_array(digital_pitting_scars),
-        as_float_array(digital_ulcers_active),
-        as_float_array(digital_gangrene),
+        *broadcast_together(
+            "raynauds, vasodilator_therapy, digital_pitting_scars, digital_ulcers_active and "
+            "digital_gangrene",
+            as_float_array(raynauds, "raynauds"),
+            as_float_array(vasodilator_therapy, "vasodilator_therapy"),
+            as_float_array(digital_pitting_scars, "digital_pitting_scars"),
+            as_float_array(digital_ulcers_active, "digital_ulcers_active"),
+            as_float_array(digital_gangrene, "digital_gangrene"),
+        )
     )
     return float(out) if out.ndim == 0 else out
 
