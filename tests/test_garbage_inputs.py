@@ -201,3 +201,16 @@ def test_cohort_from_patients_refuses_non_iterable() -> None:
 def test_echo_finding_refuses_several_values_for_one_flag() -> None:
     with pytest.raises(SchemaError, match=r"other_signs = .* is not one yes/no value"):
         ssc.EchoFinding(other_signs=[True, False])
+
+
+def test_array_faces_refuse_infinity() -> None:
+    with pytest.raises(ssc.OutOfRangeError, match="is not a finite number"):
+        ssc.absolute_change(float("inf"), 1)
+    with pytest.raises(ssc.OutOfRangeError, match="is not a finite number"):
+        ssc.mrss_total([1] * 16 + [float("-inf")])
+    assert ssc.absolute_change(3, 1) == -2
+
+
+def test_kaplan_meier_refuses_text_times() -> None:
+    with pytest.raises(ssc.SchemaError, match="is text, not a number of days"):
+        ssc.kaplan_meier(["3", 4.0], [1, 0])

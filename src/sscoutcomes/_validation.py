@@ -310,7 +310,19 @@ class FailureCollector:
 
 def as_float_array(x: Any, label: str = "value") -> FloatArray:
     """Scalars, sequences, arrays or Series as float64 (``None``/NA/NaN = missing); text or
-    other non-numbers raise :class:`SchemaError` naming ``label`` and the value."""
+    other non-numbers raise :class:`SchemaError` and infinities :class:`OutOfRangeError`,
+    naming ``label`` and the value."""
+    return _finite(_as_float_array(x, label), label)
+
+
+def _finite(a: FloatArray, label: str) -> FloatArray:
+    if np.isinf(a).any():
+        bad = a[np.isinf(a)].ravel()[0]
+        raise OutOfRangeError(f"{label} = {bad} is not a finite number")
+    return a
+
+
+def _as_float_array(x: Any, label: str) -> FloatArray:
     if isinstance(x, (pd.Series, pd.Index)) and (
         pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_bool_dtype(x.dtype)
     ):

@@ -70,9 +70,10 @@ _TOLERANCE: Final = math.sqrt(np.finfo(float).eps)  # R's all.equal tolerance, u
 def _inputs(
     time: npt.ArrayLike, event: npt.ArrayLike, group: npt.ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[Any] | None]:
-    t = np.asarray(
-        pd.to_numeric(pd.Series(np.asarray(time, dtype=object).ravel()), errors="coerce"),
-        dtype=np.float64,
+    t_raw = np.asarray(time, dtype=object).ravel()
+    t_text = np.fromiter((isinstance(v, str) for v in t_raw), dtype=bool, count=t_raw.size)
+    t = np.where(  # "3" is text, not a time
+        t_text, np.nan, np.asarray(pd.to_numeric(pd.Series(t_raw), errors="coerce"), dtype=float)
     )
     e_raw = np.asarray(event, dtype=object).ravel()
     e = np.asarray(pd.to_numeric(pd.Series(e_raw), errors="coerce"), dtype=np.float64)
@@ -85,7 +86,8 @@ def _inputs(
             raise SchemaError(f"time has {t.size} values but group has {g.size}")
     frame = pd.DataFrame({"time": t, "event": e})
     collector = FailureCollector(frame)
-    collector.add(np.isnan(t), "time", t, "is missing or not a number", schema=True)
+    collector.add(t_text, "time", t_raw, "is text, not a number of days", schema=True)
+    collector.add(np.isnan(t) & ~t_text, "time", t, "is missing or not a number", schema=True)
     with np.errstate(invalid="ignore"):
         collector.add(
             ~np.isnan(t) & ((t < 0) | np.isinf(t)),
