@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._validation import check_number
 from ..errors import OutOfRangeError, SchemaError
 from ..measures.haq import HAQ_INSTRUMENT, HAQ_ITEMS
 from ..measures.lung import HRCTChange
@@ -113,7 +114,19 @@ def simulate_frames(
         raise OutOfRangeError(f"n_patients = {n_patients} is outside 1..inf")
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 0 <= years <= 30:
         raise OutOfRangeError(f"years = {years!r} is outside 0..30")
+    check_number("unscheduled_rate", unscheduled_rate, 0, 12, unit="visits per patient-year")
+    check_number("missing_rate", missing_rate, 0, 1)
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
+        raise OutOfRangeError(f"seed = {seed!r} is not a whole number >= 0 (or None)")
+    if isinstance(measures, str):
+        measures = (measures,)
+    if not isinstance(measures, Iterable) or isinstance(measures, (bytes, pd.DataFrame)):
+        raise SchemaError(f"measures must be measure group names; got {type(measures).__name__}")
     groups = tuple(measures)
+    if not all(isinstance(g, str) for g in groups):
+        raise SchemaError(f"measures must be measure group names (text); got {groups!r}")
     unknown = sorted(set(groups) - set(MEASURE_GROUPS))
     if unknown:
         raise SchemaError(f"unknown measure group(s) {unknown}; choose from {MEASURE_GROUPS}")
