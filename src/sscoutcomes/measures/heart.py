@@ -63,6 +63,7 @@ from .lung import HRCTChange
 __all__ = [
     "DETECT_COEFFICIENTS",
     "HEART_COLUMNS",
+    "SPAP_BASES",
     "DetectResult",
     "EchoFinding",
     "PHProbability",
@@ -929,6 +930,14 @@ class EchoFinding:
         return cls(**values) if values else None
 
 
+#: What the sPAP of :func:`score_echo` rests on (its ``spap_basis``): estimated from the TR
+#: velocity and the RAP given, or the RAP estimated from the IVC, or as recorded.
+SPAP_BASES: Final[tuple[str, ...]] = (
+    "TR velocity and RAP",
+    "TR velocity and RAP from the IVC",
+    "recorded",
+)
+
 #: Why a stated "no other echo signs" is refused (both faces).
 _SIGNS_CLASH: Final = (
     "says there are no other echo signs, but the sign measurements show signs from at least "
@@ -959,13 +968,15 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``rap_used_mmhg``, ``spap_mmhg`` (estimated, else recorded), ``ph_probability``
-        (categorical), aligned to the index. The probability is missing (not evaluable)
-        where the TR velocity is missing and not stated not measurable, and where the TR
-        velocity is 3.4 m/s or less and the other echo signs are not known: neither
-        ``other_echo_signs`` states them nor do the sign measurements decide (a sign that
-        was not measured, a blank cell or a column the frame does not carry, is not known,
-        never absent).
+        ``rap_used_mmhg``, ``spap_mmhg`` (estimated, else recorded), ``spap_basis``
+        (categorical, :data:`SPAP_BASES`: what the sPAP rests on -- 4 v^2 + the RAP given,
+        4 v^2 + the RAP estimated from the IVC, or the sPAP as recorded; missing with no
+        sPAP), ``ph_probability`` (categorical), aligned to the index. The probability is
+        missing (not evaluable) where the TR velocity is missing and not stated not
+        measurable, and where the TR velocity is 3.4 m/s or less and the other echo signs
+        are not known: neither ``other_echo_signs`` states them nor do the sign
+        measurements decide (a sign that was not measured, a blank cell or a column the
+        frame does not carry, is not known, never absent).
 
     Examples
     --------
@@ -987,7 +998,13 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
         _rap_kernel(v["ivc_diameter_cm"], v["ivc_collapse_pct"]),
         v["rap_mmhg"],
     )
-    spap = np.where(np.isnan(trv) | np.isnan(rap), v["spap_mmhg"], _spap_kernel(trv, rap))
+    estimated = ~np.isnan(trv) & ~np.isnan(rap)
+    spap = np.where(estimated, _spap_kernel(trv, rap), v["spap_mmhg"])
+    basis = np.where(
+        estimated,
+        np.where(np.isnan(v["rap_mmhg"]), 1, 0),
+        np.where(np.isnan(v["spap_mmhg"]), -1, 2),
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         inputs = [v[name] for name in _SIGN_COLUMNS]
         inputs[2] = v["tapse_mm"] / spap
@@ -1009,6 +1026,9 @@ def score_echo(visits: pd.DataFrame) -> pd.DataFrame:
         {
             "rap_used_mmhg": rap,
             "spap_mmhg": spap,
+            "spap_basis": pd.Series(
+                labelled_categorical(basis.astype(np.int64), SPAP_BASES), index=visits.index
+            ),
             "ph_probability": pd.Series(prob, index=visits.index),
         },
         index=visits.index,
@@ -1022,7 +1042,7 @@ ECHO: Final = Instrument(
     columns=HEART_COLUMNS,
     score=score_echo,
     kernel=estimate_spap,
-    outputs=("rap_used_mmhg", "spap_mmhg", "ph_probability"),
+    outputs=("rap_used_mmhg", "spap_mmhg", "spap_basis", "ph_probability"),
     triggers=tuple(
         s.name for s in HEART_COLUMNS if s.name not in ("pah_comparison", "pericardial_effusion")
     ),
