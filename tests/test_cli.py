@@ -66,7 +66,7 @@ def test_report_from_files_with_timepoints(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("section,outcome,timepoint")
+    assert lines[0].startswith("group,section,outcome,timepoint")
     assert any(",3 years," in line for line in lines)
 
 
@@ -414,7 +414,7 @@ def test_drop_invalid_blanks_and_lists_the_cells(
     assert "mrss = 60 is outside 0..51" in err
     code, out, err = cli(capsys, "report", visits, "--drop-invalid", "--format", "csv")
     assert code == 0, err
-    assert out.startswith("section,outcome,timepoint")
+    assert out.startswith("group,section,outcome,timepoint")
     assert "mrss = 60 is outside 0..51" in err
 
 
@@ -598,3 +598,14 @@ def test_with_map_patients_problems_are_named_with_the_patients_file(
     assert code == 2
     assert f"in the patients file {p}" in err
     assert "line 4, patient 'P003': Sex = 'X' is not one of female, male" in err
+
+
+def test_report_by_a_patients_column(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "report", "--demo", "--by", "subset", "--format", "csv")
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert {"all", "diffuse", "limited", "limited vs diffuse"} <= set(table["group"])
+    code, _, err = cli(capsys, "report", "--demo", "--by", "arm")
+    assert code == 2
+    assert "by = 'arm' is not a column of the patients frame" in err
+    assert "Traceback" not in err

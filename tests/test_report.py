@@ -211,9 +211,11 @@ _RECORDED = "recorded sPAP (change >= 10 mmHg)"
 _ESTIMATED = "sPAP estimated from TR velocity and RAP (change >= 10 mmHg)"
 
 
-def test_frame_columns_keep_their_order_and_end_with_basis(report: FollowUpReport) -> None:
-    assert REPORT_COLUMNS[-1] == "basis"
-    assert REPORT_COLUMNS[:-1] == (
+def test_frame_columns_keep_their_order_and_end_with_basis_and_source(
+    report: FollowUpReport,
+) -> None:
+    assert REPORT_COLUMNS == (
+        "group",
         "section",
         "outcome",
         "timepoint",
@@ -221,10 +223,13 @@ def test_frame_columns_keep_their_order_and_end_with_basis(report: FollowUpRepor
         "n",
         "statistic",
         "value",
+        "sd",
         "lower",
         "upper",
-        "p_value",
+        "p",
         "text",
+        "basis",
+        "source",
     )
     table = report.to_frame()
     # the demo's readers compared every study: the categories rest on their comparison
@@ -487,7 +492,8 @@ def test_titles_and_text_follow_the_schedule_given() -> None:
     report = FollowUpReport(cohort, ssc.Schedule.months(0, 6, 12, window_days=60))
     outputs = report.to_markdown() + report.to_text() + report.to_html(figures=False)
     assert "years" not in outputs
-    assert set(report.to_frame()["timepoint"]) == {"baseline", "6 months", "1 year"}
+    results = report.to_frame().query("section != 'about'")
+    assert set(results["timepoint"]) == {"baseline", "6 months", "1 year"}
     assert report.title("haq") == "HAQ-DI during the first year (baseline, 6 months and 1 year)"
     longer = FollowUpReport(
         cohort, ssc.Schedule.years(0, 1, 2), first_year=ssc.Schedule.years(0, 1, 2)
@@ -508,3 +514,154 @@ def test_html_figures_without_survival_data() -> None:
     )
     html = FollowUpReport(cohort, ssc.Schedule.years(0, 1)).to_html(figures=True)
     assert html.count("data:image/png;base64,") == 1  # the mRSS trajectories only
+
+
+# ------------------------------------------------------------------ groups and provenance
+@pytest.fixture(scope="module")
+def by_subset(demo: ssc.Cohort) -> FollowUpReport:
+    return FollowUpReport(demo, ssc.Schedule.years(0, 1, 3, 5), by="subset")
+
+
+def test_means_carry_sd_n_and_a_t_interval(report: FollowUpReport) -> None:
+    from scipy import stats
+
+    rows = report.to_frame().query("section == 'mrss'")
+    for row in rows.itertuples(index=False):
+        half = stats.t.ppf(0.975, row.n - 1) * row.sd / math.sqrt(row.n)
+        assert row.lower == pytest.approx(row.value - half, rel=1e-12)
+        assert row.upper == pytest.approx(row.value + half, rel=1e-12)
+
+
+def test_every_result_names_its_source_and_the_header_is_complete(
+    report: FollowUpReport,
+) -> None:
+    table = report.to_frame()
+    results = table[table["section"] != "about"]
+    assert (results["source"] != "").all()
+    assert "doi:10.5301/jsrd.5000231" in results.loc[results["section"] == "mrss", "source"].iloc[0]
+    crit = results.loc[results["outcome"] == "criss", "source"].iloc[0]
+    assert "doi:10.1002/art.39501" in crit
+    header = report.header
+    assert set(header) == {
+        "library", "date", "schedule", "first-year schedule", "data cut-off",
+        "time origin of survival", "column mapping", "groups", "input data (sha256)",
+    }  # fmt: skip
+    assert header["schedule"].startswith("baseline day 0 (days -90..0), 1 year day 365")
+    assert len(header["input data (sha256)"]) == 64
+    for text in (report.to_markdown(), report.to_html(figures=False), report.to_text()):
+        assert header["input data (sha256)"] in text
+    demo = ssc.load_demo()
+    other = demo.visits
+    other.loc[other.index[0], "crp_mg_l"] = 99.0
+    changed = FollowUpReport(
+        ssc.Cohort.from_frames(visits=other, patients=demo.patients_frame),
+        ssc.Schedule.years(0, 1, 3, 5),
+    )
+    assert changed.header["input data (sha256)"] != header["input data (sha256)"]
+
+
+def test_by_gives_every_section_per_group_as_the_group_alone_would(
+    demo: ssc.Cohort, by_subset: FollowUpReport
+) -> None:
+    table = by_subset.to_frame()
+    assert set(table["group"]) == {"all", "diffuse", "limited", "limited vs diffuse"}
+    patients = demo.patients_frame
+    for group in ("diffuse", "limited"):
+        keep = patients["subset"] == group
+        ids = set(patients.loc[keep, "patient_id"])
+        alone = FollowUpReport(
+            ssc.Cohort.from_frames(
+                visits=demo.visits[demo.visits["patient_id"].isin(ids)],
+                patients=patients[keep],
+            ),
+            ssc.Schedule.years(0, 1, 3, 5),
+        ).to_frame()
+        mine = table[(table["group"] == group)]
+        alone = alone[~alone["section"].isin(["about", "data"])]
+        assert mine["value"].tolist() == pytest.approx(alone["value"].tolist(), nan_ok=True)
+        assert mine["text"].tolist() == alone["text"].tolist()
+    # all patients: the same rows as without groups
+    plain = FollowUpReport(demo, ssc.Schedule.years(0, 1, 3, 5)).to_frame()
+    mine = table[table["group"] == "all"]
+    assert mine["value"].tolist() == pytest.approx(plain["value"].tolist(), nan_ok=True)
+
+
+def test_between_group_comparisons_equal_their_tests(
+    demo: ssc.Cohort, by_subset: FollowUpReport
+) -> None:
+    table = by_subset.to_frame()
+    comp = table[table["group"] == "limited vs diffuse"]
+    patients = demo.patients_frame
+    # survival: the log-rank test of the two groups
+    death = pd.to_numeric(patients["death_day"]).to_numpy(dtype=float)
+    last = pd.to_numeric(patients["last_contact_day"]).to_numpy(dtype=float)
+    event = ~np.isnan(death)
+    test = ssc.logrank(np.where(event, death, last), event, patients["subset"].astype(str))
+    surv = comp[comp["section"] == "comparison: survival"].iloc[0]
+    assert surv["p"] == pytest.approx(test.pvalue, rel=1e-12)
+    # mRSS at baseline: Welch interval and Mann-Whitney p of the two groups' values
+    visits = demo.visits.assign(mrss=ssc.score_mrss(demo.visits)["mrss"])
+    sel = ssc.Schedule.years(0, 1, 3, 5).select(visits, "mrss", patients=patients)
+    base = sel[sel["timepoint"] == "baseline"].merge(patients[["patient_id", "subset"]])
+    d = ssc.mean_difference(
+        base.loc[base["subset"] == "limited", "mrss"], base.loc[base["subset"] == "diffuse", "mrss"]
+    )
+    row = comp[(comp["outcome"] == "mRSS") & (comp["timepoint"] == "baseline")].iloc[0]
+    assert (row["value"], row["lower"], row["upper"], row["p"]) == pytest.approx(
+        (d.estimate, d.lower, d.upper, d.pvalue), rel=1e-12
+    )
+    # a responder rate: Newcombe interval and Fisher p of the two groups' counts
+    rates = {
+        g: ssc.responder_rates(
+            ssc.Cohort.from_frames(
+                visits=demo.visits[demo.visits["patient_id"].isin(ids)],
+                patients=patients[patients["patient_id"].isin(ids)],
+            ),
+            "mrss_improvement_5pt",
+            ssc.Schedule.years(0, 1, 3, 5),
+        ).table.loc["1 year"]
+        for g, ids in (
+            (g, set(patients.loc[patients["subset"] == g, "patient_id"]))
+            for g in ("limited", "diffuse")
+        )
+    }
+    d = ssc.proportion_difference(
+        int(rates["limited"]["n_responder"]), int(rates["limited"]["n_evaluable"]),
+        int(rates["diffuse"]["n_responder"]), int(rates["diffuse"]["n_evaluable"]),
+    )  # fmt: skip
+    row = comp[(comp["outcome"] == "mrss_improvement_5pt") & (comp["timepoint"] == "1 year")]
+    assert (row["value"].iloc[0], row["lower"].iloc[0], row["p"].iloc[0]) == pytest.approx(
+        (d.estimate, d.lower, d.pvalue), rel=1e-12
+    )
+    assert "limited vs diffuse" in by_subset.to_markdown()
+    assert "between-group comparisons" in by_subset.to_html(figures=False)
+    assert "log-rank" in by_subset.to_text()
+
+
+def test_patients_without_a_group_are_dropped_from_the_groups_and_counted(
+    demo: ssc.Cohort,
+) -> None:
+    patients = demo.patients_frame
+    patients.loc[patients.index[:3], "subset"] = None
+    cohort = ssc.Cohort.from_frames(visits=demo.visits, patients=patients)
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="subset").to_frame()
+    note = table[(table["section"] == "data") & (table["outcome"] == "patients without a subset")]
+    assert note["value"].tolist() == [3.0]
+    groups = table[table["group"].isin(["limited", "diffuse"]) & (table["section"] == "survival")]
+    assert groups["n"].sum() == len(patients) - 3
+
+
+def test_by_refuses_what_cannot_group(demo: ssc.Cohort) -> None:
+    schedule = ssc.Schedule.years(0, 1)
+    with pytest.raises(ssc.SchemaError, match="not a column of the patients frame"):
+        FollowUpReport(demo, schedule, by="arm")
+    with pytest.raises(ssc.SchemaError, match="a comparison needs at least two"):
+        FollowUpReport(
+            ssc.Cohort.from_frames(
+                visits=demo.visits, patients=demo.patients_frame.assign(one="x")
+            ),
+            schedule,
+            by="one",
+        )
+    with pytest.raises(ssc.SchemaError, match="one group per patient"):
+        FollowUpReport(demo, schedule, by="patient_id")

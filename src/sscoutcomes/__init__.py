@@ -48,13 +48,16 @@ from .analysis.schedule import (
 
 # --- summaries ---------------------------------------------------------------------------
 from .analysis.summary import (
+    GroupDifference,
     PairedChange,
     ProportionCI,
     Summary,
     format_mean_sd,
     format_proportion,
+    mean_difference,
     paired_change,
     proportion_ci,
+    proportion_difference,
     summarize,
 )
 
@@ -257,6 +260,7 @@ __all__ = [
     "FollowUpReport",
     "GlobalAssessment",
     "GohStage",
+    "GroupDifference",
     "HRCTChange",
     "HRCTPattern",
     "KaplanMeier",
@@ -315,6 +319,7 @@ __all__ = [
     "kaplan_meier",
     "load_demo",
     "logrank",
+    "mean_difference",
     "medsger_severity",
     "mrss_change_definition",
     "mrss_course",
@@ -326,6 +331,7 @@ __all__ = [
     "ph_probability",
     "ppf_2022",
     "proportion_ci",
+    "proportion_difference",
     "responder_rates",
     "revised_criss",
     "revised_criss_frame",

@@ -583,7 +583,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         else Schedule.years(0, 1, 3, 5, window_days=args.window)
     )
     loaded = _load(args)
-    report = FollowUpReport(loaded.cohort, schedule)
+    report = FollowUpReport(loaded.cohort, schedule, by=args.by)
     fmt = args.format
     if fmt == "markdown":
         text = report.to_markdown()
@@ -687,6 +687,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=("text", "markdown", "html", "csv"),
         default="text",
         help="output format (text)",
+    )
+    rep.add_argument(
+        "--by",
+        help="a patients column (arm, subset, ...): every section per group and the "
+        "between-group comparisons",
     )
     rep.add_argument("--no-figures", action="store_true", help="HTML without figures")
     rep.add_argument("-o", "--output", help="write to this file instead of standard output")

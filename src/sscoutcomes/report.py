@@ -35,7 +35,14 @@ from .analysis.change import hrct_change_from_baseline, pah_change_from_baseline
 from .analysis.rates import responder_rates
 from .analysis.responders import RESPONDER_DEFINITIONS
 from .analysis.schedule import Schedule, Timepoint, require_schedule, timepoint_counts
-from .analysis.summary import format_mean_sd, format_proportion, paired_change, proportion_ci
+from .analysis.summary import (
+    format_mean_sd,
+    format_proportion,
+    mean_difference,
+    paired_change,
+    proportion_ci,
+    proportion_difference,
+)
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
@@ -47,6 +54,7 @@ __all__ = ["REPORT_COLUMNS", "FollowUpReport"]
 
 #: Columns of :meth:`FollowUpReport.to_frame`.
 REPORT_COLUMNS: Final[tuple[str, ...]] = (
+    "group",
     "section",
     "outcome",
     "timepoint",
@@ -54,11 +62,13 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "n",
     "statistic",
     "value",
+    "sd",
     "lower",
     "upper",
-    "p_value",
+    "p",
     "text",
     "basis",
+    "source",
 )
 
 #: Section keys (the ``section`` column) and their titles, in the order they are printed;
@@ -141,6 +151,14 @@ class FollowUpReport:
         Kaplan-Meier confidence interval transform (R's default "log").
     conf_level : float
         Confidence level of every interval.
+    by : str, optional
+        A patients column (an arm, the subset, antibody status, ...): every section is
+        given for all patients (``group`` ``"all"``) and for each group, followed by the
+        between-group comparisons of each group with the first (sorted) one: survival
+        (log-rank p), means and mean changes (difference with Welch's t interval,
+        Mann-Whitney p) and proportions (difference with Newcombe's interval, Fisher's
+        exact p). Patients whose group is missing are left out of the groups (as R drops
+        ``NA`` groups) and counted in the "data" section.
 
     Warns
     -----
@@ -166,7 +184,7 @@ class FollowUpReport:
     >>> report = FollowUpReport(load_demo(), Schedule.years(0, 1, 3, 5))
     >>> table = report.to_frame()
     >>> sorted(table["section"].unique())[:3]
-    ['haq', 'hrct', 'lung']
+    ['about', 'haq', 'hrct']
     """
 
     cohort: Any
@@ -186,6 +204,7 @@ class FollowUpReport:
     )
     conf_type: ConfType = attrs.field(default="log", kw_only=True)
     conf_level: float = attrs.field(default=0.95, kw_only=True)
+    by: str | None = attrs.field(default=None, kw_only=True)
     _table: pd.DataFrame = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -209,10 +228,42 @@ class FollowUpReport:
                 "the schedule has only a baseline: a follow-up report needs at least one "
                 "follow-up timepoint (e.g. Schedule.years(0, 1))"
             )
-        rows: list[dict[str, Any]] = []
+        groups: list[str] = []
+        if self.by is not None:
+            groups, missing = self._groups(patients)
         scored = self._scored(visits)
         notes = self._baseline_gaps(visits, patients)
-        rows += notes
+        rows = notes + self._section_rows(scored, patients)
+        if self.by is not None:
+            if missing:
+                rows.append(self._missing_group_note(missing, len(patients)))
+            ids = patients["patient_id"].astype(str)
+            label = patients[self.by].astype(object).map(str)
+            label = label.where(patients[self.by].notna())
+            for group in groups:
+                members = ids[label == group]
+                part = self._section_rows(
+                    scored[scored["patient_id"].astype(str).isin(members)],
+                    patients[(label == group).to_numpy(dtype=bool)],
+                )
+                for row in part:
+                    row["group"] = group
+                rows += part
+            rows += self._comparisons(scored, patients, groups, label, rows)
+        rows = self._about(visits, patients) + rows
+        table = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+        table["day"] = table["day"].astype("Int64")
+        table["source"] = [
+            self._source(section, outcome)
+            for section, outcome in zip(table["section"], table["outcome"], strict=True)
+        ]
+        object.__setattr__(self, "_table", table)
+        for note in notes:
+            warnings.warn(note["text"], SSCOutcomesWarning, stacklevel=3)
+
+    def _section_rows(self, scored: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        """Every section's rows for these visits and patients (one group, or all)."""
+        rows: list[dict[str, Any]] = []
         rows += self._survival(patients)
         rows += self._mrss(scored, patients)
         rows += self._lung(scored, patients)
@@ -221,11 +272,295 @@ class FollowUpReport:
         rows += self._haq(scored, patients)
         rows += self._vascular(scored, patients)
         rows += self._responder_rows(scored, patients)
-        table = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
-        table["day"] = table["day"].astype("Int64")
-        object.__setattr__(self, "_table", table)
-        for note in notes:
-            warnings.warn(note["text"], SSCOutcomesWarning, stacklevel=3)
+        return rows
+
+    # ------------------------------------------------------------------ groups
+    def _groups(self, patients: pd.DataFrame) -> tuple[list[str], int]:
+        """The group labels (sorted, as text) of the ``by`` column and how many patients
+        have no group."""
+        by = self.by
+        if not isinstance(by, str):
+            raise SchemaError(f"by = {by!r} must be the name of a patients column")
+        if by not in patients.columns:
+            raise SchemaError(
+                f"by = {by!r} is not a column of the patients frame; it has "
+                f"{', '.join(map(repr, patients.columns))}"
+            )
+        if by == "patient_id":
+            raise SchemaError("by = 'patient_id' would make one group per patient")
+        column = patients[by]
+        labels = sorted({str(v) for v in column.dropna().tolist()})
+        if len(labels) < 2:
+            raise SchemaError(
+                f"by = {by!r} has {len(labels)} group(s) ({', '.join(labels) or 'none'}); "
+                "a comparison needs at least two"
+            )
+        return labels, int(column.isna().sum())
+
+    def _missing_group_note(self, missing: int, total: int) -> dict[str, Any]:
+        return _row(
+            "data",
+            f"patients without a {self.by}",
+            "",
+            None,
+            total,
+            _NOTE,
+            float(missing),
+            None,
+            None,
+            None,
+            f"{missing} of {total} patients have no {self.by}: they are in the results of "
+            "all patients but in no group and no comparison (as R drops NA groups)",
+        )
+
+    def _comparisons(
+        self,
+        scored: pd.DataFrame,
+        patients: pd.DataFrame,
+        groups: list[str],
+        label: pd.Series[Any],
+        rows: list[dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        """Each group against the first: survival, means and mean changes, proportions."""
+        reference = groups[0]
+        out: list[dict[str, Any]] = []
+        for group in groups[1:]:
+            name = f"{group} vs {reference}"
+            out += self._survival_comparison(patients, label, group, reference, name)
+            out += self._mean_comparisons(scored, patients, label, group, reference, name)
+            out += self._proportion_comparisons(rows, group, reference, name)
+        for row in out:
+            row["group"] = row["group"] if row["group"] != "all" else ""
+        return out
+
+    def _survival_comparison(
+        self,
+        patients: pd.DataFrame,
+        label: pd.Series[Any],
+        group: str,
+        reference: str,
+        name: str,
+    ) -> list[dict[str, Any]]:
+        pair = label.isin([group, reference]).to_numpy(dtype=bool)
+        data = self._survival_data(patients[pair])
+        if isinstance(data, str):
+            return []
+        time, event = data
+        known = patients[pair]
+        in_group = label[pair].to_numpy(dtype=object)
+        # the patients whose time is known, as _survival_data keeps them
+        death = pd.to_numeric(known["death_day"], errors="coerce").to_numpy(dtype=float)
+        last = (
+            pd.to_numeric(known["last_contact_day"], errors="coerce").to_numpy(dtype=float)
+            if "last_contact_day" in known.columns
+            else np.full(len(known), np.nan)
+        )
+        kept = ~np.isnan(np.where(~np.isnan(death), death, last) + self._origin_shift(known))
+        which = in_group[kept]
+        if len(set(which)) < 2:
+            return []
+        from .analysis.survival import logrank
+
+        test = logrank(time, event, which)
+        text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.pvalue)}"
+        return [
+            self._comparison_row(
+                "survival", "overall survival", "", None, len(time), "log-rank test",
+                None, None, None, test.pvalue, text, name,
+            )
+        ]  # fmt: skip
+
+    def _mean_comparisons(
+        self,
+        scored: pd.DataFrame,
+        patients: pd.DataFrame,
+        label: pd.Series[Any],
+        group: str,
+        reference: str,
+        name: str,
+    ) -> list[dict[str, Any]]:
+        out = []
+        cutoff = getattr(self.cohort, "cutoff", None)
+        of_patient = dict(
+            zip(patients["patient_id"].astype(str), label.to_numpy(dtype=object), strict=True)
+        )
+        for measure, text_label, schedule, section in (
+            ("mrss", "mRSS", self.schedule, "mrss"),
+            ("fvc_pct_predicted", "FVC % predicted", self.schedule, "lung"),
+            ("dlco_pct_predicted", "DLCO % predicted", self.schedule, "lung"),
+            ("haq_di", "HAQ-DI", self.first_year, "haq"),
+        ):
+            if not _holds(scored, measure):
+                continue
+            sel = schedule.select(scored, measure, patients=patients, cutoff=cutoff)
+            wide = sel.pivot(index="patient_id", columns="timepoint", values=measure)
+            which = np.array([of_patient.get(str(i)) for i in wide.index], dtype=object)
+            base = wide[schedule.require_baseline().name].to_numpy(dtype=float)
+            for tp in schedule:
+                values = wide[tp.name].to_numpy(dtype=float)
+                outcomes = [(text_label, values)]
+                if not tp.is_baseline:
+                    outcomes.append((f"{text_label} change from baseline", values - base))
+                for outcome, v in outcomes:
+                    d = mean_difference(
+                        v[which == group], v[which == reference], conf_level=self.conf_level
+                    )
+                    text = (
+                        f"difference {d.estimate:.2f} ({100 * self.conf_level:g} % CI "
+                        f"{d.lower:.2f} to {d.upper:.2f}); Mann-Whitney {_p(d.pvalue)}"
+                        if not math.isnan(d.lower)
+                        else "not evaluable: fewer than 2 values in a group"
+                    )
+                    out.append(
+                        self._comparison_row(
+                            section, outcome, tp.name, tp.target_day, d.n + d.n_reference,
+                            "difference of means; Welch t CI; Mann-Whitney",
+                            d.estimate, d.lower, d.upper, d.pvalue, text, name,
+                        )
+                    )  # fmt: skip
+        return out
+
+    def _proportion_comparisons(
+        self, rows: list[dict[str, Any]], group: str, reference: str, name: str
+    ) -> list[dict[str, Any]]:
+        """Differences of the proportions the group rows report (responders, and HRCT and
+        PAH improved or stable), from their counts."""
+
+        def key(row: dict[str, Any]) -> tuple[str, str, str]:
+            return (row["section"], row["outcome"], row["timepoint"])
+
+        def wanted(row: dict[str, Any]) -> bool:
+            return str(row["statistic"]).startswith("proportion") and (
+                row["section"] == "responders" or row["outcome"].endswith("improved or stable")
+            )
+
+        ref = {key(r): r for r in rows if r["group"] == reference and wanted(r)}
+        out = []
+        for row in rows:
+            if row["group"] != group or not wanted(row) or key(row) not in ref:
+                continue
+            other = ref[key(row)]
+            k = _count(row)
+            k0 = _count(other)
+            d = proportion_difference(
+                k, int(row["n"]), k0, int(other["n"]), conf_level=self.conf_level
+            )
+            text = (
+                f"difference {100 * d.estimate:.1f} % ({100 * self.conf_level:g} % CI "
+                f"{100 * d.lower:.1f} to {100 * d.upper:.1f}); Fisher exact {_p(d.pvalue)}"
+                if not math.isnan(d.estimate)
+                else "not evaluable: a group has no evaluable patient"
+            )
+            out.append(
+                self._comparison_row(
+                    row["section"], row["outcome"], row["timepoint"], row["day"],
+                    d.n + d.n_reference, "difference of proportions; Newcombe CI; Fisher exact",
+                    d.estimate, d.lower, d.upper, d.pvalue, text, name,
+                )
+            )  # fmt: skip
+        return out
+
+    @staticmethod
+    def _comparison_row(
+        section: str,
+        outcome: str,
+        timepoint: str,
+        day: int | None,
+        n: int,
+        statistic: str,
+        value: float | None,
+        lower: float | None,
+        upper: float | None,
+        p: float | None,
+        text: str,
+        name: str,
+    ) -> dict[str, Any]:
+        row = _row(section, outcome, timepoint, day, n, statistic, value, lower, upper, p, text)
+        row["group"] = name
+        row["section"] = f"comparison: {section}"
+        return row
+
+    # ------------------------------------------------------------------ provenance
+    def _about(self, visits: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
+        """The report's header as rows of the "about" section: what made it, when, from
+        which data, with which schedule, cut-off, time origin, mapping and groups."""
+        import datetime as dt
+
+        mapping = getattr(self.cohort, "mapping", None)
+        items = {
+            "library": f"sscoutcomes {_version()}",
+            "date": dt.date.today().isoformat(),
+            "schedule": _schedule_text(self.schedule),
+            "first-year schedule": _schedule_text(self.first_year),
+            "data cut-off": str(getattr(self.cohort, "cutoff", None) or "none"),
+            "time origin of survival": self._origin,
+            "column mapping": "none" if mapping is None else repr(mapping.to_dict()),
+            "groups": "none" if self.by is None else f"by {self.by}",
+            "input data (sha256)": _data_hash(visits, patients),
+        }
+        return [
+            _row("about", key, "", None, 0, "header", None, None, None, None, value)
+            for key, value in items.items()
+        ]
+
+    @property
+    def header(self) -> dict[str, str]:
+        """The report's header: library version, date, schedules (targets and windows),
+        data cut-off, time origin, column mapping, groups and a hash of the input data.
+
+        Examples
+        --------
+        >>> from sscoutcomes import FollowUpReport, Schedule, load_demo
+        >>> report = FollowUpReport(load_demo(), Schedule.years(0, 1))
+        >>> report.header["schedule"]
+        'baseline day 0 (days -90..0), 1 year day 365 (days 275..455)'
+        """
+        about = self._table[self._table["section"] == "about"]
+        return dict(zip(about["outcome"], about["text"], strict=True))
+
+    def _header_line(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in self.header.items())
+
+    def _source(self, section: str, outcome: str) -> str:
+        """What a row's numbers rest on: the rule or instrument, its parameters and its
+        reference."""
+        if section == "about":
+            return ""
+        comparison = section.startswith("comparison: ")
+        section = section.removeprefix("comparison: ")
+        if comparison and section != "survival":
+            return _COMPARISON_SOURCE
+        level = f"{100 * self.conf_level:g} %"
+        if section == "data":
+            return f"library check of the input data (sscoutcomes {_version()})"
+        if section == "survival":
+            return (
+                f"Kaplan-Meier product-limit, Greenwood variance, {self.conf_type} {level} "
+                "CI (Kaplan EL, Meier P. J Am Stat Assoc 1958;53:457-81. "
+                "doi:10.1080/01621459.1958.10501452); log-rank (R survival::survdiff)"
+            )
+        if section == "responders":
+            for item in self.responders:
+                definition = RESPONDER_DEFINITIONS[item] if isinstance(item, str) else item
+                if definition.name == outcome:
+                    return f"{definition.name}: {definition.description} ({definition.reference})"
+            return ""
+        instrument = _SECTION_INSTRUMENTS.get(section)
+        if instrument is None:
+            return ""
+        from .registry import INSTRUMENTS
+
+        inst = INSTRUMENTS.get(instrument)
+        refs = "; ".join(inst.references) if inst is not None else ""
+        schedule = self.first_year if section in ("haq", "vascular") else self.schedule
+        windows = ", ".join(f"{tp.name} days {tp.first_day}..{tp.last_day}" for tp in schedule)
+        rule = {
+            "hrct": f"HRCT change: reader's comparison, else extent change >= "
+            f"{HRCT_EXTENT_CHANGE_DEFAULT:g} points",
+            "pah": f"PAH change: reader's comparison, else sPAP change >= "
+            f"{PAH_CHANGE_DEFAULT_MMHG:g} mmHg",
+        }.get(section, inst.title if inst is not None else section)
+        return f"{rule}; visits {windows}; {refs}"
 
     # ------------------------------------------------------------------ computation
     @staticmethod
@@ -424,6 +759,7 @@ class FollowUpReport:
             )
             if int(due.get(tp.name, 0)):  # with a data cut-off: not yet due, not lost
                 text += f"; {int(due[tp.name])} not yet due at the data cut-off"
+            lower, upper = self._mean_ci(s.mean, s.sd, s.n)
             rows.append(
                 _row(
                     section,
@@ -431,17 +767,19 @@ class FollowUpReport:
                     tp.name,
                     tp.target_day,
                     s.n,
-                    "mean (SD, n)",
+                    "mean (SD, n); t CI",
                     s.mean,
-                    None,
-                    None,
+                    lower,
+                    upper,
                     None,
                     text,
+                    sd=s.sd,
                 )
             )
             if tp.is_baseline:
                 continue
             ch = paired_change(wide[base_name].to_numpy(dtype=float), values)
+            lower, upper = self._mean_ci(ch.mean, ch.sd, ch.n)
             rows.append(
                 _row(
                     section,
@@ -449,18 +787,28 @@ class FollowUpReport:
                     tp.name,
                     tp.target_day,
                     ch.n,
-                    "mean change (SD, n); paired t-test",
+                    "mean change (SD, n); t CI; paired t-test",
                     ch.mean,
-                    None,
-                    None,
+                    lower,
+                    upper,
                     ch.t_pvalue,
                     f"{format_mean_sd(ch.mean, ch.sd, ch.n)}; paired t-test "
                     f"{_p(ch.t_pvalue)}, Wilcoxon {_p(ch.wilcoxon_pvalue)}"
                     if ch.n
                     else f"not evaluable: no patient has both a {base_name} and a {tp.name} value",
+                    sd=ch.sd,
                 )
             )
         return rows
+
+    def _mean_ci(self, mean: float, sd: float, n: int) -> tuple[float | None, float | None]:
+        """The t confidence interval of a mean (``None`` below 2 values)."""
+        if n < 2 or math.isnan(mean) or math.isnan(sd):
+            return None, None
+        from scipy import stats
+
+        half = float(stats.t.ppf(0.5 + self.conf_level / 2, n - 1)) * sd / math.sqrt(n)
+        return mean - half, mean + half
 
     def _categories(
         self,
@@ -684,9 +1032,15 @@ class FollowUpReport:
     def to_frame(self) -> pd.DataFrame:
         """Every result as one tidy DataFrame (columns :data:`REPORT_COLUMNS`).
 
-        Rows of a section the data cannot give have ``statistic`` ``"not reported"`` and
-        the reason in ``text``; the ``"data"`` section counts the patients without a visit
-        in the baseline window; ``basis`` names what a change category rests on.
+        ``group`` is ``"all"``, a group of ``by``, or for a between-group comparison
+        (``section`` ``"comparison: <section>"``) ``"<group> vs <reference>"``. Means and
+        mean changes have ``value`` (the mean), ``sd``, ``n`` and the t interval in
+        ``lower``/``upper``; ``p`` is the p-value of the row's test. Rows of a section the
+        data cannot give have ``statistic`` ``"not reported"`` and the reason in ``text``;
+        the ``"data"`` section counts the patients without a visit in the baseline window
+        (and without a group); the ``"about"`` section is the :attr:`header`; ``basis`` names
+        what a change category rests on and ``source`` the rule or instrument, its
+        parameters and its reference.
         """
         return self._table.copy()
 
@@ -714,28 +1068,34 @@ class FollowUpReport:
         return title
 
     def _sections(self) -> list[tuple[str, str, pd.DataFrame]]:
-        """(key, title, rows) of every section with rows, in print order."""
+        """(key, title, rows) of every section with rows, in print order; each section's
+        between-group comparisons follow it."""
         t = self._table
         out = []
         for key in _SECTIONS:
             block = t[t["section"] == key]
             if not block.empty:
                 out.append((key, self.title(key), block))
+            block = t[t["section"] == f"comparison: {key}"]
+            if not block.empty:
+                out.append((key, f"{self.title(key)}: between-group comparisons", block))
         return out
 
     def to_markdown(self) -> str:
         """The results as Markdown: one table per section, with the basis of its change
         categories and the sections that are not reported."""
-        parts = ["# Follow-up report", ""]
+        parts = ["# Follow-up report", "", f"_{self._header_line()}_", ""]
+        grouped = self.by is not None
         for _key, title, block in self._sections():
             parts += [
                 f"## {title}",
                 "",
-                "| outcome | timepoint | n | result |",
-                "| --- | --- | ---: | --- |",
+                ("| group " if grouped else "") + "| outcome | timepoint | n | result |",
+                ("| --- " if grouped else "") + "| --- | --- | ---: | --- |",
             ]
             for rec in block.itertuples(index=False):
-                parts.append(f"| {rec.outcome} | {rec.timepoint} | {rec.n} | {rec.text} |")
+                cell = f"| {rec.group} " if grouped else ""
+                parts.append(f"{cell}| {rec.outcome} | {rec.timepoint} | {rec.n} | {rec.text} |")
             parts.append("")
             basis = _basis_line(block)
             if basis:
@@ -745,16 +1105,23 @@ class FollowUpReport:
     def to_html(self, *, figures: bool = True) -> str:
         """The results as a standalone HTML page; with ``figures`` (and matplotlib
         installed) the Kaplan-Meier curve and the mRSS trajectories are embedded as PNG."""
-        body = ["<h1>Follow-up report</h1>"]
+        body = [
+            "<h1>Follow-up report</h1>",
+            f"<p><small>{html.escape(self._header_line())}</small></p>",
+        ]
+        grouped = self.by is not None
         for _key, title, block in self._sections():
             body.append(f"<h2>{html.escape(title)}</h2>")
             body.append(
-                "<table><thead><tr><th>outcome</th><th>timepoint</th><th>n</th>"
+                "<table><thead><tr>"
+                + ("<th>group</th>" if grouped else "")
+                + "<th>outcome</th><th>timepoint</th><th>n</th>"
                 "<th>result</th></tr></thead><tbody>"
             )
             for rec in block.itertuples(index=False):
+                cell = f"<td>{html.escape(str(rec.group))}</td>" if grouped else ""
                 body.append(
-                    f"<tr><td>{html.escape(str(rec.outcome))}</td>"
+                    f"<tr>{cell}<td>{html.escape(str(rec.outcome))}</td>"
                     f"<td>{html.escape(str(rec.timepoint))}</td><td>{rec.n}</td>"
                     f"<td>{html.escape(str(rec.text))}</td></tr>"
                 )
@@ -774,7 +1141,8 @@ class FollowUpReport:
 
     def _results(self) -> pd.DataFrame:
         """The rows holding results (not the "not reported" lines)."""
-        return self._table[self._table["statistic"] != _NOT_REPORTED]
+        t = self._table
+        return t[(t["statistic"] != _NOT_REPORTED) & (t["group"] == "all")]
 
     def _figures_html(self) -> list[str]:
         try:
@@ -882,7 +1250,8 @@ class FollowUpReport:
                     f"{label} was improved or stable at {last['timepoint']} in "
                     f"{last['text']}{basis}."
                 )
-        absent = self._table[self._table["statistic"] == _NOT_REPORTED]
+        t = self._table
+        absent = t[(t["statistic"] == _NOT_REPORTED) & (t["group"] == "all")]
         if not absent.empty:
             sentences.append(
                 "Not reported: "
@@ -892,7 +1261,24 @@ class FollowUpReport:
                 )
                 + "."
             )
+        if self.by is not None:
+            sentences += self._comparison_sentences()
+        sentences.append(f"({self._header_line()}.)")
         return " ".join(sentences)
+
+    def _comparison_sentences(self) -> list[str]:
+        """One sentence per between-group comparison with p < 0.05 or of survival."""
+        t = self._table
+        rows = t[t["section"].str.startswith("comparison: ") & t["p"].notna()]
+        out = []
+        for section, outcome, timepoint, group, text, p in zip(
+            rows["section"], rows["outcome"], rows["timepoint"], rows["group"], rows["text"],
+            rows["p"], strict=True,
+        ):  # fmt: skip
+            if section == "comparison: survival" or float(p) < 0.05:
+                when = f" at {timepoint}" if timepoint else ""
+                out.append(f"{outcome}{when}, {group}: {text}.")
+        return out
 
     def _repr_html_(self) -> str:
         return self.to_html(figures=False)
@@ -919,6 +1305,55 @@ def _not_reported(section: str, outcome: str, reason: str) -> dict[str, Any]:
         None,
         f"{_NOT_REPORTED}: {reason}",
     )
+
+
+#: The source of the between-group comparisons of means and proportions.
+_COMPARISON_SOURCE: Final = (
+    "difference of means: Welch t interval (Welch BL. Biometrika 1947;34:28-35. "
+    "doi:10.1093/biomet/34.1-2.28), Mann-Whitney U test; difference of proportions: "
+    "Newcombe hybrid score interval, method 10 (Newcombe RG. Stat Med 1998;17:873-90. "
+    "doi:10.1002/(SICI)1097-0258(19980430)17:8<873::AID-SIM779>3.0.CO;2-I), Fisher exact test"
+)
+
+#: The registry instrument behind each section (its title and references).
+_SECTION_INSTRUMENTS: Final = {
+    "mrss": "skin",
+    "lung": "lung",
+    "hrct": "lung imaging",
+    "pah": "heart",
+    "haq": "haq",
+    "vascular": "peripheral vascular",
+}
+
+
+def _schedule_text(schedule: Schedule) -> str:
+    return ", ".join(
+        f"{tp.name} day {tp.target_day} (days {tp.first_day}..{tp.last_day})" for tp in schedule
+    )
+
+
+def _data_hash(visits: pd.DataFrame, patients: pd.DataFrame) -> str:
+    """A SHA-256 of the input frames (values, index and column names), to tell data apart."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for frame in (visits, patients):
+        digest.update(repr(list(map(str, frame.columns))).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _count(row: Mapping[str, Any]) -> int:
+    """The count behind a proportion row (``value`` x ``n``)."""
+    n = int(row["n"])
+    value = float(row["value"])
+    return 0 if n == 0 or math.isnan(value) else round(value * n)
+
+
+def _version() -> str:
+    from . import __version__
+
+    return str(__version__)
 
 
 def _holds(frame: pd.DataFrame, column: str) -> bool:
@@ -967,11 +1402,14 @@ def _row(
     value: float | None,
     lower: float | None,
     upper: float | None,
-    p_value: float | None,
+    p: float | None,
     text: str,
     basis: str = "",
+    *,
+    sd: float | None = None,
 ) -> dict[str, Any]:
     return {
+        "group": "all",
         "section": section,
         "outcome": outcome,
         "timepoint": timepoint,
@@ -979,11 +1417,13 @@ def _row(
         "n": n,
         "statistic": statistic,
         "value": np.nan if value is None else value,
+        "sd": np.nan if sd is None else sd,
         "lower": np.nan if lower is None else lower,
         "upper": np.nan if upper is None else upper,
-        "p_value": np.nan if p_value is None else p_value,
+        "p": np.nan if p is None else p,
         "text": text,
         "basis": basis,
+        "source": "",
     }
 
 

@@ -132,3 +132,45 @@ def test_formats_like_the_seed_study() -> None:
     assert format_mean_sd(math.nan, math.nan, 0) == "NA (NA, 0)"
     assert format_proportion(38, 41) == "92.7 % (38 of 41)"
     assert format_proportion(18, 25) == "72.0 % (18 of 25)"
+
+
+@pytest.mark.parametrize(
+    ("counts", "lower", "upper"),
+    [  # Newcombe 1998, Table II, method 10 (hybrid score, no continuity correction)
+        ((56, 70, 48, 80), 0.0524, 0.3339),
+        ((9, 10, 3, 10), 0.1705, 0.8090),
+        ((6, 7, 2, 7), 0.0582, 0.8062),
+        ((5, 56, 0, 29), -0.0381, 0.1926),
+        ((0, 10, 0, 20), -0.1611, 0.2775),
+        ((0, 10, 0, 10), -0.2775, 0.2775),
+        ((10, 10, 0, 20), 0.6791, 1.0000),
+        ((10, 10, 0, 10), 0.6075, 1.0000),
+    ],
+)
+def test_proportion_difference_equals_newcombe_table_ii(
+    counts: tuple[int, int, int, int], lower: float, upper: float
+) -> None:
+    from scipy import stats
+
+    from sscoutcomes.analysis.summary import proportion_difference
+
+    d = proportion_difference(*counts)
+    assert round(d.lower, 4) == lower
+    assert round(d.upper, 4) == upper
+    k, n, k0, n0 = counts
+    assert d.pvalue == stats.fisher_exact([[k, n - k], [k0, n0 - k0]]).pvalue
+
+
+def test_mean_difference_equals_welch_and_mann_whitney() -> None:
+    from scipy import stats
+
+    from sscoutcomes.analysis.summary import mean_difference
+
+    a, b = [19, 22, 16, 29, 24, None], [20, 11, 17, 12]
+    d = mean_difference(a, b)
+    ci = stats.ttest_ind(a[:-1], b, equal_var=False).confidence_interval()
+    assert (d.estimate, d.n, d.n_reference) == (7.0, 5, 4)
+    assert d.lower == pytest.approx(ci.low, rel=1e-12)
+    assert d.upper == pytest.approx(ci.high, rel=1e-12)
+    assert d.pvalue == stats.mannwhitneyu(a[:-1], b, alternative="two-sided").pvalue
+    assert math.isnan(mean_difference([1.0], [2.0, 3.0]).lower)  # one value: no interval

@@ -52,7 +52,8 @@ def results(cohort: ssc.Cohort) -> dict[str, pd.DataFrame]:
         "hrct_change": ssc.hrct_change_from_baseline(scored, schedule, patients=patients),
         "pah_change": ssc.pah_change_from_baseline(scored, schedule, patients=patients),
         "criss": ssc.criss_from_visits(scored, schedule, patients=patients),
-        "report": ssc.FollowUpReport(cohort, schedule).to_frame(),
+        # the "about" rows hold today's date and the library version: not a result
+        "report": ssc.FollowUpReport(cohort, schedule).to_frame().query("section != 'about'"),
     }
     for name in sorted(ssc.RESPONDER_DEFINITIONS):
         rates = ssc.responder_rates(scored, name, schedule, patients=patients)

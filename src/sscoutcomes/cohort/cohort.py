@@ -152,7 +152,7 @@ class Cohort:
     [-12, 366]
     """
 
-    __slots__ = ("_cutoff", "_dropped", "_origin", "_patients", "_visits")
+    __slots__ = ("_cutoff", "_dropped", "_mapping", "_origin", "_patients", "_visits")
 
     _patients: pd.DataFrame
     _visits: pd.DataFrame
@@ -179,6 +179,7 @@ class Cohort:
         )
         self._cutoff = None if column_mapping is None else column_mapping.cutoff
         self._origin = "index" if column_mapping is None else column_mapping.origin
+        self._mapping = column_mapping
 
     @classmethod
     def _validate_dropping(
@@ -403,6 +404,22 @@ class Cohort:
         datetime.date(2024, 6, 30)
         """
         return self._cutoff
+
+    @property
+    def mapping(self) -> ColumnMapping | None:
+        """The column mapping the cohort was read with (``None`` for canonical frames); the
+        report's header names it.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sscoutcomes.cohort.cohort import Cohort
+        >>> visits = pd.DataFrame({"ID": ["a"], "day": [0]})
+        >>> mapping = {"columns": {"ID": "patient_id"}}
+        >>> Cohort.from_frames(visits=visits, mapping=mapping).mapping.to_dict()
+        {'columns': {'ID': 'patient_id'}}
+        """
+        return self._mapping
 
     @property
     def dropped(self) -> pd.DataFrame:
@@ -645,7 +662,9 @@ class Cohort:
         )
         if mapping is None:
             return cls._from_canonical(p, v, dropped=dropped)
-        return cls._from_canonical(p, v, mapping.cutoff, mapping.origin, dropped=dropped)
+        return cls._from_canonical(
+            p, v, mapping.cutoff, mapping.origin, dropped=dropped, mapping=mapping
+        )
 
     @classmethod
     def read_excel(
@@ -804,11 +823,13 @@ class Cohort:
         cutoff: dt.date | None = None,
         origin: str = "index",
         dropped: pd.DataFrame | None = None,
+        mapping: ColumnMapping | None = None,
     ) -> Cohort:
         new = cls.__new__(cls)
         new._patients, new._visits, new._cutoff = patients, visits, cutoff
         new._origin = origin
         new._dropped = _NOTHING_DROPPED if dropped is None else dropped
+        new._mapping = mapping
         return new
 
     # ----------------------------------------------------------------------------------
