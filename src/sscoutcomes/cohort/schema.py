@@ -752,7 +752,7 @@ def _patient_links(
         index_dates = patients["index_date"].to_numpy(dtype="datetime64[ns]")
         index_date = np.append(index_dates, np.datetime64("NaT", "ns"))[pos]
     else:
-        index_date = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+        index_date = np.full(len(frame), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     if date is not None:
         visit_date = date.to_numpy(dtype="datetime64[ns]")
         known_both = ~np.isnat(visit_date) & ~np.isnat(index_date)
