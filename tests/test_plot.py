@@ -54,3 +54,22 @@ def test_plot_errors() -> None:
         plot_change_categories(pd.DataFrame())
     with pytest.raises(ssc.SchemaError):
         plot_kaplan_meier(object())
+
+
+def test_figures_never_switch_the_matplotlib_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a notebook's backend (inline, widget) must stay: switching it hides the figures
+    import matplotlib
+
+    import sscoutcomes as ssc
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("matplotlib.use was called")
+
+    monkeypatch.setattr(matplotlib, "use", refuse)
+    before = matplotlib.get_backend()
+    report = ssc.FollowUpReport(ssc.load_demo(), ssc.Schedule.years(0, 1, 3, 5))
+    assert "data:image/png;base64" in report.to_html()
+    from sscoutcomes.plot import plot_kaplan_meier
+
+    plot_kaplan_meier(ssc.kaplan_meier([100, 400, 800], [1, 0, 1]))
+    assert matplotlib.get_backend() == before

@@ -35,11 +35,9 @@ _CATEGORY_COLOURS: Mapping[str, str] = {
 
 
 def _axes(ax: Axes | None) -> Axes:
+    """``ax``, or new axes from pyplot (the backend is the user's: in a notebook the
+    figure shows; the library never switches backends)."""
     try:
-        import matplotlib
-
-        if ax is None:
-            matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
         raise ImportError(

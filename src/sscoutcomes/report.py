@@ -1145,11 +1145,8 @@ class FollowUpReport:
         return t[(t["statistic"] != _NOT_REPORTED) & (t["group"] == "all")]
 
     def _figures_html(self) -> list[str]:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
+        try:  # a Figure of its own: no pyplot state, no backend switched (notebooks keep theirs)
+            from matplotlib.figure import Figure
         except ImportError:
             return ["<p>(Figures need matplotlib: pip install 'sscoutcomes[plot]')</p>"]
         from .plot import plot_change_categories, plot_kaplan_meier, plot_trajectories
@@ -1209,10 +1206,9 @@ class FollowUpReport:
                 )
             )
         for alt, draw in figures:
-            fig, ax = plt.subplots(figsize=(6.4, 4.2))
-            draw(ax)
+            fig = Figure(figsize=(6.4, 4.2))
+            draw(fig.add_subplot())
             out.append(_png(fig, alt))
-            plt.close(fig)
         return out
 
     def to_text(self) -> str:
