@@ -66,6 +66,12 @@ from .analysis.survival import (
     logrank,
 )
 
+# --- Table 1 -----------------------------------------------------------------------------
+from .analysis.table_one import (
+    TableOne,
+    table_one,
+)
+
 # --- cohorts -----------------------------------------------------------------------------
 from .cohort.cohort import (
     Cohort,
@@ -281,6 +287,7 @@ __all__ = [
     "SkinCourse",
     "SkinScore",
     "Summary",
+    "TableOne",
     "Timepoint",
     "UnitError",
     "VascularAssessment",
@@ -345,6 +352,7 @@ __all__ = [
     "simulate_cohort",
     "skin_subset",
     "summarize",
+    "table_one",
     "timepoint_counts",
     "validate_patients",
     "validate_visits",
