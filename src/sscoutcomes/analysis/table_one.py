@@ -51,6 +51,7 @@ from .._validation import check_bool
 from ..cohort.cohort import Cohort
 from ..cohort.schema import PATIENT_COLUMNS
 from ..errors import SchemaError
+from ..registry import instruments
 from ..scoring import score_visits
 from .schedule import Schedule, require_schedule
 
@@ -581,11 +582,10 @@ def _baseline_values(
     """Baseline value of each baseline measure the visits hold (or can score), per patient
     in the patients frame's order."""
     wanted = [v.name for v in variables if v.source == "baseline"]
-    visits = cohort.visits
-    unscored = [m for m in wanted if m not in visits.columns]
-    if unscored:
-        visits = score_visits(visits, outputs=unscored)
-    present = [m for m in wanted if m in visits.columns]
+    raw = cohort.visits
+    unscored = [m for m in wanted if m not in raw.columns]
+    visits = score_visits(raw, outputs=unscored) if unscored else raw
+    present = [m for m in wanted if m in visits.columns and _holds(raw, visits, m)]
     if not present:
         return {}
     only_baseline = Schedule(timepoints=(baseline,))
@@ -593,6 +593,18 @@ def _baseline_values(
     by_id = selected.set_index("patient_id")
     ids = patients["patient_id"]
     return {m: pd.Series(by_id[m].reindex(ids).to_numpy(), index=patients.index) for m in present}
+
+
+def _holds(raw: pd.DataFrame, scored: pd.DataFrame, measure: str) -> bool:
+    """Whether the visits hold ``measure``: its column, its items (``mrss_<site>``,
+    ``haq_<item>``: a column with its instrument's prefix) or inputs from which at least one
+    value was computed (``fvc_l`` and ``fvc_predicted_l``, ...)."""
+    if measure in raw.columns:
+        return True
+    prefixes = tuple(p for inst in instruments() if measure in inst.outputs for p in inst.prefixes)
+    if prefixes and any(str(c).startswith(prefixes) for c in raw.columns):
+        return True
+    return bool(scored[measure].notna().any())
 
 
 def _floats(column: pd.Series[Any]) -> FloatArray:
