@@ -339,7 +339,7 @@ def test_markdown_shape() -> None:
     wide = t1.to_wide()
     lines = t1.to_markdown().splitlines()
     assert lines[0] == "| variable | level | Overall | limited | diffuse | Missing | p | test |"
-    assert re.fullmatch(r"\| --- \| --- \|( ---: \|)+", lines[1])
+    assert re.fullmatch(r"\| --- \| --- \|( ---: \|)+ --- \|", lines[1])
     body = lines[2:]
     assert len(body) == len(wide)
     assert all(line.count("|") == lines[0].count("|") for line in body)

@@ -270,7 +270,9 @@ class TableOne:
         head = ["variable", "level", *map(str, wide.columns)]
         lines = [
             "| " + " | ".join(_md(h) for h in head) + " |",
-            "| --- | --- | " + " | ".join("---:" for _ in wide.columns) + " |",
+            "| --- | --- | "
+            + " | ".join("---" if c == "test" else "---:" for c in wide.columns)
+            + " |",
         ]
         previous = None
         for (variable, level), row in zip(wide.index, wide.itertuples(index=False), strict=True):
@@ -404,6 +406,12 @@ def table_one(
 
     A variable that cannot be tested (a group without values, a single level) has ``p``
     missing and ``test`` saying why (``"not tested: ..."``).
+
+    A variable the data do not hold is left out; one that is held but missing for everybody
+    is shown with its missing count. A patients variable is held when the patients frame
+    has its column; a baseline measure when the visits have its column, its items
+    (``mrss_<site>``, ``haq_<item>``) or inputs from which at least one value is computed
+    (e.g. ``fvc_l`` with ``fvc_predicted_l``).
 
     Examples
     --------
