@@ -331,6 +331,9 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "items": sequences | st.builds(lambda: dict.fromkeys(ssc.HAQ_ITEMS, 1)),
     "sites": sequences,
     "timepoints": st.builds(lambda: ssc.Schedule.years(0, 1).timepoints) | sequences,
+    "by": st.sampled_from(["subset", "sex", "ild", "patient_id", "index_date", "nope"]),
+    "pvalues": st.booleans(),
+    "nonnormal": st.sampled_from([["mrss"], "age_at_index", ["haq_di", "nope"], []]),
 }
 
 
@@ -353,6 +356,7 @@ SKIP_CLASSES = {
     "ResponderRates",
     "RevisedCRISSResult",
     "Summary",
+    "TableOne",
 }
 SKIP_METHODS = {"read_csv", "read_excel", "read_parquet", "from_toml", "to_csv", "to_parquet"}
 
@@ -379,6 +383,10 @@ def _public_targets() -> dict[str, Callable[..., Any]]:
 
 def _km() -> Any:
     return ssc.kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1])
+
+
+def _table_one() -> Any:
+    return ssc.table_one(_cohort(), by="subset", pvalues=True)
 
 
 def _method_targets() -> dict[str, Callable[..., Any]]:
@@ -409,6 +417,9 @@ def _method_targets() -> dict[str, Callable[..., Any]]:
         "ResponderDefinition.evaluate": method(_definition, "evaluate"),
         "ResponderDefinition.evaluate_many": method(_definition, "evaluate_many"),
         "ResponderDefinition.codes": method(_definition, "codes"),
+        "TableOne.to_wide": method(_table_one, "to_wide"),
+        "TableOne.to_markdown": method(_table_one, "to_markdown"),
+        "TableOne.to_html": method(_table_one, "to_html"),
         "ColumnMapping.apply": method(lambda: ssc.ColumnMapping.coerce({}), "apply"),
         "ColumnMapping.source_of": method(lambda: ssc.ColumnMapping.coerce({}), "source_of"),
         "LungImaging.goh_stage": method(lambda: ssc.LungImaging(extent_pct=30.0), "goh_stage"),

@@ -40,9 +40,18 @@ def test_import_loads_no_heavy_module() -> None:
         "sscoutcomes.proportion_ci(3, 10)",
         "sscoutcomes.paired_change([1.0, 2.0, 4.0], [2.0, 3.5, 4.5])",
         "sscoutcomes.kaplan_meier([1.0, 2.0, 3.0], [1, 0, 1])",
+        "sscoutcomes.table_one(sscoutcomes.load_demo(), by='subset', pvalues=True)",
     ],
 )
 def test_functions_using_scipy_import_it_themselves(call: str) -> None:
     # the check above is only meaningful if the lazy imports are where they are needed
     loaded = _top_level_modules(f"import sscoutcomes; {call}; {_PRINT_LOADED}")
     assert "scipy" in loaded
+
+
+def test_table_one_without_pvalues_needs_no_scipy() -> None:
+    loaded = _top_level_modules(
+        "import sscoutcomes; sscoutcomes.table_one(sscoutcomes.load_demo(), by='subset'); "
+        + _PRINT_LOADED
+    )
+    assert "scipy" not in loaded

@@ -69,6 +69,12 @@ from .analysis.survival import (
     logrank,
 )
 
+# --- Table 1 -----------------------------------------------------------------------------
+from .analysis.table_one import (
+    TableOne,
+    table_one,
+)
+
 # --- cohorts -----------------------------------------------------------------------------
 from .cohort.cohort import (
     Cohort,
@@ -285,6 +291,7 @@ __all__ = [
     "SkinCourse",
     "SkinScore",
     "Summary",
+    "TableOne",
     "Timepoint",
     "UnitError",
     "VascularAssessment",
@@ -351,6 +358,7 @@ __all__ = [
     "simulate_cohort",
     "skin_subset",
     "summarize",
+    "table_one",
     "timepoint_counts",
     "validate_patients",
     "validate_visits",
