@@ -296,3 +296,142 @@ def test_logrank_with_many_groups_equals_the_pseudo_inverse_formula() -> None:
     statistic = diff @ np.linalg.pinv(v[np.ix_(keep, keep)]) @ diff
     assert result.statistic == pytest.approx(statistic, rel=1e-9)
     assert result.df == keep.size
+
+
+# --- by group, G-rho and Cox: R's saved output (data/make_reference_groups.R) -------------
+
+DEMO = pd.read_csv(DATA / "demo_survival.csv")
+REF_SURVFIT = pd.read_csv(DATA / "ref_survfit_groups.csv", keep_default_na=False, na_values=["NA"])
+REF_SURVDIFF = pd.read_csv(DATA / "ref_survdiff_rho.csv", dtype={"group": str})
+TOL = 1e-6
+
+
+def test_demo_survival_csv_is_what_the_demo_cohort_gives() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("export", DATA / "export_demo_survival.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pd.testing.assert_frame_equal(module.demo_survival(), DEMO, check_dtype=False)
+
+
+@pytest.mark.parametrize("conf_type", ["log", "log-log", "plain"])
+@pytest.mark.parametrize(
+    ("data", "frame", "columns"),
+    [("demo", DEMO, ("time", "event", "subset")), ("aml", AML, ("time", "status", "x"))],
+)
+def test_grouped_kaplan_meier_equals_r_survfit(
+    conf_type: str, data: str, frame: pd.DataFrame, columns: tuple[str, str, str]
+) -> None:
+    time, event, by = columns
+    km = kaplan_meier(frame[time], frame[event], group=frame[by], conf_type=conf_type)  # type: ignore[arg-type]
+    ref = REF_SURVFIT[(REF_SURVFIT["data"] == data) & (REF_SURVFIT["conf_type"] == conf_type)]
+    ref = ref.drop(columns=["data", "conf_type"]).reset_index(drop=True)
+    assert km.groups == tuple(sorted(frame[by].astype(str).unique()))
+    assert km.table["group"].tolist() == ref["group"].tolist()
+    for column in ("time", "n_risk", "n_event", "n_censor"):
+        assert km.table[column].tolist() == ref[column].tolist(), column
+    for column in ("survival", "std_err", "lower", "upper"):
+        np.testing.assert_allclose(
+            km.table[column].to_numpy(float), ref[column].to_numpy(float), rtol=0, atol=TOL
+        )
+
+
+def test_grouped_fit_equals_one_fit_per_group_and_drops_missing_groups() -> None:
+    x = AML["x"].astype(object).copy()
+    x.iloc[[0, 15]] = [None, np.nan]
+    km = kaplan_meier(AML["time"], AML["status"], group=x)
+    assert km.n_dropped == 2
+    assert km.n == len(AML) - 2
+    assert km.groups == ("Maintained", "Nonmaintained")
+    keep = x.notna()
+    for label in km.groups:
+        rows = keep & (x == label)
+        alone = kaplan_meier(AML.loc[rows, "time"], AML.loc[rows, "status"])
+        mine = km.table[km.table["group"] == label].drop(columns="group")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.table)
+        at = km.survival_at([0, 10, 30, 200], group=label)
+        assert at["group"].tolist() == [label] * 4
+        pd.testing.assert_frame_equal(at.drop(columns="group"), alone.survival_at([0, 10, 30, 200]))
+    both = km.survival_at([10, 30])
+    assert both["group"].tolist() == ["Maintained"] * 2 + ["Nonmaintained"] * 2
+    summary = km.summary.set_index("group")
+    assert (
+        summary.loc["Maintained", "median"]
+        == kaplan_meier(
+            AML.loc[keep & (x == "Maintained"), "time"],
+            AML.loc[keep & (x == "Maintained"), "status"],
+        ).median
+    )
+
+
+def test_ungrouped_fit_is_unchanged_and_refuses_a_group() -> None:
+    km = kaplan_meier(AML["time"], AML["status"])
+    assert km.groups == ()
+    assert km.n_dropped == 0
+    assert "group" not in km.table.columns
+    assert list(km.summary.columns) == ["n", "n_event", "median", "lower", "upper"]
+    with pytest.raises(SchemaError, match="has no groups"):
+        km.survival_at([10], group="Maintained")
+
+
+def test_grouped_fit_names_unknown_groups_and_has_no_single_median() -> None:
+    km = kaplan_meier(AML["time"], AML["status"], group=AML["x"])
+    with pytest.raises(SchemaError, match="'Other' is not one of the fitted groups"):
+        km.survival_at([10], group="Other")
+    with pytest.raises(SchemaError, match="one median per group"):
+        _ = km.median
+    assert "groups=" in repr(km)
+    with pytest.raises(SchemaError, match="all 2 patients"):
+        kaplan_meier([1, 2], [1, 0], group=[None, None])
+    with pytest.raises(SchemaError, match="conf_type='plain' by name"):
+        kaplan_meier([1, 2], [1, 0], "plain")  # type: ignore[arg-type]
+
+
+def test_numeric_groups_sort_as_numbers() -> None:
+    km = kaplan_meier([1, 2, 3, 4], [1, 1, 0, 1], group=[10, 2, 10, 2])
+    assert km.groups == ("2", "10")
+    assert km.survival_at([1], group=10)["survival"].item() == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("rho", [0, 0.5, 1])
+@pytest.mark.parametrize(
+    ("data", "frame", "columns"),
+    [
+        ("demo", DEMO, ("time", "event", "subset")),
+        ("aml", AML, ("time", "status", "x")),
+        ("ovarian", OVARIAN, ("futime", "fustat", "rx")),
+    ],
+)
+def test_logrank_rho_equals_r_survdiff(
+    rho: float, data: str, frame: pd.DataFrame, columns: tuple[str, str, str]
+) -> None:
+    time, event, by = columns
+    lr = logrank(frame[time], frame[event], frame[by], rho=rho)
+    ref = REF_SURVDIFF[(REF_SURVDIFF["data"] == data) & (REF_SURVDIFF["rho"] == rho)]
+    assert lr.rho == rho
+    assert lr.df == ref["df"].iloc[0]
+    assert lr.statistic == pytest.approx(ref["chisq"].iloc[0], abs=TOL)
+    assert lr.pvalue == pytest.approx(ref["p"].iloc[0], abs=TOL)
+    assert lr.table["group"].tolist() == ref["group"].tolist()
+    assert lr.table["n"].tolist() == ref["n"].tolist()
+    for mine, theirs in (("observed", "observed"), ("expected", "expected")):
+        np.testing.assert_allclose(lr.table[mine], ref[theirs], rtol=0, atol=TOL)
+    np.testing.assert_allclose(
+        lr.table["oe2_v"], (ref["observed"] - ref["expected"]) ** 2 / ref["var"], atol=TOL
+    )
+
+
+def test_logrank_drops_missing_groups_and_checks_rho() -> None:
+    x = AML["x"].astype(object).copy()
+    x.iloc[3] = None
+    lr = logrank(AML["time"], AML["status"], x)
+    keep = x.notna()
+    alone = logrank(AML.loc[keep, "time"], AML.loc[keep, "status"], x[keep])
+    assert lr.n_dropped == 1
+    assert lr.statistic == alone.statistic
+    for bad in (-1, math.nan, math.inf, "1", True):
+        with pytest.raises(OutOfRangeError, match="rho"):
+            logrank(AML["time"], AML["status"], AML["x"], rho=bad)  # type: ignore[arg-type]
