@@ -331,6 +331,13 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "items": sequences | st.builds(lambda: dict.fromkeys(ssc.HAQ_ITEMS, 1)),
     "sites": sequences,
     "timepoints": st.builds(lambda: ssc.Schedule.years(0, 1).timepoints) | sequences,
+    "group": st.sampled_from([["a", "b", "a"], [1, None, 2], ["a", "b", "a", "b"]]),
+    "rho": st.sampled_from([0, 1, 0.5, -1, 1e300]),
+    "ties": st.sampled_from(["efron", "breslow", "exact"]),
+    "covariates": st.builds(
+        lambda: pd.DataFrame({"x": [1.0, None, 3.0, 0.5], "arm": ["a", "b", "a", None]})
+    )
+    | st.builds(lambda: pd.DataFrame({"arm": pd.Categorical(["a", "b", "a"])})),
 }
 
 
@@ -344,6 +351,7 @@ def _strategy_for(name: str) -> st.SearchStrategy[Any]:
 SKIP_CLASSES = {
     "ACREULARClassification",
     "CRISSResult",
+    "CoxPH",
     "DetectResult",
     "KaplanMeier",
     "LogRank",
@@ -381,6 +389,10 @@ def _km() -> Any:
     return ssc.kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1])
 
 
+def _km_grouped() -> Any:
+    return ssc.kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1], group=["a", "b", "a", None])
+
+
 def _method_targets() -> dict[str, Callable[..., Any]]:
     """Methods of objects the library hands out (built lazily, when called)."""
 
@@ -399,6 +411,7 @@ def _method_targets() -> dict[str, Callable[..., Any]]:
 
     return {
         "KaplanMeier.survival_at": method(_km, "survival_at"),
+        "KaplanMeier.survival_at (grouped)": method(_km_grouped, "survival_at"),
         "Schedule.select": method(SCHEDULES[0], "select"),
         "Schedule.__getitem__": method(SCHEDULES[0], "__getitem__"),
         "Cohort.patients": method(_cohort, "patients"),

@@ -60,8 +60,10 @@ from .analysis.summary import (
 
 # --- survival ----------------------------------------------------------------------------
 from .analysis.survival import (
+    CoxPH,
     KaplanMeier,
     LogRank,
+    cox_ph,
     kaplan_meier,
     logrank,
 )
@@ -251,6 +253,7 @@ __all__ = [
     "CRISSResult",
     "Cohort",
     "ColumnMapping",
+    "CoxPH",
     "CutaneousSubset",
     "DetectResult",
     "EchoFinding",
@@ -290,6 +293,7 @@ __all__ = [
     "change_from_baseline",
     "classify_acr_eular_2013",
     "column_spec",
+    "cox_ph",
     "criss",
     "criss_frame",
     "criss_from_visits",

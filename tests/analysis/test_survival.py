@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sscoutcomes import OutOfRangeError, SchemaError, kaplan_meier, logrank
+from sscoutcomes import OutOfRangeError, SchemaError, cox_ph, kaplan_meier, logrank
 
 DATA = Path(__file__).parent / "data"
 AML = pd.read_csv(DATA / "aml.csv")
@@ -435,3 +435,106 @@ def test_logrank_drops_missing_groups_and_checks_rho() -> None:
     for bad in (-1, math.nan, math.inf, "1", True):
         with pytest.raises(OutOfRangeError, match="rho"):
             logrank(AML["time"], AML["status"], AML["x"], rho=bad)  # type: ignore[arg-type]
+
+
+REF_COX = pd.read_csv(DATA / "ref_coxph.csv")
+REF_COX_TESTS = pd.read_csv(DATA / "ref_coxph_tests.csv")
+
+
+def _demo_na() -> pd.DataFrame:
+    demo = DEMO.copy()
+    demo.loc[[2, 9], "age_at_index"] = np.nan  # R: demo_na$age_at_index[c(3, 10)] <- NA
+    return demo
+
+
+OVARIAN_RX = OVARIAN.assign(rx=OVARIAN["rx"].astype(str))
+COX_MODELS = {
+    # R model -> (frame, time, event, covariates, R term name -> our term name)
+    "demo ~ subset": (DEMO, "time", "event", ["subset"], {"subsetlimited": "subset[limited]"}),
+    "demo ~ subset + age_at_index": (
+        DEMO,
+        "time",
+        "event",
+        ["subset", "age_at_index"],
+        {"subsetlimited": "subset[limited]", "age_at_index": "age_at_index"},
+    ),
+    "demo_na ~ subset + age_at_index": (
+        _demo_na(),
+        "time",
+        "event",
+        ["subset", "age_at_index"],
+        {"subsetlimited": "subset[limited]", "age_at_index": "age_at_index"},
+    ),
+    "aml ~ x": (AML, "time", "status", ["x"], {"xNonmaintained": "x[Nonmaintained]"}),
+    "ovarian ~ rx": (OVARIAN_RX, "futime", "fustat", ["rx"], {"rx2": "rx[2]"}),
+}
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+@pytest.mark.parametrize("model", list(COX_MODELS))
+def test_cox_ph_equals_r_coxph(model: str, ties: str) -> None:
+    frame, time, event, covariates, names = COX_MODELS[model]
+    fit = cox_ph(frame[time], frame[event], frame[covariates], ties=ties)  # type: ignore[arg-type]
+    ref = REF_COX[(REF_COX["model"] == model) & (REF_COX["ties"] == ties)]
+    ref = ref.assign(term=ref["term"].map(names)).set_index("term")
+    assert list(fit.table.index) == list(ref.index)
+    assert list(fit.table.columns) == ["coef", "se", "hr", "lower", "upper", "z", "p"]
+    for column in fit.table.columns:
+        np.testing.assert_allclose(fit.table[column], ref[column], rtol=TOL, atol=TOL)
+    tests = REF_COX_TESTS[(REF_COX_TESTS["model"] == model) & (REF_COX_TESTS["ties"] == ties)]
+    r = tests.iloc[0]
+    assert (fit.n, fit.n_events, fit.n_dropped) == (r["n"], r["n_events"], r["n_dropped"])
+    assert fit.loglik == pytest.approx(r["loglik"], abs=TOL)
+    assert fit.loglik_null == pytest.approx(r["loglik_null"], abs=TOL)
+    assert fit.df == r["lr_df"]
+    assert fit.statistic == pytest.approx(r["lr"], abs=TOL)
+    assert fit.pvalue == pytest.approx(r["lr_p"], abs=TOL)
+    for test, column in (("likelihood_ratio", "lr"), ("wald", "wald"), ("score", "score")):
+        assert fit.tests.loc[test, "statistic"] == pytest.approx(r[column], abs=TOL), test
+        assert fit.tests.loc[test, "p"] == pytest.approx(r[f"{column}_p"], abs=TOL), test
+
+
+def test_breslow_score_test_is_the_logrank_test() -> None:
+    fit = cox_ph(OVARIAN["futime"], OVARIAN["fustat"], OVARIAN_RX[["rx"]], ties="breslow")
+    lr = logrank(OVARIAN["futime"], OVARIAN["fustat"], OVARIAN["rx"])
+    assert fit.tests.loc["score", "statistic"] == pytest.approx(lr.statistic, rel=1e-9)
+
+
+def test_cox_ph_codes_levels_and_checks_its_input() -> None:
+    frame = AML.assign(
+        flag=AML["x"] == "Maintained",
+        x_cat=pd.Categorical(AML["x"], categories=["Nonmaintained", "Maintained"]),
+    )
+    text = cox_ph(AML["time"], AML["status"], AML[["x"]])
+    flag = cox_ph(AML["time"], AML["status"], frame[["flag"]])
+    assert list(flag.table.index) == ["flag[True]"]
+    assert flag.table["coef"].item() == pytest.approx(-text.table["coef"].item(), rel=1e-9)
+    cat = cox_ph(AML["time"], AML["status"], frame["x_cat"])  # a named Series
+    assert list(cat.table.index) == ["x_cat[Maintained]"]  # a Categorical's own first level
+    assert cat.table["coef"].item() == pytest.approx(flag.table["coef"].item(), rel=1e-9)
+    assert repr(text).startswith("CoxPH(n=23, events=18")
+    assert text.to_frame().columns[0] == "term"
+    with pytest.raises(SchemaError, match="DataFrame"):
+        cox_ph(AML["time"], AML["status"], [1, 2])  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="does not vary"):
+        cox_ph(AML["time"], AML["status"], pd.DataFrame({"c": [1.0] * len(AML)}))
+    with pytest.raises(SchemaError, match="single value"):
+        cox_ph(AML["time"], AML["status"], pd.DataFrame({"c": ["a"] * len(AML)}))
+    with pytest.raises(SchemaError, match="collinear"):
+        cox_ph(AML["time"], AML["status"], frame[["x", "flag"]])
+    with pytest.raises(SchemaError, match="23 values but covariates has 2 rows"):
+        cox_ph(AML["time"], AML["status"], AML[["x"]].head(2))
+    with pytest.raises(SchemaError, match="needs deaths"):
+        cox_ph(AML["time"], [0] * len(AML), AML[["x"]])
+    with pytest.raises(SchemaError, match="ties"):
+        cox_ph(AML["time"], AML["status"], AML[["x"]], ties="exact")  # type: ignore[arg-type]
+    with pytest.raises(OutOfRangeError, match="'v' = inf"):
+        cox_ph([1, 2, 3], [1, 0, 1], pd.DataFrame({"v": [1.0, math.inf, 2.0]}))
+
+
+def test_cox_ph_warns_when_a_coefficient_runs_away() -> None:
+    # no deaths in group b: the likelihood keeps rising as its coefficient goes to -inf
+    from sscoutcomes import SSCOutcomesWarning
+
+    with pytest.warns(SSCOutcomesWarning, match="did not converge"):
+        cox_ph([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0], pd.DataFrame({"g": list("aaabbb")}))

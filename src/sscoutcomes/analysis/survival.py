@@ -59,7 +59,16 @@ import pandas as pd
 from .._validation import FailureCollector, as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
-__all__ = ["CONF_TYPES", "KaplanMeier", "LogRank", "kaplan_meier", "logrank"]
+__all__ = [
+    "CONF_TYPES",
+    "COX_TIES",
+    "CoxPH",
+    "KaplanMeier",
+    "LogRank",
+    "cox_ph",
+    "kaplan_meier",
+    "logrank",
+]
 
 FloatArray = npt.NDArray[np.float64]
 ConfType = Literal["log", "log-log", "plain"]
@@ -745,4 +754,353 @@ def logrank(
         table=table,
         rho=float(rho),
         n_dropped=n_dropped,
+    )
+
+
+# --- Cox proportional hazards ------------------------------------------------------------
+
+CoxTies = Literal["efron", "breslow"]
+#: Ways of handling tied death times in :func:`cox_ph` (R ``coxph``'s ``ties``).
+COX_TIES: Final[tuple[str, ...]] = ("efron", "breslow")
+_NUMERIC_KINDS: Final = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+
+
+def _covariate_column(
+    name: str, column: pd.Series[Any]
+) -> tuple[Literal["numeric", "levels"], npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    """One covariate as numbers or as level labels (text), and where it is missing."""
+    dtype = column.dtype
+    missing = np.asarray(pd.isna(column).to_numpy(), dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise SchemaError(
+            f"covariate {name!r} holds dates or durations; give a number (e.g. days) or text"
+        )
+    if pd.api.types.is_complex_dtype(dtype):
+        raise SchemaError(f"covariate {name!r} holds complex numbers; give real numbers or text")
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        used = [c for c in range(len(dtype.categories)) if (codes == c).any()]
+        order = np.array([str(dtype.categories[c]) for c in used], dtype=object)
+        values = np.array(["" if m else str(v) for v, m in zip(column, missing, strict=True)])
+        return "levels", np.concatenate([order, values]), missing
+    kind = (
+        "boolean"
+        if pd.api.types.is_bool_dtype(dtype)
+        else "floating"
+        if pd.api.types.is_numeric_dtype(dtype)
+        else pd.api.types.infer_dtype(column, skipna=True)
+    )
+    if kind in _NUMERIC_KINDS:
+        numbers_ = pd.to_numeric(column, errors="coerce")
+        values = np.asarray(numbers_.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
+        return "numeric", values, missing | np.isnan(values)
+    if kind == "empty":
+        return "numeric", np.full(len(column), np.nan), np.ones(len(column), dtype=bool)
+    values = np.array(["" if m else str(v) for v, m in zip(column, missing, strict=True)])
+    return "levels", values, missing
+
+
+def _design(covariates: object, n: int) -> tuple[FloatArray, list[str], npt.NDArray[np.bool_]]:
+    """The Cox design matrix of the rows kept, its term names and which rows are kept."""
+    if isinstance(covariates, pd.Series):
+        if covariates.name is None:
+            raise SchemaError("covariates given as a Series must have a name (the term name)")
+        covariates = covariates.to_frame()
+    if not isinstance(covariates, pd.DataFrame):
+        raise SchemaError(
+            f"covariates must be a pandas DataFrame (one column per covariate); "
+            f"got {type(covariates).__name__}"
+        )
+    names = [str(c) for c in covariates.columns]
+    if not names:
+        raise SchemaError("covariates has no columns; give at least one covariate")
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if repeated:
+        raise SchemaError(f"covariates has repeated column names: {', '.join(map(repr, repeated))}")
+    if len(covariates) != n:
+        raise SchemaError(f"time has {n} values but covariates has {len(covariates)} rows")
+    columns = []
+    keep = np.ones(n, dtype=bool)
+    for j, name in enumerate(names):
+        kind, values, missing = _covariate_column(name, covariates.iloc[:, j])
+        if kind == "numeric":
+            bad = ~missing & ~np.isfinite(values.astype(float))
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise OutOfRangeError(
+                    f"covariate {name!r} = {float(values[row])!r} (row {row}) is not a "
+                    "finite number"
+                )
+        columns.append((name, kind, values))
+        keep &= ~missing
+    if not keep.any():
+        raise SchemaError("every row has a missing covariate; nothing left to fit")
+    blocks: list[FloatArray] = []
+    terms: list[str] = []
+    for name, kind, values in columns:
+        if kind == "numeric":
+            x = np.asarray(values, dtype=np.float64)[keep]
+            if np.ptp(x) == 0:
+                raise SchemaError(
+                    f"covariate {name!r} does not vary (every patient kept has {x[0]:g}); "
+                    "its hazard ratio cannot be estimated"
+                )
+            blocks.append(x[:, None])
+            terms.append(name)
+            continue
+        given_order = values[: values.size - n]  # a categorical's own level order
+        labels = values[values.size - n :][keep]
+        present = set(labels)
+        levels = (
+            [lev for lev in given_order if lev in present] if given_order.size else sorted(present)
+        )
+        if len(levels) < 2:
+            raise SchemaError(
+                f"covariate {name!r} has a single value ({levels[0]!r}) among the patients "
+                "kept; it cannot be compared"
+            )
+        for level in levels[1:]:
+            blocks.append((labels == level).astype(np.float64)[:, None])
+            terms.append(f"{name}[{level}]")
+    x = np.hstack(blocks)
+    centred = x - x.mean(axis=0)
+    rank = int(np.linalg.matrix_rank(centred))
+    if rank < x.shape[1]:
+        raise SchemaError(
+            f"the covariates are collinear (terms {', '.join(terms)} span only {rank} "
+            "dimensions); leave one out"
+        )
+    return x, terms, keep
+
+
+@attrs.frozen(kw_only=True)
+class CoxPH:
+    """A Cox proportional hazards model (:func:`cox_ph`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per term (index ``term``): ``coef`` (log hazard ratio), ``se``, ``hr``
+        (hazard ratio), ``lower``, ``upper`` (its Wald confidence limits), ``z``, ``p``.
+    covariance : pandas.DataFrame
+        Covariance matrix of the coefficients.
+    n : int
+        Patients in the model.
+    n_events : int
+        Deaths among them.
+    n_dropped : int
+        Patients left out for a missing covariate (R's ``na.omit``).
+    loglik : float
+        Log partial likelihood at the estimate.
+    loglik_null : float
+        Log partial likelihood with every coefficient 0.
+    statistic, df, pvalue
+        Likelihood-ratio test of the model (every coefficient 0):
+        ``2 * (loglik - loglik_null)`` on ``df`` (number of terms) degrees of freedom.
+    tests : pandas.DataFrame
+        The three tests of the model as R's ``summary.coxph`` prints them (index
+        ``likelihood_ratio``, ``wald``, ``score``; columns ``statistic``, ``df``, ``p``).
+    ties : str
+        How tied death times were handled (``"efron"`` or ``"breslow"``).
+    conf_level : float
+        Confidence level of ``lower`` and ``upper``.
+    """
+
+    table: pd.DataFrame = attrs.field(repr=False)
+    covariance: pd.DataFrame = attrs.field(repr=False)
+    n: int
+    n_events: int
+    n_dropped: int
+    loglik: float
+    loglik_null: float
+    statistic: float
+    df: int
+    pvalue: float
+    tests: pd.DataFrame = attrs.field(repr=False)
+    ties: str
+    conf_level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficient table (a copy), with ``term`` as a column."""
+        return self.table.reset_index()
+
+    def __repr__(self) -> str:
+        dropped = f", dropped={self.n_dropped}" if self.n_dropped else ""
+        return (
+            f"CoxPH(n={self.n}, events={self.n_events}{dropped}, terms={list(self.table.index)!r}"
+            f", LR chisq={self.statistic:.4g} on {self.df} df, p={self.pvalue:.4g}, "
+            f"ties={self.ties!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self!r}</p>" + self.table.to_html()
+
+
+def cox_ph(
+    time: npt.ArrayLike,
+    event: npt.ArrayLike,
+    covariates: pd.DataFrame | pd.Series[Any],
+    *,
+    ties: CoxTies = "efron",
+    conf_level: float = 0.95,
+) -> CoxPH:
+    r"""Cox proportional hazards regression, fitted with statsmodels' ``PHReg``; equal to
+    R's ``coxph``.
+
+    Parameters
+    ----------
+    time, event : array_like
+        As in :func:`kaplan_meier`.
+    covariates : pandas.DataFrame
+        One row per patient (in the order of ``time``; the index is not used), one column
+        per covariate. Numeric columns enter as they are (one term, named after the
+        column). Text, boolean and categorical columns enter as treatment (dummy) terms
+        ``column[level]``, one per level but the reference: the first level in sorted
+        order (for a pandas ``Categorical``, the first of its categories, as R takes a
+        factor's first level). A named Series is taken as a one-column frame.
+    ties : {"efron", "breslow"}
+        Approximation of the partial likelihood for tied death times; ``"efron"`` is R's
+        default.
+    conf_level : float
+        Confidence level of the hazard ratios' limits.
+
+    Returns
+    -------
+    CoxPH
+        Patients with a missing covariate (None, NaN, ``pd.NA``) are left out and counted
+        in ``n_dropped``, as R's ``coxph`` does (``na.action = na.omit``).
+
+    Raises
+    ------
+    SchemaError
+        ``covariates`` not a DataFrame, of another length, without columns or with
+        repeated names; a covariate that does not vary or has a single level; collinear
+        covariates; no deaths; an unknown ``ties``.
+    OutOfRangeError
+        Negative or missing times, events other than 0/1, an infinite covariate,
+        ``conf_level`` outside 0..1.
+
+    Warns
+    -----
+    SSCOutcomesWarning
+        When the fit did not converge (typically a coefficient going to infinity, e.g. no
+        deaths in a group); the numbers are then not to be trusted, as R warns.
+
+    Notes
+    -----
+    The coefficients :math:`\beta` maximise the partial likelihood (Cox 1972,
+    doi:10.1111/j.2517-6161.1972.tb00899.x), with Efron's (1977,
+    doi:10.1080/01621459.1977.10480613) or Breslow's (1974, doi:10.2307/2529620)
+    handling of ties; the fit (Newton-Raphson) and the covariance (inverse observed
+    information) are statsmodels' ``PHReg``. Hazard ratio :math:`\exp(\beta)`, limits
+    :math:`\exp(\beta \pm z\,\mathrm{se})`, :math:`z = \beta / \mathrm{se}`. Tests of
+    the model: likelihood ratio :math:`2\{\ell(\hat\beta) - \ell(0)\}`, Wald
+    :math:`\hat\beta^\top \hat V^{-1} \hat\beta` and score :math:`U(0)^\top I(0)^{-1}
+    U(0)` (which, for one grouping covariate and Breslow ties, is the log-rank test), each
+    on as many degrees of freedom as terms.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes import cox_ph
+    >>> # R: coxph(Surv(time, status) ~ x, data = aml)
+    >>> time = [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5, 5, 8, 8, 12, 16, 23, 27, 30,
+    ...         33, 43, 45]
+    >>> status = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]
+    >>> arm = pd.DataFrame({"x": ["Maintained"] * 11 + ["Nonmaintained"] * 12})
+    >>> fit = cox_ph(time, status, arm)
+    >>> fit.table[["coef", "hr", "lower", "upper", "p"]].round(4)
+                        coef      hr   lower   upper       p
+    term
+    x[Nonmaintained]  0.9155  2.4981  0.9159  6.8135  0.0737
+    >>> round(fit.statistic, 3), fit.df    # R: Likelihood ratio test = 3.38 on 1 df
+    (3.384, 1)
+    """
+    if not isinstance(ties, str) or ties not in COX_TIES:
+        raise SchemaError(f"ties = {ties!r} is not one of {', '.join(map(repr, COX_TIES))}")
+    z = _z(conf_level)
+    t, e, _ = _inputs(time, event)
+    x, terms, keep = _design(covariates, t.size)
+    t, e = t[keep], e[keep]
+    n_events = int(e.sum())
+    if n_events == 0:
+        raise SchemaError(
+            f"none of the {t.size} patients in the model died; a Cox model needs deaths"
+        )
+    # statsmodels is imported where it is used: importing sscoutcomes must stay light
+    import warnings
+
+    from scipy import stats
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from ..errors import SSCOutcomesWarning
+
+    p = len(terms)
+    model = PHReg(t, x, status=e, ties=ties)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = model.fit()
+            coef = np.asarray(result.params, dtype=np.float64)
+            cov = np.asarray(result.cov_params(), dtype=np.float64)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+            raise SchemaError(f"the Cox model could not be fitted: {exc}") from exc
+    zero = np.zeros(p)
+    loglik = float(model.loglike(coef))
+    loglik_null = float(model.loglike(zero))
+    se = np.sqrt(np.diag(cov))
+    converged = bool(np.all(np.isfinite(coef)) and np.all(np.isfinite(se)))
+    if caught or not converged:
+        warnings.warn(
+            f"the Cox model (terms {', '.join(terms)}) did not converge cleanly "
+            f"({'; '.join(str(w.message) for w in caught) or 'non-finite estimates'}): "
+            "a coefficient may be infinite (e.g. no deaths in a group)",
+            SSCOutcomesWarning,
+            stacklevel=2,
+        )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        zstat = coef / se
+        lr = 2.0 * (loglik - loglik_null)
+        try:
+            wald = float(coef @ np.linalg.solve(cov, coef))
+            info0 = -np.asarray(model.hessian(zero), dtype=np.float64)
+            u0 = np.asarray(model.score(zero), dtype=np.float64)
+            score = float(u0 @ np.linalg.solve(info0, u0))
+        except np.linalg.LinAlgError:
+            wald = score = math.nan
+        table = pd.DataFrame(
+            {
+                "coef": coef,
+                "se": se,
+                "hr": np.exp(coef),
+                "lower": np.exp(coef - z * se),
+                "upper": np.exp(coef + z * se),
+                "z": zstat,
+                "p": 2.0 * stats.norm.sf(np.abs(zstat)),
+            },
+            index=pd.Index(terms, name="term"),
+        )
+    statistics = np.array([lr, wald, score])
+    tests = pd.DataFrame(
+        {
+            "statistic": statistics,
+            "df": np.full(3, p, dtype=np.int64),
+            "p": stats.chi2.sf(statistics, p),
+        },
+        index=pd.Index(["likelihood_ratio", "wald", "score"], name="test"),
+    )
+    return CoxPH(
+        table=table,
+        covariance=pd.DataFrame(cov, index=terms, columns=terms),
+        n=int(t.size),
+        n_events=n_events,
+        n_dropped=int((~keep).sum()),
+        loglik=loglik,
+        loglik_null=loglik_null,
+        statistic=float(lr),
+        df=p,
+        pvalue=float(stats.chi2.sf(lr, p)),
+        tests=tests,
+        ties=ties,
+        conf_level=conf_level,
     )
