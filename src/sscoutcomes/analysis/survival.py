@@ -1,5 +1,6 @@
-r"""Kaplan-Meier survival, landmark survival and the log-rank test, as R's ``survival``
-package computes them.
+r"""Kaplan-Meier survival (overall or by group), landmark survival, the log-rank and
+Fleming-Harrington tests, as R's ``survival`` package computes them, and the Cox
+proportional hazards model (fitted by statsmodels).
 
 Kaplan-Meier
 ------------
@@ -29,7 +30,16 @@ Log-rank test
 For :math:`k` groups, observed minus expected deaths :math:`O - E` and their covariance
 :math:`V` summed over the distinct death times (hypergeometric variance) give
 :math:`\chi^2 = (O - E)^\top V^{-} (O - E)` on :math:`k - 1` degrees of freedom, as R's
-``survdiff`` (``rho = 0``).
+``survdiff`` (``rho = 0``). With ``rho`` > 0 each death time is weighted by the pooled
+Kaplan-Meier estimate just before it, :math:`\hat S(t-)^\rho` (the Fleming-Harrington
+:math:`G^\rho` family; ``rho = 1`` is the Peto-Peto test), as ``survdiff(..., rho = )``.
+
+Cox model
+---------
+:func:`cox_ph` maximises the partial likelihood with statsmodels' ``PHReg`` (Efron or
+Breslow ties); this module codes the covariates, drops incomplete rows and computes the
+hazard ratios, their limits and the likelihood-ratio, Wald and score tests, checked against
+R's ``coxph``.
 
 References
 ----------
@@ -39,6 +49,16 @@ References
   Subjects 1926;33:1-26.
 - Mantel N. Evaluation of survival data and two new rank order statistics arising in its
   consideration. Cancer Chemother Rep 1966;50:163-70. PMID 5910392.
+- Harrington DP, Fleming TR. A class of rank test procedures for censored survival data.
+  Biometrika 1982;69:553-66. doi:10.1093/biomet/69.3.553.
+- Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187-220.
+  doi:10.1111/j.2517-6161.1972.tb00899.x.
+- Efron B. The efficiency of Cox's likelihood function for censored data. J Am Stat Assoc
+  1977;72:557-65. doi:10.1080/01621459.1977.10480613.
+- Breslow N. Covariance analysis of censored survival data. Biometrics 1974;30:89-99.
+  doi:10.2307/2529620.
+- Seabold S, Perktold J. statsmodels: econometric and statistical modeling with Python.
+  Proc 9th Python in Science Conf 2010. doi:10.25080/Majora-92bf1922-011.
 - Therneau TM. A Package for Survival Analysis in R (``survival``), ``survfit`` and
   ``survdiff``; Therneau TM, Grambsch PM. Modeling Survival Data. Springer 2000.
   doi:10.1007/978-1-4757-3294-8.
