@@ -334,6 +334,13 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "by": st.sampled_from(["subset", "sex", "ild", "patient_id", "index_date", "nope"]),
     "pvalues": st.booleans(),
     "nonnormal": st.sampled_from([["mrss"], "age_at_index", ["haq_di", "nope"], []]),
+    "group": st.sampled_from([["a", "b", "a"], [1, None, 2], ["a", "b", "a", "b"]]),
+    "rho": st.sampled_from([0, 1, 0.5, -1, 1e300]),
+    "ties": st.sampled_from(["efron", "breslow", "exact"]),
+    "covariates": st.builds(
+        lambda: pd.DataFrame({"x": [1.0, None, 3.0, 0.5], "arm": ["a", "b", "a", None]})
+    )
+    | st.builds(lambda: pd.DataFrame({"arm": pd.Categorical(["a", "b", "a"])})),
 }
 
 
@@ -347,6 +354,7 @@ def _strategy_for(name: str) -> st.SearchStrategy[Any]:
 SKIP_CLASSES = {
     "ACREULARClassification",
     "CRISSResult",
+    "CoxPH",
     "DetectResult",
     "KaplanMeier",
     "LogRank",
@@ -389,6 +397,10 @@ def _table_one() -> Any:
     return ssc.table_one(_cohort(), by="subset", pvalues=True)
 
 
+def _km_grouped() -> Any:
+    return ssc.kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1], group=["a", "b", "a", None])
+
+
 def _method_targets() -> dict[str, Callable[..., Any]]:
     """Methods of objects the library hands out (built lazily, when called)."""
 
@@ -407,6 +419,7 @@ def _method_targets() -> dict[str, Callable[..., Any]]:
 
     return {
         "KaplanMeier.survival_at": method(_km, "survival_at"),
+        "KaplanMeier.survival_at (grouped)": method(_km_grouped, "survival_at"),
         "Schedule.select": method(SCHEDULES[0], "select"),
         "Schedule.__getitem__": method(SCHEDULES[0], "__getitem__"),
         "Cohort.patients": method(_cohort, "patients"),

@@ -63,8 +63,10 @@ from .analysis.summary import (
 
 # --- survival ----------------------------------------------------------------------------
 from .analysis.survival import (
+    CoxPH,
     KaplanMeier,
     LogRank,
+    cox_ph,
     kaplan_meier,
     logrank,
 )
@@ -260,6 +262,7 @@ __all__ = [
     "CRISSResult",
     "Cohort",
     "ColumnMapping",
+    "CoxPH",
     "CutaneousSubset",
     "DetectResult",
     "EchoFinding",
@@ -301,6 +304,7 @@ __all__ = [
     "change_from_baseline",
     "classify_acr_eular_2013",
     "column_spec",
+    "cox_ph",
     "criss",
     "criss_frame",
     "criss_from_visits",

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sscoutcomes import OutOfRangeError, SchemaError, kaplan_meier, logrank
+from sscoutcomes import OutOfRangeError, SchemaError, cox_ph, kaplan_meier, logrank
 
 DATA = Path(__file__).parent / "data"
 AML = pd.read_csv(DATA / "aml.csv")
@@ -296,3 +296,245 @@ def test_logrank_with_many_groups_equals_the_pseudo_inverse_formula() -> None:
     statistic = diff @ np.linalg.pinv(v[np.ix_(keep, keep)]) @ diff
     assert result.statistic == pytest.approx(statistic, rel=1e-9)
     assert result.df == keep.size
+
+
+# --- by group, G-rho and Cox: R's saved output (data/make_reference_groups.R) -------------
+
+DEMO = pd.read_csv(DATA / "demo_survival.csv")
+REF_SURVFIT = pd.read_csv(DATA / "ref_survfit_groups.csv", keep_default_na=False, na_values=["NA"])
+REF_SURVDIFF = pd.read_csv(DATA / "ref_survdiff_rho.csv", dtype={"group": str})
+TOL = 1e-6
+
+
+def test_demo_survival_csv_is_what_the_demo_cohort_gives() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("export", DATA / "export_demo_survival.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pd.testing.assert_frame_equal(module.demo_survival(), DEMO, check_dtype=False)
+
+
+@pytest.mark.parametrize("conf_type", ["log", "log-log", "plain"])
+@pytest.mark.parametrize(
+    ("data", "frame", "columns"),
+    [("demo", DEMO, ("time", "event", "subset")), ("aml", AML, ("time", "status", "x"))],
+)
+def test_grouped_kaplan_meier_equals_r_survfit(
+    conf_type: str, data: str, frame: pd.DataFrame, columns: tuple[str, str, str]
+) -> None:
+    time, event, by = columns
+    km = kaplan_meier(frame[time], frame[event], group=frame[by], conf_type=conf_type)  # type: ignore[arg-type]
+    ref = REF_SURVFIT[(REF_SURVFIT["data"] == data) & (REF_SURVFIT["conf_type"] == conf_type)]
+    ref = ref.drop(columns=["data", "conf_type"]).reset_index(drop=True)
+    assert km.groups == tuple(sorted(frame[by].astype(str).unique()))
+    assert km.table["group"].tolist() == ref["group"].tolist()
+    for column in ("time", "n_risk", "n_event", "n_censor"):
+        assert km.table[column].tolist() == ref[column].tolist(), column
+    for column in ("survival", "std_err", "lower", "upper"):
+        np.testing.assert_allclose(
+            km.table[column].to_numpy(float), ref[column].to_numpy(float), rtol=0, atol=TOL
+        )
+
+
+def test_grouped_fit_equals_one_fit_per_group_and_drops_missing_groups() -> None:
+    x = AML["x"].astype(object).copy()
+    x.iloc[[0, 15]] = [None, np.nan]
+    km = kaplan_meier(AML["time"], AML["status"], group=x)
+    assert km.n_dropped == 2
+    assert km.n == len(AML) - 2
+    assert km.groups == ("Maintained", "Nonmaintained")
+    keep = x.notna()
+    for label in km.groups:
+        rows = keep & (x == label)
+        alone = kaplan_meier(AML.loc[rows, "time"], AML.loc[rows, "status"])
+        mine = km.table[km.table["group"] == label].drop(columns="group")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.table)
+        at = km.survival_at([0, 10, 30, 200], group=label)
+        assert at["group"].tolist() == [label] * 4
+        pd.testing.assert_frame_equal(at.drop(columns="group"), alone.survival_at([0, 10, 30, 200]))
+    both = km.survival_at([10, 30])
+    assert both["group"].tolist() == ["Maintained"] * 2 + ["Nonmaintained"] * 2
+    summary = km.summary.set_index("group")
+    assert (
+        summary.loc["Maintained", "median"]
+        == kaplan_meier(
+            AML.loc[keep & (x == "Maintained"), "time"],
+            AML.loc[keep & (x == "Maintained"), "status"],
+        ).median
+    )
+
+
+def test_ungrouped_fit_is_unchanged_and_refuses_a_group() -> None:
+    km = kaplan_meier(AML["time"], AML["status"])
+    assert km.groups == ()
+    assert km.n_dropped == 0
+    assert "group" not in km.table.columns
+    assert list(km.summary.columns) == ["n", "n_event", "median", "lower", "upper"]
+    with pytest.raises(SchemaError, match="has no groups"):
+        km.survival_at([10], group="Maintained")
+
+
+def test_grouped_fit_names_unknown_groups_and_has_no_single_median() -> None:
+    km = kaplan_meier(AML["time"], AML["status"], group=AML["x"])
+    with pytest.raises(SchemaError, match="'Other' is not one of the fitted groups"):
+        km.survival_at([10], group="Other")
+    with pytest.raises(SchemaError, match="one median per group"):
+        _ = km.median
+    assert "groups=" in repr(km)
+    with pytest.raises(SchemaError, match="all 2 patients"):
+        kaplan_meier([1, 2], [1, 0], group=[None, None])
+    with pytest.raises(SchemaError, match="conf_type='plain' by name"):
+        kaplan_meier([1, 2], [1, 0], "plain")  # type: ignore[arg-type]
+
+
+def test_numeric_groups_sort_as_numbers() -> None:
+    km = kaplan_meier([1, 2, 3, 4], [1, 1, 0, 1], group=[10, 2, 10, 2])
+    assert km.groups == ("2", "10")
+    assert km.survival_at([1], group=10)["survival"].item() == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("rho", [0, 0.5, 1])
+@pytest.mark.parametrize(
+    ("data", "frame", "columns"),
+    [
+        ("demo", DEMO, ("time", "event", "subset")),
+        ("aml", AML, ("time", "status", "x")),
+        ("ovarian", OVARIAN, ("futime", "fustat", "rx")),
+    ],
+)
+def test_logrank_rho_equals_r_survdiff(
+    rho: float, data: str, frame: pd.DataFrame, columns: tuple[str, str, str]
+) -> None:
+    time, event, by = columns
+    lr = logrank(frame[time], frame[event], frame[by], rho=rho)
+    ref = REF_SURVDIFF[(REF_SURVDIFF["data"] == data) & (REF_SURVDIFF["rho"] == rho)]
+    assert lr.rho == rho
+    assert lr.df == ref["df"].iloc[0]
+    assert lr.statistic == pytest.approx(ref["chisq"].iloc[0], abs=TOL)
+    assert lr.pvalue == pytest.approx(ref["p"].iloc[0], abs=TOL)
+    assert lr.table["group"].tolist() == ref["group"].tolist()
+    assert lr.table["n"].tolist() == ref["n"].tolist()
+    for mine, theirs in (("observed", "observed"), ("expected", "expected")):
+        np.testing.assert_allclose(lr.table[mine], ref[theirs], rtol=0, atol=TOL)
+    np.testing.assert_allclose(
+        lr.table["oe2_v"], (ref["observed"] - ref["expected"]) ** 2 / ref["var"], atol=TOL
+    )
+
+
+def test_logrank_drops_missing_groups_and_checks_rho() -> None:
+    x = AML["x"].astype(object).copy()
+    x.iloc[3] = None
+    lr = logrank(AML["time"], AML["status"], x)
+    keep = x.notna()
+    alone = logrank(AML.loc[keep, "time"], AML.loc[keep, "status"], x[keep])
+    assert lr.n_dropped == 1
+    assert lr.statistic == alone.statistic
+    for bad in (-1, math.nan, math.inf, "1", True):
+        with pytest.raises(OutOfRangeError, match="rho"):
+            logrank(AML["time"], AML["status"], AML["x"], rho=bad)  # type: ignore[arg-type]
+
+
+REF_COX = pd.read_csv(DATA / "ref_coxph.csv")
+REF_COX_TESTS = pd.read_csv(DATA / "ref_coxph_tests.csv")
+
+
+def _demo_na() -> pd.DataFrame:
+    demo = DEMO.copy()
+    demo.loc[[2, 9], "age_at_index"] = np.nan  # R: demo_na$age_at_index[c(3, 10)] <- NA
+    return demo
+
+
+OVARIAN_RX = OVARIAN.assign(rx=OVARIAN["rx"].astype(str))
+COX_MODELS = {
+    # R model -> (frame, time, event, covariates, R term name -> our term name)
+    "demo ~ subset": (DEMO, "time", "event", ["subset"], {"subsetlimited": "subset[limited]"}),
+    "demo ~ subset + age_at_index": (
+        DEMO,
+        "time",
+        "event",
+        ["subset", "age_at_index"],
+        {"subsetlimited": "subset[limited]", "age_at_index": "age_at_index"},
+    ),
+    "demo_na ~ subset + age_at_index": (
+        _demo_na(),
+        "time",
+        "event",
+        ["subset", "age_at_index"],
+        {"subsetlimited": "subset[limited]", "age_at_index": "age_at_index"},
+    ),
+    "aml ~ x": (AML, "time", "status", ["x"], {"xNonmaintained": "x[Nonmaintained]"}),
+    "ovarian ~ rx": (OVARIAN_RX, "futime", "fustat", ["rx"], {"rx2": "rx[2]"}),
+}
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+@pytest.mark.parametrize("model", list(COX_MODELS))
+def test_cox_ph_equals_r_coxph(model: str, ties: str) -> None:
+    frame, time, event, covariates, names = COX_MODELS[model]
+    fit = cox_ph(frame[time], frame[event], frame[covariates], ties=ties)  # type: ignore[arg-type]
+    ref = REF_COX[(REF_COX["model"] == model) & (REF_COX["ties"] == ties)]
+    ref = ref.assign(term=ref["term"].map(names)).set_index("term")
+    assert list(fit.table.index) == list(ref.index)
+    assert list(fit.table.columns) == ["coef", "se", "hr", "lower", "upper", "z", "p"]
+    for column in fit.table.columns:
+        np.testing.assert_allclose(fit.table[column], ref[column], rtol=TOL, atol=TOL)
+    tests = REF_COX_TESTS[(REF_COX_TESTS["model"] == model) & (REF_COX_TESTS["ties"] == ties)]
+    r = tests.iloc[0]
+    assert (fit.n, fit.n_events, fit.n_dropped) == (r["n"], r["n_events"], r["n_dropped"])
+    assert fit.loglik == pytest.approx(r["loglik"], abs=TOL)
+    assert fit.loglik_null == pytest.approx(r["loglik_null"], abs=TOL)
+    assert fit.df == r["lr_df"]
+    assert fit.statistic == pytest.approx(r["lr"], abs=TOL)
+    assert fit.pvalue == pytest.approx(r["lr_p"], abs=TOL)
+    for test, column in (("likelihood_ratio", "lr"), ("wald", "wald"), ("score", "score")):
+        assert fit.tests.loc[test, "statistic"] == pytest.approx(r[column], abs=TOL), test
+        assert fit.tests.loc[test, "p"] == pytest.approx(r[f"{column}_p"], abs=TOL), test
+
+
+def test_breslow_score_test_is_the_logrank_test() -> None:
+    fit = cox_ph(OVARIAN["futime"], OVARIAN["fustat"], OVARIAN_RX[["rx"]], ties="breslow")
+    lr = logrank(OVARIAN["futime"], OVARIAN["fustat"], OVARIAN["rx"])
+    assert fit.tests.loc["score", "statistic"] == pytest.approx(lr.statistic, rel=1e-9)
+
+
+def test_cox_ph_codes_levels_and_checks_its_input() -> None:
+    frame = AML.assign(
+        flag=AML["x"] == "Maintained",
+        x_cat=pd.Categorical(AML["x"], categories=["Nonmaintained", "Maintained"]),
+    )
+    text = cox_ph(AML["time"], AML["status"], AML[["x"]])
+    flag = cox_ph(AML["time"], AML["status"], frame[["flag"]])
+    assert list(flag.table.index) == ["flag[True]"]
+    assert flag.table["coef"].item() == pytest.approx(-text.table["coef"].item(), rel=1e-9)
+    cat = cox_ph(AML["time"], AML["status"], frame["x_cat"])  # a named Series
+    assert list(cat.table.index) == ["x_cat[Maintained]"]  # a Categorical's own first level
+    assert cat.table["coef"].item() == pytest.approx(flag.table["coef"].item(), rel=1e-9)
+    assert repr(text).startswith("CoxPH(n=23, events=18")
+    assert text.to_frame().columns[0] == "term"
+    with pytest.raises(SchemaError, match="DataFrame"):
+        cox_ph(AML["time"], AML["status"], [1, 2])  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="does not vary"):
+        cox_ph(AML["time"], AML["status"], pd.DataFrame({"c": [1.0] * len(AML)}))
+    with pytest.raises(SchemaError, match="single value"):
+        cox_ph(AML["time"], AML["status"], pd.DataFrame({"c": ["a"] * len(AML)}))
+    with pytest.raises(SchemaError, match="collinear"):
+        cox_ph(AML["time"], AML["status"], frame[["x", "flag"]])
+    with pytest.raises(SchemaError, match="23 values but covariates has 2 rows"):
+        cox_ph(AML["time"], AML["status"], AML[["x"]].head(2))
+    with pytest.raises(SchemaError, match="needs deaths"):
+        cox_ph(AML["time"], [0] * len(AML), AML[["x"]])
+    with pytest.raises(SchemaError, match="ties"):
+        cox_ph(AML["time"], AML["status"], AML[["x"]], ties="exact")  # type: ignore[arg-type]
+    with pytest.raises(OutOfRangeError, match="'v' = inf"):
+        cox_ph([1, 2, 3], [1, 0, 1], pd.DataFrame({"v": [1.0, math.inf, 2.0]}))
+
+
+def test_cox_ph_warns_when_a_coefficient_runs_away() -> None:
+    # no deaths in group b: the likelihood keeps rising as its coefficient goes to -inf
+    from sscoutcomes import SSCOutcomesWarning
+
+    with pytest.warns(SSCOutcomesWarning, match="did not converge"):
+        cox_ph([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0], pd.DataFrame({"g": list("aaabbb")}))
