@@ -362,10 +362,11 @@ def to_adam(cohort: Any, schedule: Schedule, *, studyid: str = "SSC") -> dict[st
     ['ADEFF', 'ADSL', 'ADTTE']
     >>> eff = adam["ADEFF"]
     >>> row = eff[(eff["PARAMCD"] == "MRSS") & (eff["ANL01FL"] == "Y")].iloc[1]
-    >>> row[["USUBJID", "AVISIT", "AVAL", "BASE", "CHG"]].tolist()
-    ['P001', '1 year', 8.0, 30.0, -22.0]
-    >>> adam["ADTTE"][["PARAMCD", "AVAL", "CNSR"]].iloc[0].tolist()
-    ['OS', 1885.0, 1]
+    >>> row["USUBJID"], row["AVISIT"], float(row["AVAL"]), float(row["BASE"]), float(row["CHG"])
+    ('P001', '1 year', 13.0, 17.0, -4.0)
+    >>> first = adam["ADTTE"].iloc[0]
+    >>> first["PARAMCD"], float(first["AVAL"]), int(first["CNSR"]), first["EVNTDESC"]
+    ('OS', 1885.0, 1, 'ALIVE AT LAST CONTACT')
     """
     visits = getattr(cohort, "visits", None)
     patients = getattr(cohort, "patients_frame", None)
