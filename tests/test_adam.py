@@ -269,3 +269,21 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     with pytest.raises(OptionalDependencyError, match=r"sscoutcomes\[xpt\]"):
         ssc.write_adam(_adam("demo"), tmp_path, format="xpt")
     assert not any(tmp_path.iterdir())
+
+
+def test_survival_from_onset_equals_the_report() -> None:
+    demo = _demo()
+    cohort = ssc.Cohort.from_frames(
+        visits=demo.visits, patients=demo.patients_frame, mapping={"origin": "onset"}
+    )
+    assert cohort.origin == "onset"
+    tte = ssc.to_adam(cohort, SCHEDULE)["ADTTE"]
+    km = ssc.kaplan_meier(tte["AVAL"].to_numpy(), (tte["CNSR"] == 0).to_numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = ssc.FollowUpReport(cohort, SCHEDULE).to_frame()
+    surv = table[table["section"] == "survival"].set_index("timepoint")["value"]
+    got = float(km.survival_at([1826])["survival"].iloc[0])
+    assert got == pytest.approx(surv["5 years"])
+    days = (tte["ADT"] - tte["STARTDT"]).dt.days.to_numpy(dtype=float)
+    np.testing.assert_array_equal(days, tte["AVAL"].to_numpy())
