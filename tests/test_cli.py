@@ -609,3 +609,43 @@ def test_report_by_a_patients_column(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 2
     assert "by = 'arm' is not a column of the patients frame" in err
     assert "Traceback" not in err
+
+
+def test_adam_writes_the_datasets(tmp_path: Path) -> None:
+    visits, patients = demo_paths()
+    out = tmp_path / "adam"
+    code = main(
+        [
+            "adam",
+            str(visits),
+            "--patients",
+            str(patients),
+            "--timepoints",
+            "0,1y,3y",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["adeff.csv", "adsl.csv", "adtte.csv"]
+    eff = pd.read_csv(out / "adeff.csv", keep_default_na=False, na_values=[""])
+    assert set(eff["AVISIT"].dropna()) == {"baseline", "1 year", "3 years"}
+    cohort = ssc.Cohort.read_csv(visits, patients)
+    expected = ssc.to_adam(cohort, ssc.Schedule.months(0, 12, 36))["ADEFF"]
+    assert len(eff) == len(expected)
+    assert eff["AVAL"].sum() == pytest.approx(expected["AVAL"].sum())
+
+
+def test_adam_parquet_and_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyarrow")
+    assert main(["adam", "--demo", "--format", "parquet", "-o", str(tmp_path)]) == 0
+    assert pd.read_parquet(tmp_path / "adtte.parquet")["PARAMCD"].eq("OS").all()
+    assert main(["adam", "--demo", "--studyid", " ", "-o", str(tmp_path / "x")]) == 2
+    assert "studyid" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_adam_via_subprocess(tmp_path: Path) -> None:
+    out = run("adam", "--demo", "-o", str(tmp_path / "adam"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "adam" / "adsl.csv").is_file()

@@ -16,6 +16,12 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+# --- CDISC ADaM export -------------------------------------------------------------------
+from .adam import (
+    to_adam,
+    write_adam,
+)
+
 # --- change and responders ---------------------------------------------------------------
 from .analysis.change import (
     absolute_change,
@@ -364,7 +370,9 @@ __all__ = [
     "summarize",
     "table_one",
     "timepoint_counts",
+    "to_adam",
     "validate_patients",
     "validate_visits",
     "vascular_grade",
+    "write_adam",
 ]

@@ -7,6 +7,8 @@ Sub-commands::
         --format markdown|html|csv|text [-o FILE]
     sscoutcomes validate visits.csv [--patients patients.csv]
     sscoutcomes score visits.csv [--patients patients.csv] -o scored.csv
+    sscoutcomes adam visits.csv --patients patients.csv [--timepoints 0,1y,3y,5y] \\
+        -o adam/ [--format csv|parquet|xpt]
     sscoutcomes --version
 
 Every command reads its files one way (``patient_id`` as text; a ragged row or a repeated
@@ -574,14 +576,19 @@ def _finish(args: argparse.Namespace, loaded: _Loaded) -> None:
     _write_errors(args, _errors_table([(src, cases) for src, _, cases in loaded.dropped]))
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import FollowUpReport
-
-    schedule = (
+def _report_schedule(args: argparse.Namespace) -> Schedule:
+    """The schedule of ``--timepoints`` and ``--window`` (default 0, 1, 3 and 5 years)."""
+    return (
         _schedule(args.timepoints, args.window)
         if args.timepoints
         else Schedule.years(0, 1, 3, 5, window_days=args.window)
     )
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import FollowUpReport
+
+    schedule = _report_schedule(args)
     loaded = _load(args)
     report = FollowUpReport(loaded.cohort, schedule, by=args.by)
     fmt = args.format
@@ -594,6 +601,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         text = report.to_text()
     _write(text, args.output)
+    _finish(args, loaded)
+    return 0
+
+
+def _cmd_adam(args: argparse.Namespace) -> int:
+    from .adam import to_adam, write_adam
+
+    schedule = _report_schedule(args)
+    loaded = _load(args)
+    adam = to_adam(loaded.cohort, schedule, studyid=args.studyid)
+    try:
+        written = write_adam(adam, args.output, format=args.format)
+    except OSError as exc:
+        raise _UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    for path in written:
+        print(path, file=sys.stderr)
     _finish(args, loaded)
     return 0
 
@@ -697,6 +720,34 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", help="write to this file instead of standard output")
     _add_file_options(rep)
     rep.set_defaults(func=_cmd_report)
+
+    adm = sub.add_parser(
+        "adam",
+        help="CDISC ADaM datasets (ADSL, ADEFF, ADTTE) from a cohort's files",
+        description="Write the ADaM datasets ADSL, ADEFF (BDS) and ADTTE of a cohort, one "
+        "file each, into a folder; AVISIT and the analysis flags follow the timepoints.",
+    )
+    adm.add_argument("visits", nargs="?", help="visits CSV (one row per visit)")
+    adm.add_argument("--patients", help="patients CSV (one row per patient)")
+    adm.add_argument("--demo", action="store_true", help="use the bundled fictional cohort")
+    adm.add_argument(
+        "--timepoints",
+        help="comma-separated timepoints in months (m) or years (y, the default unit), "
+        "baseline first: 0,6m,1y,3y,5y (default 0,1y,3y,5y)",
+    )
+    adm.add_argument(
+        "--window", type=int, default=90, help="half-width of each window in days (90)"
+    )
+    adm.add_argument(
+        "--format",
+        choices=("csv", "parquet", "xpt"),
+        default="csv",
+        help="file format (csv); parquet needs pyarrow, xpt (SAS XPORT v5) pyreadstat",
+    )
+    adm.add_argument("--studyid", default="SSC", help="STUDYID of every row (SSC)")
+    adm.add_argument("-o", "--output", required=True, help="folder to write the datasets into")
+    _add_file_options(adm)
+    adm.set_defaults(func=_cmd_adam)
 
     val = sub.add_parser(
         "validate",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FAILURE_CASE_COLUMNS",
     "NotEvaluableWarning",
+    "OptionalDependencyError",
     "OutOfRangeError",
     "SSCOutcomesError",
     "SSCOutcomesWarning",
@@ -117,6 +118,17 @@ class UnitError(SSCOutcomesError):
     Examples
     --------
     >>> issubclass(UnitError, SSCOutcomesError)
+    True
+    """
+
+
+class OptionalDependencyError(SSCOutcomesError, ImportError):
+    """A feature needs an optional dependency (an extra) that is not installed; the message
+    names the extra to install. Also an :class:`ImportError`.
+
+    Examples
+    --------
+    >>> issubclass(OptionalDependencyError, ImportError)
     True
     """
 
