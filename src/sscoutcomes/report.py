@@ -831,7 +831,7 @@ class FollowUpReport:
             return [_not_reported(section, label, reason)]
         if not any(_holds(scored, c) for c in columns):
             return [_not_reported(section, label, f"the data hold no {_or(columns)}")]
-        group = patients.loc[patients[flag].fillna(False).astype(bool), "patient_id"]
+        group = patients.loc[(patients[flag] == True).fillna(False).to_numpy(bool), "patient_id"]  # noqa: E712
         if group.empty:
             return [_not_reported(section, label, f"no patient has {condition} at baseline")]
         subset = scored[scored["patient_id"].isin(group)]
@@ -939,7 +939,8 @@ class FollowUpReport:
 
         def flags(timepoints: Any) -> npt.NDArray[np.bool_]:
             key = pd.MultiIndex.from_arrays([ids_used, np.asarray(timepoints, dtype=object)])
-            return np.asarray(used.reindex(key).fillna(False).to_numpy(dtype=bool))
+            looked_up = used.reindex(key)  # object dtype after a reindex: no fillna downcast
+            return np.asarray(looked_up.notna().to_numpy() & (looked_up == True).to_numpy())  # noqa: E712
 
         at_base = flags(np.full(len(rows), base_name, dtype=object))
         at_follow_up = flags(rows["timepoint"].astype(str).to_numpy())
