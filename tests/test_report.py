@@ -665,3 +665,22 @@ def test_by_refuses_what_cannot_group(demo: ssc.Cohort) -> None:
         )
     with pytest.raises(ssc.SchemaError, match="one group per patient"):
         FollowUpReport(demo, schedule, by="patient_id")
+
+
+def test_survival_comparison_gives_the_cox_hazard_ratio(
+    demo: ssc.Cohort, by_subset: FollowUpReport
+) -> None:
+    patients = demo.patients_frame
+    death = pd.to_numeric(patients["death_day"]).to_numpy(dtype=float)
+    last = pd.to_numeric(patients["last_contact_day"]).to_numpy(dtype=float)
+    event = ~np.isnan(death)
+    fit = ssc.cox_ph(
+        np.where(event, death, last), event, pd.DataFrame({"group": patients["subset"]})
+    )
+    term = fit.table.loc["group[limited]"]
+    table = by_subset.to_frame()
+    row = table[table["outcome"] == "overall survival hazard ratio"].iloc[0]
+    assert (row["value"], row["lower"], row["upper"], row["p"]) == pytest.approx(
+        (term["hr"], term["lower"], term["upper"], term["p"]), rel=1e-12
+    )
+    assert "coxph" in row["source"]

@@ -45,7 +45,7 @@ from .analysis.summary import (
 )
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
-from .errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
+from .errors import OutOfRangeError, SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from .measures.heart import PAH_CHANGE_DEFAULT_MMHG, score_echo
 from .measures.lung import HRCT_EXTENT_CHANGE_DEFAULT, HRCTChange
 from .scoring import score_visits
@@ -363,12 +363,50 @@ class FollowUpReport:
 
         test = logrank(time, event, which)
         text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.pvalue)}"
-        return [
+        rows = [
             self._comparison_row(
                 "survival", "overall survival", "", None, len(time), "log-rank test",
                 None, None, None, test.pvalue, text, name,
             )
         ]  # fmt: skip
+        rows.append(self._hazard_ratio(time, event, which, group, name))
+        return rows
+
+    def _hazard_ratio(
+        self,
+        time: npt.NDArray[np.float64],
+        event: npt.NDArray[np.bool_],
+        which: npt.NDArray[Any],
+        group: str,
+        name: str,
+    ) -> dict[str, Any]:
+        """The Cox PH hazard ratio of ``group`` against the reference (Efron ties)."""
+        from .analysis.survival import cox_ph
+
+        statistic = "hazard ratio; Cox PH (Efron ties), Wald CI and p"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SSCOutcomesWarning)  # no convergence: no estimate
+            try:
+                fit = cox_ph(
+                    time,
+                    event,
+                    pd.DataFrame({"group": which.astype(str)}),
+                    conf_level=self.conf_level,
+                )
+            except (SSCOutcomesError, SSCOutcomesWarning) as exc:
+                reason = str(exc).splitlines()[0]
+                return self._comparison_row(
+                    "survival", "overall survival hazard ratio", "", None, len(time),
+                    statistic, None, None, None, None, f"not evaluable: {reason}", name,
+                )  # fmt: skip
+        values = fit.table.loc[[f"group[{group}]"], ["hr", "lower", "upper", "p"]]
+        hr, lower, upper, p = (float(x) for x in values.to_numpy(dtype=float)[0])
+        level = f"{100 * self.conf_level:g} %"
+        text = f"hazard ratio {hr:.2f} ({level} CI {lower:.2f}-{upper:.2f}), {_p(p)}"
+        return self._comparison_row(
+            "survival", "overall survival hazard ratio", "", None, len(time), statistic,
+            hr, lower, upper, p, text, name,
+        )  # fmt: skip
 
     def _mean_comparisons(
         self,
@@ -530,6 +568,12 @@ class FollowUpReport:
         section = section.removeprefix("comparison: ")
         if comparison and section != "survival":
             return _COMPARISON_SOURCE
+        if comparison and outcome.endswith("hazard ratio"):
+            return (
+                "Cox proportional hazards, Efron ties, Wald interval (Cox DR. J R Stat Soc B "
+                "1972;34:187-220. doi:10.1111/j.2517-6161.1972.tb00899.x), fitted by statsmodels "
+                "PHReg and checked against R survival::coxph"
+            )
         level = f"{100 * self.conf_level:g} %"
         if section == "data":
             return f"library check of the input data (sscoutcomes {_version()})"
