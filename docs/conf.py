@@ -45,4 +45,4 @@ import sscoutcomes as ssc
 suppress_warnings = ["ref.python", "duplicate_declaration.py"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
-html_static_path: list[str] = []
+html_static_path: list[str] = ["_static"]

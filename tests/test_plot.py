@@ -73,3 +73,23 @@ def test_figures_never_switch_the_matplotlib_backend(monkeypatch: pytest.MonkeyP
 
     plot_kaplan_meier(ssc.kaplan_meier([100, 400, 800], [1, 0, 1]))
     assert matplotlib.get_backend() == before
+
+
+def test_kaplan_meier_groups_each_get_a_labelled_at_risk_row_and_censoring_ticks() -> None:
+    km = ssc.kaplan_meier(
+        [100, 400, 800, 1200, 1900, 300, 500], [1, 0, 1, 0, 0, 1, 0],
+        group=["a", "a", "a", "b", "b", "b", "b"],
+    )  # fmt: skip
+    ax = plot_kaplan_meier(km, risk_times=[0, 1, 2], time_unit_days=365.25)
+    labels = [t for t in ax.texts if t.get_gid() == "sscoutcomes-at-risk-label"]
+    assert [t.get_text() for t in labels] == ["a", "b"]
+    counts = [t.get_text() for t in ax.texts if t.get_gid() == "sscoutcomes-at-risk"]
+    # at risk at 0, 1 and 2 years: a (100, 400, 800) 3, 2, 1; b (300, 500, 1200, 1900) 4, 3, 2
+    assert counts == ["3", "2", "1", "4", "3", "2"]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["0", "1", "2"]  # untouched
+    censored = [line for line in ax.lines if line.get_marker() == "|"]
+    assert len(censored) == 2
+    # a second curve on the same axes adds its own row below
+    plot_kaplan_meier(ssc.kaplan_meier([200, 600], [1, 0]), ax=ax, label="c", risk_times=[0, 1, 2])
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "sscoutcomes-at-risk-label"]
+    assert labels == ["a", "b", "c"]

@@ -59,29 +59,42 @@ def plot_kaplan_meier(
     result: Any,
     *,
     ax: Axes | None = None,
-    label: str = "Overall survival",
+    label: str | None = None,
     time_unit_days: float = 365.25,
     time_label: str = "Years since index",
     risk_times: Sequence[float] | None = None,
     ci: bool = True,
+    censor_ticks: bool = True,
+    at_risk: bool = True,
 ) -> Axes:
-    """Kaplan-Meier step curve with its confidence band and a number-at-risk table.
+    """Kaplan-Meier step curves with confidence bands, censoring ticks and a labelled
+    number-at-risk row per curve under the axes.
 
     Parameters
     ----------
     result
-        A Kaplan-Meier result (:func:`sscoutcomes.kaplan_meier`) or anything with a
-        ``.table`` frame holding ``time``, ``n_risk``, ``survival``, ``lower``, ``upper``.
+        A Kaplan-Meier result (:func:`sscoutcomes.kaplan_meier`, grouped or not) or anything
+        with a ``.table`` frame holding ``time``, ``n_risk``, ``n_censor``, ``survival``,
+        ``lower``, ``upper`` (and ``group`` for one curve per group).
     ax : matplotlib Axes, optional
-        Where to draw.
-    label, time_label : str
-        Legend label and x-axis label.
+        Where to draw. Calling again on the same axes adds curves and their own
+        number-at-risk rows below the ones already there.
+    label : str, optional
+        Legend label of an ungrouped curve (default ``"Overall survival"``); a grouped fit
+        labels each curve with its group.
     time_unit_days : float
         Days per plotted time unit (365.25 plots years; 1 plots days).
+    time_label : str
+        The x-axis label.
     risk_times : sequence of float, optional
-        Times (in plotted units) for the number-at-risk row; default: the x ticks.
+        Times (in plotted units) of the number-at-risk rows; default: the x ticks.
     ci : bool
-        Draw the confidence band.
+        Draw the confidence bands.
+    censor_ticks : bool
+        Mark the censored times on each curve (``|``), as R's ``plot.survfit`` and
+        lifelines do.
+    at_risk : bool
+        Draw the number-at-risk rows (one per curve, labelled and coloured as it).
 
     Returns
     -------
@@ -91,42 +104,91 @@ def plot_kaplan_meier(
     --------
     >>> from sscoutcomes import kaplan_meier
     >>> from sscoutcomes.plot import plot_kaplan_meier
-    >>> km = kaplan_meier([100, 400, 800, 1200, 1900], [1, 0, 1, 0, 0])
+    >>> km = kaplan_meier([100, 400, 800, 1200, 1900, 300], [1, 0, 1, 0, 0, 1],
+    ...                   group=["a", "a", "a", "b", "b", "b"])
     >>> ax = plot_kaplan_meier(km)
-    >>> ax.get_ylabel()
-    'Survival probability'
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "sscoutcomes-at-risk-label"]
+    ['a', 'b']
     """
     table = getattr(result, "table", result)
     if not isinstance(table, pd.DataFrame):
         raise SchemaError("plot_kaplan_meier needs a Kaplan-Meier result with a .table frame")
     _require(table, ["time", "n_risk", "survival", "lower", "upper"], "the Kaplan-Meier table")
+    if label is not None and not isinstance(label, str):
+        raise SchemaError(f"label = {label!r} must be text")
     ax = _axes(ax)
-    t = np.concatenate([[0.0], table["time"].to_numpy(dtype=float) / time_unit_days])
-    s = np.concatenate([[1.0], table["survival"].to_numpy(dtype=float)])
-    (line,) = ax.step(t, s, where="post", label=label)
-    if ci:
-        lo = np.concatenate([[1.0], table["lower"].to_numpy(dtype=float)])
-        hi = np.concatenate([[1.0], table["upper"].to_numpy(dtype=float)])
-        ax.fill_between(t, lo, hi, step="post", alpha=0.2, color=line.get_color(), lw=0)
+    from matplotlib.colors import to_hex
+
+    if "group" in table.columns:
+        curves = [(str(g), block) for g, block in table.groupby("group", sort=False)]
+    else:
+        curves = [(label or "Overall survival", table)]
+    drawn = []
+    for name, block in curves:
+        t = np.concatenate([[0.0], block["time"].to_numpy(dtype=float) / time_unit_days])
+        surv = np.concatenate([[1.0], block["survival"].to_numpy(dtype=float)])
+        (line,) = ax.step(t, surv, where="post", label=name)
+        colour = to_hex(line.get_color())
+        if ci:
+            lo = np.concatenate([[1.0], block["lower"].to_numpy(dtype=float)])
+            hi = np.concatenate([[1.0], block["upper"].to_numpy(dtype=float)])
+            ax.fill_between(t, lo, hi, step="post", alpha=0.2, color=colour, lw=0)
+        if censor_ticks and "n_censor" in block.columns:
+            censored = block["n_censor"].to_numpy() > 0
+            ax.plot(
+                block["time"].to_numpy(dtype=float)[censored] / time_unit_days,
+                block["survival"].to_numpy(dtype=float)[censored],
+                linestyle="none",
+                marker="|",
+                markersize=8,
+                color=colour,
+            )
+        drawn.append((name, block, colour))
     ax.set_ylim(0.0, 1.05)
     ax.set_xlim(left=0.0)
     ax.set_xlabel(time_label)
     ax.set_ylabel("Survival probability")
     ax.legend(loc="lower left")
-    ticks = list(risk_times) if risk_times is not None else [x for x in ax.get_xticks() if x >= 0]
-    times = table["time"].to_numpy(dtype=float) / time_unit_days
-    at_risk = table["n_risk"].to_numpy(dtype=float)
-    n_start = float(at_risk[0]) if at_risk.size else 0.0
-    counts = []
+    if at_risk:
+        ticks = (
+            list(risk_times)
+            if risk_times is not None
+            else [x for x in ax.get_xticks() if 0 <= x <= ax.get_xlim()[1]]
+        )
+        ax.set_xticks(ticks)
+        for name, block, colour in drawn:
+            _at_risk_row(ax, block, ticks, time_unit_days, name, colour)
+    return ax
+
+
+def _at_risk_row(
+    ax: Axes,
+    block: pd.DataFrame,
+    ticks: Sequence[float],
+    time_unit_days: float,
+    name: str,
+    colour: str,
+) -> None:
+    """One number-at-risk row under the axes (text, not tick labels: rows never overwrite
+    each other); rows already drawn on ``ax`` push it further down."""
+    from matplotlib.transforms import blended_transform_factory
+
+    row = sum(1 for t in ax.texts if t.get_gid() == "sscoutcomes-at-risk-label")
+    y = -0.3 - 0.08 * row
+    times = block["time"].to_numpy(dtype=float) / time_unit_days
+    n_risk = block["n_risk"].to_numpy(dtype=float)
+    n_start = int(n_risk[0]) if n_risk.size else 0
+    transform = blended_transform_factory(ax.transData, ax.transAxes)
+    if row == 0:
+        ax.text(-0.06, y + 0.08, "Number at risk", transform=ax.transAxes, fontsize=8,
+                ha="left", va="center", gid="sscoutcomes-at-risk-title")  # fmt: skip
+    ax.text(-0.06, y, name, transform=ax.transAxes, ha="right", va="center", fontsize=8,
+            color=colour, gid="sscoutcomes-at-risk-label")  # fmt: skip
     for x in ticks:
         later = np.flatnonzero(times >= x)
-        counts.append(int(at_risk[later[0]]) if later.size else 0)
-        if x <= 0:
-            counts[-1] = int(n_start)
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{x:g}\n{c}" for x, c in zip(ticks, counts, strict=True)])
-    ax.set_xlabel(f"{time_label}\n(number at risk below each time)")
-    return ax
+        count = n_start if x <= 0 else (int(n_risk[later[0]]) if later.size else 0)
+        ax.text(x, y, str(count), transform=transform, ha="center", va="center", fontsize=8,
+                color=colour, gid="sscoutcomes-at-risk")  # fmt: skip
 
 
 def plot_trajectories(

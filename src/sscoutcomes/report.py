@@ -346,17 +346,8 @@ class FollowUpReport:
         if isinstance(data, str):
             return []
         time, event = data
-        known = patients[pair]
         in_group = label[pair].to_numpy(dtype=object)
-        # the patients whose time is known, as _survival_data keeps them
-        death = pd.to_numeric(known["death_day"], errors="coerce").to_numpy(dtype=float)
-        last = (
-            pd.to_numeric(known["last_contact_day"], errors="coerce").to_numpy(dtype=float)
-            if "last_contact_day" in known.columns
-            else np.full(len(known), np.nan)
-        )
-        kept = ~np.isnan(np.where(~np.isnan(death), death, last) + self._origin_shift(known))
-        which = in_group[kept]
+        which = in_group[self._survival_known(patients[pair])]
         if len(set(which)) < 2:
             return []
         from .analysis.survival import logrank
@@ -706,12 +697,26 @@ class FollowUpReport:
         )
         event = ~np.isnan(death)
         time = np.where(event, death, last) + self._origin_shift(patients)
-        known = ~np.isnan(time)
+        known = self._survival_known(patients)
         if not known.any():
             return "no patient has a known death or last-contact day" + (
                 "" if self._origin == "index" else f" and {self._origin}_date"
             )
         return time[known], event[known]
+
+    def _survival_known(self, patients: pd.DataFrame) -> npt.NDArray[np.bool_]:
+        """Which patients have a known survival time (death or last contact, and the origin
+        date when survival counts from diagnosis or onset)."""
+        if "death_day" not in patients.columns:
+            return np.zeros(len(patients), dtype=bool)
+        death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
+        last = (
+            pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
+            if "last_contact_day" in patients.columns
+            else np.full(len(patients), np.nan)
+        )
+        time = np.where(~np.isnan(death), death, last) + self._origin_shift(patients)
+        return np.asarray(~np.isnan(time))
 
     def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
         data = self._survival_data(patients)
@@ -1201,7 +1206,14 @@ class FollowUpReport:
         figures: list[tuple[str, Any]] = []
         data = self._survival_data(patients)
         if not isinstance(data, str):
-            km = kaplan_meier(*data, conf_type=self.conf_type, conf_level=self.conf_level)
+            group = None
+            if self.by is not None:  # one curve per group, each with its at-risk row
+                labels = patients[self.by].astype(object).map(str)
+                labels = labels.where(patients[self.by].notna())
+                group = labels.to_numpy(dtype=object)[self._survival_known(patients)]
+            km = kaplan_meier(
+                *data, group=group, conf_type=self.conf_type, conf_level=self.conf_level
+            )
             origin = "" if self._origin == "index" else f" from {self._origin}"
             figures.append(
                 (
