@@ -17,6 +17,7 @@ output                            better means
 ================================  ==========================================================
 ``mrss``, ``haq_*``, ``shaq_*``   lower (less skin thickening, less disability, less burden)
 ``patient_global``, ...           lower (0-10, higher = worse)
+``scleroid``                      lower (0-10, higher = more impact)
 ``fvc_pct_predicted``, ``dlco_``  higher
 ``goh_stage``                     ``limited`` better than ``extensive``
 ``rap_used_mmhg``, ``spap_mmhg``  lower
@@ -86,6 +87,7 @@ OBJECT_OUTPUTS: dict[str, tuple[str, ...]] = {
     "haq": ("disability_index", "disability_index_unadjusted", "n_categories"),
     "shaq": ("scores",),
     "global assessments": ("patient", "physician"),
+    "scleroid": ("score",),
     "lung": ("fvc_pct", "dlco_pct"),
     "lung imaging": ("extent_pct", "ild", "comparison"),
     "heart": ("rap_used_mmhg", "spap_mmhg", "ph_probability"),

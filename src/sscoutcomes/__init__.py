@@ -205,6 +205,13 @@ from .measures.lung import (
 )
 
 # --- SHAQ ------------------------------------------------------------------------------
+from .measures.scleroid import (
+    SCLEROID_DIMENSIONS,
+    SCLEROID_WEIGHTS,
+    ScleroID,
+    scleroid_score,
+    score_scleroid,
+)
 from .measures.shaq import (
     SHAQ,
     SHAQ_SCALES,
@@ -259,6 +266,8 @@ __all__ = [
     "MEDSGER_ORGANS",
     "PATIENT_COLUMNS",
     "RESPONDER_DEFINITIONS",
+    "SCLEROID_DIMENSIONS",
+    "SCLEROID_WEIGHTS",
     "SHAQ",
     "SHAQ_SCALES",
     "SKIN_SITES",
@@ -297,6 +306,7 @@ __all__ = [
     "SSCOutcomesWarning",
     "Schedule",
     "SchemaError",
+    "ScleroID",
     "SkinCourse",
     "SkinScore",
     "Summary",
@@ -353,6 +363,7 @@ __all__ = [
     "revised_criss",
     "revised_criss_frame",
     "schema_table",
+    "scleroid_score",
     "score_acr_eular_2013",
     "score_echo",
     "score_eustar_activity",
@@ -361,6 +372,7 @@ __all__ = [
     "score_medsger",
     "score_mrss",
     "score_pft",
+    "score_scleroid",
     "score_shaq",
     "score_vascular",
     "score_visits",

@@ -84,6 +84,7 @@ ADAM_FORMATS: Final[tuple[str, str, str]] = ("csv", "parquet", "xpt")
 PARAMETER_CODES: Final[Mapping[str, tuple[str, str]]] = {
     "mrss": ("MRSS", "Modified Rodnan Skin Score (0-51)"),
     "haq_di": ("HAQDI", "HAQ Disability Index (0-3)"),
+    "scleroid": ("SCLEROID", "EULAR ScleroID (0-10)"),
     "haq_di_unadjusted": ("HAQDIUNA", "HAQ Disability Index Without Aids and Help (0-3)"),
     "haq_cat_dressing": ("HAQDRESS", "HAQ Category Score: Dressing and Grooming (0-3)"),
     "haq_cat_arising": ("HAQARISE", "HAQ Category Score: Arising (0-3)"),

@@ -41,6 +41,7 @@ from .measures.globals import GLOBALS
 from .measures.haq import HAQ_INSTRUMENT
 from .measures.heart import ECHO
 from .measures.lung import LUNG_IMAGING, PULMONARY_FUNCTION
+from .measures.scleroid import SCLEROID
 from .measures.shaq import SHAQ_INSTRUMENT
 from .measures.skin import SKIN
 from .measures.vascular import VASCULAR
@@ -62,6 +63,7 @@ _REGISTRY: dict[str, Instrument] = {
         HAQ_INSTRUMENT,
         SHAQ_INSTRUMENT,
         GLOBALS,
+        SCLEROID,
         PULMONARY_FUNCTION,
         LUNG_IMAGING,
         ECHO,

@@ -82,6 +82,7 @@ _SECTIONS: Final = {
     "hrct": "HRCT in patients with ILD",
     "pah": "PAH on echocardiography in patients with PAH",
     "haq": "HAQ-DI",
+    "scleroid": "ScleroID (EULAR Systemic Sclerosis Impact of Disease)",
     "vascular": "Peripheral vascular severity",
     "responders": "Responder rates",
 }
@@ -94,6 +95,7 @@ _REPORT_SCORES: Final = (
     "vascular_grade",
     "fvc_pct_predicted",
     "dlco_pct_predicted",
+    "scleroid",
 )
 #: The ``statistic`` of a row saying that a section (or one of its outcomes) is not reported.
 _NOT_REPORTED: Final = "not reported"
@@ -270,6 +272,10 @@ class FollowUpReport:
         rows += self._hrct(scored, patients)
         rows += self._pah(scored, patients)
         rows += self._haq(scored, patients)
+        if _holds(scored, "scleroid"):  # a newer instrument: reported where recorded
+            rows += self._continuous(
+                scored, patients, "scleroid", "ScleroID", self.schedule, "scleroid"
+            )
         rows += self._vascular(scored, patients)
         rows += self._responder_rows(scored, patients)
         return rows
@@ -418,6 +424,7 @@ class FollowUpReport:
             ("fvc_pct_predicted", "FVC % predicted", self.schedule, "lung"),
             ("dlco_pct_predicted", "DLCO % predicted", self.schedule, "lung"),
             ("haq_di", "HAQ-DI", self.first_year, "haq"),
+            ("scleroid", "ScleroID", self.schedule, "scleroid"),
         ):
             if not _holds(scored, measure):
                 continue
@@ -1375,6 +1382,7 @@ _SECTION_INSTRUMENTS: Final = {
     "hrct": "lung imaging",
     "pah": "heart",
     "haq": "haq",
+    "scleroid": "scleroid",
     "vascular": "peripheral vascular",
 }
 

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ..measures.haq import HAQ
     from ..measures.heart import EchoFinding
     from ..measures.lung import LungImaging, PulmonaryFunction
+    from ..measures.scleroid import ScleroID
     from ..measures.shaq import SHAQ
     from ..measures.skin import SkinScore
     from ..measures.vascular import VascularAssessment
@@ -349,6 +350,7 @@ fingertip_palm_distance_cm : float or None
         haq: HAQ | None
         shaq: SHAQ | None
         globals: GlobalAssessment | None
+        scleroid: ScleroID | None
         pft: PulmonaryFunction | None
         lung_imaging: LungImaging | None
         echo: EchoFinding | None
