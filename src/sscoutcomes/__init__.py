@@ -67,6 +67,14 @@ from .analysis.summary import (
     summarize,
 )
 
+# --- competing risks -------------------------------------------------------------------
+from .analysis.competing import (
+    CumulativeIncidence,
+    GrayTest,
+    cumulative_incidence,
+    gray_test,
+)
+
 # --- survival ----------------------------------------------------------------------------
 from .analysis.survival import (
     CoxPH,
@@ -269,6 +277,7 @@ __all__ = [
     "Cohort",
     "ColumnMapping",
     "CoxPH",
+    "CumulativeIncidence",
     "CutaneousSubset",
     "DetectResult",
     "EchoFinding",
@@ -311,6 +320,7 @@ __all__ = [
     "classify_acr_eular_2013",
     "column_spec",
     "cox_ph",
+    "cumulative_incidence",
     "criss",
     "criss_frame",
     "criss_from_visits",
