@@ -60,6 +60,7 @@ References
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Final, Literal
 
 import attrs
@@ -67,7 +68,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._validation import FailureCollector, check_choice, check_number
+from .._validation import FailureCollector, as_float_array, check_choice, check_number
 from ..errors import OutOfRangeError, SchemaError
 from .survival import _group_codes, _z
 
@@ -205,8 +206,13 @@ class CumulativeIncidence:
         >>> ci.cif_at([0.5, 1, 3.5]).round(3).tolist()
         [0.0, 0.25, 0.25]
         """
-        if int(cause) not in self.causes:
+        if (
+            not isinstance(cause, numbers.Integral)
+            or isinstance(cause, bool)
+            or int(cause) not in self.causes
+        ):
             raise OutOfRangeError(f"cause = {cause!r} is not one of {list(self.causes)}")
+        q = np.atleast_1d(as_float_array(t, "t"))
         rows = self.table[self.table["cause"] == int(cause)]
         if self.groups is not None:
             if group is None:
@@ -218,7 +224,6 @@ class CumulativeIncidence:
             raise SchemaError("group was given but the curves are not grouped")
         times = rows["time"].to_numpy(dtype=float)
         est = rows["estimate"].to_numpy(dtype=float)
-        q = np.atleast_1d(np.asarray(t, dtype=float))
         pos = np.searchsorted(times, q, side="right") - 1
         out = np.where(pos >= 0, est[np.maximum(pos, 0)], 0.0)
         return np.where(np.isnan(q) | (q > times[-1]), np.nan, out)
