@@ -31,6 +31,14 @@ from .analysis.change import (
     percent_change,
 )
 
+# --- competing risks -------------------------------------------------------------------
+from .analysis.competing import (
+    CumulativeIncidence,
+    GrayTest,
+    cumulative_incidence,
+    gray_test,
+)
+
 # --- responder rates ---------------------------------------------------------------------
 from .analysis.rates import (
     ResponderRates,
@@ -65,14 +73,6 @@ from .analysis.summary import (
     proportion_ci,
     proportion_difference,
     summarize,
-)
-
-# --- competing risks -------------------------------------------------------------------
-from .analysis.competing import (
-    CumulativeIncidence,
-    GrayTest,
-    cumulative_incidence,
-    gray_test,
 )
 
 # --- survival ----------------------------------------------------------------------------
@@ -283,8 +283,8 @@ __all__ = [
     "EchoFinding",
     "FollowUpReport",
     "GlobalAssessment",
-    "GrayTest",
     "GohStage",
+    "GrayTest",
     "GroupDifference",
     "HRCTChange",
     "HRCTPattern",
@@ -321,12 +321,12 @@ __all__ = [
     "classify_acr_eular_2013",
     "column_spec",
     "cox_ph",
-    "cumulative_incidence",
     "criss",
     "criss_frame",
     "criss_from_visits",
     "criss_probability",
     "criss_step1",
+    "cumulative_incidence",
     "cutaneous_subset",
     "detect_pah",
     "drop_invalid",

@@ -195,7 +195,7 @@ class CumulativeIncidence:
         """The table, as a new DataFrame."""
         return self.table.copy()
 
-    def cif_at(self, t: npt.ArrayLike, group: object = None, cause: int = 1) -> FloatArray:
+    def cif_at(self, t: npt.ArrayLike, group: object = None, cause: object = 1) -> FloatArray:
         """The cumulative incidence of ``cause`` at times ``t`` (0 before the first time;
         NaN after the group's last follow-up time, as R's ``timepoints``).
 
@@ -207,8 +207,8 @@ class CumulativeIncidence:
         [0.0, 0.25, 0.25]
         """
         if (
-            not isinstance(cause, numbers.Integral)
-            or isinstance(cause, bool)
+            isinstance(cause, bool)
+            or not isinstance(cause, numbers.Integral)
             or int(cause) not in self.causes
         ):
             raise OutOfRangeError(f"cause = {cause!r} is not one of {list(self.causes)}")
