@@ -355,6 +355,8 @@ SKIP_CLASSES = {
     "ACREULARClassification",
     "CRISSResult",
     "CoxPH",
+    "CumulativeIncidence",
+    "GrayTest",
     "DetectResult",
     "KaplanMeier",
     "LogRank",
@@ -397,6 +399,10 @@ def _table_one() -> Any:
     return ssc.table_one(_cohort(), by="subset", pvalues=True)
 
 
+def _cuminc() -> Any:
+    return ssc.cumulative_incidence([1.0, 2.0, 3.0, 4.0], [1, 2, 0, 1], group=["a", "b", "a", "b"])
+
+
 def _km_grouped() -> Any:
     return ssc.kaplan_meier([1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1], group=["a", "b", "a", None])
 
@@ -419,6 +425,7 @@ def _method_targets() -> dict[str, Callable[..., Any]]:
 
     return {
         "KaplanMeier.survival_at": method(_km, "survival_at"),
+        "CumulativeIncidence.cif_at": method(_cuminc, "cif_at"),
         "KaplanMeier.survival_at (grouped)": method(_km_grouped, "survival_at"),
         "Schedule.select": method(SCHEDULES[0], "select"),
         "Schedule.__getitem__": method(SCHEDULES[0], "__getitem__"),

@@ -31,6 +31,14 @@ from .analysis.change import (
     percent_change,
 )
 
+# --- competing risks -------------------------------------------------------------------
+from .analysis.competing import (
+    CumulativeIncidence,
+    GrayTest,
+    cumulative_incidence,
+    gray_test,
+)
+
 # --- responder rates ---------------------------------------------------------------------
 from .analysis.rates import (
     ResponderRates,
@@ -278,12 +286,14 @@ __all__ = [
     "Cohort",
     "ColumnMapping",
     "CoxPH",
+    "CumulativeIncidence",
     "CutaneousSubset",
     "DetectResult",
     "EchoFinding",
     "FollowUpReport",
     "GlobalAssessment",
     "GohStage",
+    "GrayTest",
     "GroupDifference",
     "HRCTChange",
     "HRCTPattern",
@@ -326,6 +336,7 @@ __all__ = [
     "criss_from_visits",
     "criss_probability",
     "criss_step1",
+    "cumulative_incidence",
     "cutaneous_subset",
     "detect_pah",
     "drop_invalid",
@@ -338,6 +349,7 @@ __all__ = [
     "format_proportion",
     "fvc_eustar_category",
     "goh_stage",
+    "gray_test",
     "haq_category_scores",
     "haq_di_change_definition",
     "haq_disability_index",
