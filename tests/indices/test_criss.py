@@ -412,3 +412,47 @@ def test_criss_from_visits_reason_says_the_patient_died() -> None:
     reasons = out.set_index("patient_id")["criss_reason"]
     assert pd.isna(reasons["a"])
     assert reasons["b"] == "died before the window"
+
+
+# ------------------------------------------------------------------ revised CRISS as published
+def test_revised_criss_default_is_the_primary_rule_fvc_relative() -> None:
+    # FVC 80 -> 96 is +20 % of baseline (improved at 20 %), +16 points
+    after = BASE | {"mrss": 20, "patient_global": 4.8, "fvc_pct_predicted": 96} | NO_EVENTS
+    r = revised_criss(BASE, after)
+    assert r.items_improved == 3  # mRSS -20 %, patient global -20 %, FVC +20 %
+    assert r.response is Response.RESPONDER
+    assert revised_criss(BASE, after, preset="criss20") == r
+    # FVC 80 -> 95.9 is +19.9 %: just below the cut-off
+    below = revised_criss(BASE, after | {"fvc_pct_predicted": 95.9})
+    assert below.items_improved == 2
+    assert below.response is Response.NON_RESPONDER
+
+
+def test_revised_criss_25_preset_and_its_worsening_cap() -> None:
+    improved = BASE | {"mrss": 18.75, "patient_global": 4.5, "physician_global": 4.5}  # -25 %
+    ok = revised_criss(BASE, improved | NO_EVENTS, preset="criss25")
+    assert ok.response is Response.RESPONDER
+    # one item worsening by 25 % is allowed, two are not
+    one = improved | {"haq_di": 1.875}  # +25 %
+    assert revised_criss(BASE, one | NO_EVENTS, preset="criss25").response is Response.RESPONDER
+    two = one | {"fvc_pct_predicted": 76}  # -5 % of baseline
+    assert revised_criss(BASE, two | NO_EVENTS, preset="criss25").response is (
+        Response.NON_RESPONDER
+    )
+    # a missing item that could be the second worsening: not evaluable
+    unknown = one | {"fvc_pct_predicted": None}
+    r = revised_criss(BASE, unknown | NO_EVENTS, preset="criss25")
+    assert r.response is Response.NOT_EVALUABLE
+    assert r.reason == "no follow-up fvc_pct_predicted"
+    rows = [one | NO_EVENTS, two | NO_EVENTS, unknown | NO_EVENTS]
+    frame = revised_criss_frame(pd.DataFrame([BASE] * 3), pd.DataFrame(rows), preset="criss25")
+    assert frame["rcriss_response"].tolist() == ["responder", "non-responder", "not evaluable"]
+
+
+def test_revised_criss_preset_or_options_not_both() -> None:
+    with pytest.raises(SchemaError, match="not both"):
+        revised_criss(BASE, BASE | NO_EVENTS, preset="criss25", cutoff_pct=30)
+    with pytest.raises(SchemaError, match="preset = 'criss30'"):
+        revised_criss(BASE, BASE | NO_EVENTS, preset="criss30")  # type: ignore[arg-type]
+    with pytest.raises(OutOfRangeError, match="worsening_cap"):
+        revised_criss(BASE, BASE | NO_EVENTS, worsening_cap=7)

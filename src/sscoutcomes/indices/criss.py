@@ -118,6 +118,15 @@ RCRISS_ITEMS_REQUIRED: Final = 3
 #: Revised CRISS: FVC % predicted improves by at least 5 (points for ``"absolute_5"``, % of
 #: baseline for ``"relative_5"``).
 RCRISS_FVC_GAIN: Final = 5.0
+#: Revised CRISS presets: ``"criss20"`` is the primary rule (Khanna 2021: >= 20 % relative
+#: improvement in >= 3 of the 5 core measures, FVC relative like the others, no worsening
+#: cap); ``"criss25"`` is the later use (DAISY) known only from secondary sources: 25 %, FVC
+#: by 5 % of baseline, at most 1 item worsening by the same amounts. Values: cutoff_pct,
+#: items_required, fvc_rule, worsening_cap.
+RCRISS_PRESETS: Final[dict[str, tuple[float, int, str, int | None]]] = {
+    "criss20": (20.0, 3, "percent", None),
+    "criss25": (25.0, 3, "relative_5", 1),
+}
 #: The five core measures (canonical columns).
 CRISS_CORE: Final[tuple[str, ...]] = (
     "mrss",
@@ -694,6 +703,30 @@ class RevisedCRISSResult:
 _FVC_RULES: Final = ("absolute_5", "relative_5", "percent")
 
 
+def _revised_options(
+    preset: str | None,
+    cutoff_pct: float,
+    items_required: int,
+    fvc_rule: str,
+    worsening_cap: int | None,
+) -> tuple[float, int, str, int | None]:
+    """The checked options of the revised CRISS: a preset's, or those given (not both)."""
+    if preset is not None:
+        check_choice("preset", preset, tuple(RCRISS_PRESETS))
+        given = (cutoff_pct, items_required, fvc_rule, worsening_cap)
+        if given != RCRISS_PRESETS["criss20"]:
+            raise SchemaError(
+                f"give preset = {preset!r} or the options (cutoff_pct, items_required, "
+                "fvc_rule, worsening_cap), not both"
+            )
+        cutoff_pct, items_required, fvc_rule, worsening_cap = RCRISS_PRESETS[preset]
+    _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    if worsening_cap is not None:
+        check_number("worsening_cap", worsening_cap, 0, len(CRISS_CORE), integer=True)
+        worsening_cap = int(worsening_cap)
+    return float(cutoff_pct), int(items_required), fvc_rule, worsening_cap
+
+
 def _check_revised_options(cutoff_pct: float, items_required: int, fvc_rule: str) -> None:
     check_number("items_required", items_required, 1, len(CRISS_CORE), integer=True)
     if not 0 < check_number("cutoff_pct", cutoff_pct, 0, 100) < 100:
@@ -713,9 +746,15 @@ def _revised_arrays(
     items_required: int,
     fvc_rule: str,
     step1: bool,
+    worsening_cap: int | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]]:
-    """The kernel of both faces: items improved, items evaluable and response codes."""
+    """The kernel of both faces: items improved, items evaluable and response codes.
+
+    An item worsens when it moves the other way by at least the amount that counts as an
+    improvement; with ``worsening_cap`` a responder may have at most that many worsened
+    items (an unknown item could be one: the response is then not evaluable)."""
     improved = []
+    worsened = []
     known = []
     for m in CRISS_CORE:
         bv, fv = _column(baseline, m), _column(follow_up, m)
@@ -725,19 +764,29 @@ def _revised_arrays(
             if m == "fvc_pct_predicted":
                 if fvc_rule == "absolute_5":
                     gain = fv - bv
-                    ok = gain >= RCRISS_FVC_GAIN
+                    need = RCRISS_FVC_GAIN
                 else:
                     gain = np.asarray(percent_change(bv, fv))
-                    ok = gain >= (RCRISS_FVC_GAIN if fvc_rule == "relative_5" else cutoff_pct)
+                    need = RCRISS_FVC_GAIN if fvc_rule == "relative_5" else cutoff_pct
             else:
                 gain = -np.asarray(percent_change(bv, fv))  # NaN at a zero baseline
-                ok = gain >= cutoff_pct
+                need = cutoff_pct
+            ok = gain >= need
+            bad = gain <= -need
         improved.append(ok & ~np.isnan(gain))
+        worsened.append(bad & ~np.isnan(gain))
         known.append(~np.isnan(gain))
     n_improved = np.sum(np.broadcast_arrays(*improved), axis=0)
     n_known = np.sum(np.broadcast_arrays(*known), axis=0)
+    n_unknown = len(CRISS_CORE) - n_known
     responder = n_improved >= items_required
-    decided = responder | (n_improved + (len(CRISS_CORE) - n_known) < items_required)
+    decided = responder | (n_improved + n_unknown < items_required)
+    if worsening_cap is not None:
+        n_worse = np.sum(np.broadcast_arrays(*worsened), axis=0)
+        too_many = n_worse > worsening_cap  # a non-responder whatever the unknown items
+        could_be = n_worse + n_unknown > worsening_cap
+        decided = (decided & ~(responder & could_be)) | too_many
+        responder = responder & ~could_be
     event = np.zeros(np.shape(n_improved))  # step 1 not applied: no event
     if step1:
         event = _step1_of(baseline, follow_up)
@@ -759,18 +808,27 @@ def revised_criss(
     *,
     cutoff_pct: float = RCRISS_CUTOFF_PCT,
     items_required: int = RCRISS_ITEMS_REQUIRED,
-    fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "absolute_5",
+    fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "percent",
+    worsening_cap: int | None = None,
     step1: bool = True,
+    preset: Literal["criss20", "criss25"] | None = None,
 ) -> RevisedCRISSResult:
-    """Revised CRISS (Khanna 2021) for one patient, **provisional**: improved when at least
-    ``items_required`` of the five core items improve.
+    """Revised CRISS (Khanna 2021) for one patient: improved when at least
+    ``items_required`` of the five core items improve by at least ``cutoff_pct`` % of
+    their baseline.
 
-    mRSS, HAQ-DI and the two globals improve when they fall by at least ``cutoff_pct`` %
-    of their baseline (not evaluable for an item whose baseline is 0); FVC % predicted
-    improves when it rises by at least 5 percentage points (``fvc_rule="absolute_5"``,
-    default), 5 % of baseline (``"relative_5"``) or ``cutoff_pct`` % (``"percent"``).
-    Unconfirmed in what we could read: whether the FVC threshold is absolute or relative,
-    any cap on worsening items, and whether step 1 is kept (``step1``).
+    The default is the primary rule (Khanna D et al. Ann Rheum Dis 2021;80:641-650,
+    doi:10.1136/annrheumdis-2020-219100, abstract): >= 20 % relative improvement in >= 3 of
+    the 5 core measures (mRSS, FVC % predicted, HAQ-DI, patient and clinician globals), FVC
+    relative like the others (``fvc_rule="percent"``), no cap on worsening items
+    (``preset="criss20"`` is the same). ``preset="criss25"`` is the later use (DAISY):
+    25 %, FVC by 5 % of baseline (``"relative_5"``), at most 1 item worsening
+    (``worsening_cap=1``) -- known from secondary sources only, **provisional**. An item
+    worsens when it moves the other way by the amount that would count as an improvement.
+    ``fvc_rule="absolute_5"`` reads the FVC 5 as percentage points. Not in the primary
+    abstract: whether step 1 is applied (``step1``, default kept: an event makes a
+    non-responder). An item whose baseline is 0 (HAQ-DI 0, a global of 0) cannot improve
+    relatively: it is not evaluable.
 
     Parameters
     ----------
@@ -781,10 +839,15 @@ def revised_criss(
         Relative improvement (% of baseline) that counts for an item (default 20).
     items_required : int
         Improved items needed (default 3 of 5).
-    fvc_rule : {"absolute_5", "relative_5", "percent"}
-        How FVC % predicted improves (see above).
+    fvc_rule : {"percent", "relative_5", "absolute_5"}
+        How FVC % predicted improves: by ``cutoff_pct`` % of baseline (default), by 5 % of
+        baseline, or by 5 percentage points.
+    worsening_cap : int, optional
+        At most this many items may worsen for a responder (default: no cap).
     step1 : bool
         Apply CRISS step 1 (an event makes the patient a non-responder).
+    preset : {"criss20", "criss25"}, optional
+        A named set of the four options above (not together with them).
 
     Returns
     -------
@@ -807,18 +870,26 @@ def revised_criss(
     >>> r.items_improved, r.response.value
     (3, 'responder')
     """
-    _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    cutoff_pct, items_required, rule, worsening_cap = _revised_options(
+        preset, cutoff_pct, items_required, fvc_rule, worsening_cap
+    )
     check_bool("step1", step1)
     b = _as_record(baseline, "baseline", "revised_criss_frame")
     f = _as_record(follow_up, "follow_up", "revised_criss_frame")
     n_improved, n_known, codes = _revised_arrays(
-        b, f, cutoff_pct=cutoff_pct, items_required=items_required, fvc_rule=fvc_rule, step1=step1
+        b,
+        f,
+        cutoff_pct=cutoff_pct,
+        items_required=items_required,
+        fvc_rule=rule,
+        worsening_cap=worsening_cap,
+        step1=step1,
     )
     return RevisedCRISSResult(
         items_improved=int(n_improved),
         items_evaluable=int(n_known),
         response=Response.from_code(int(codes)),
-        reason=_criss_reasons(b, f, np.atleast_1d(codes), _relative_items(fvc_rule))[0],
+        reason=_criss_reasons(b, f, np.atleast_1d(codes), _relative_items(rule))[0],
     )
 
 
@@ -828,11 +899,13 @@ def revised_criss_frame(
     *,
     cutoff_pct: float = RCRISS_CUTOFF_PCT,
     items_required: int = RCRISS_ITEMS_REQUIRED,
-    fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "absolute_5",
+    fvc_rule: Literal["absolute_5", "relative_5", "percent"] = "percent",
+    worsening_cap: int | None = None,
     step1: bool = True,
+    preset: Literal["criss20", "criss25"] | None = None,
 ) -> pd.DataFrame:
-    """Revised CRISS (provisional) for many patients: two DataFrames aligned by index, one
-    row per patient.
+    """Revised CRISS for many patients: two DataFrames aligned by index, one row per
+    patient.
 
     The same computation and options as :func:`revised_criss`, row by row. The inputs are
     not modified.
@@ -841,7 +914,7 @@ def revised_criss_frame(
     ----------
     baseline_frame, follow_up_frame : pandas.DataFrame
         Canonical columns as for :func:`criss_frame`; both frames must have the same index.
-    cutoff_pct, items_required, fvc_rule, step1
+    cutoff_pct, items_required, fvc_rule, worsening_cap, step1, preset
         As for :func:`revised_criss`.
 
     Returns
@@ -869,11 +942,19 @@ def revised_criss_frame(
     >>> revised_criss_frame(base, after)["rcriss_response"].tolist()
     ['responder', 'non-responder']
     """
-    _check_revised_options(cutoff_pct, items_required, fvc_rule)
+    cutoff_pct, items_required, rule, worsening_cap = _revised_options(
+        preset, cutoff_pct, items_required, fvc_rule, worsening_cap
+    )
     check_bool("step1", step1)
     b, f = _as_frames(baseline_frame, follow_up_frame, "revised_criss")
     n_improved, n_known, codes = _revised_arrays(
-        b, f, cutoff_pct=cutoff_pct, items_required=items_required, fvc_rule=fvc_rule, step1=step1
+        b,
+        f,
+        cutoff_pct=cutoff_pct,
+        items_required=items_required,
+        fvc_rule=rule,
+        worsening_cap=worsening_cap,
+        step1=step1,
     )
     return pd.DataFrame(
         {
@@ -881,7 +962,7 @@ def revised_criss_frame(
             "rcriss_items_evaluable": n_known,
             "rcriss_response": pd.Series(codes_to_categorical(codes), index=f.index),
             "rcriss_reason": pd.array(
-                _criss_reasons(b, f, codes, _relative_items(fvc_rule)), dtype="string"
+                _criss_reasons(b, f, codes, _relative_items(rule)), dtype="string"
             ),
         },
         index=f.index,
