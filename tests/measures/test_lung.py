@@ -94,19 +94,22 @@ def test_omeract_relative_declines(
 
 
 def test_eustar_categories_at_each_cut_off() -> None:
-    out = list(fvc_eustar_category([80] * 7, [69.9, 70, 75, 75.1, 84.9, 85, None]))
-    assert out[:6] == [
-        "significant progression",
-        "moderate progression",
-        "moderate progression",
-        "stable",
-        "stable",
-        "improvement",
+    follow = [59.9, 60, 69.9, 70, 75, 75.1, 84.9, 85, None]  # from baseline 80
+    out = list(fvc_eustar_category([80] * 9, follow))
+    assert out[:8] == [
+        "major decline",  # -20.1
+        "significant decline",  # -20: > 10 and <= 20
+        "significant decline",  # -10.1
+        "moderate decline",  # -10
+        "moderate decline",  # -5
+        "stable",  # -4.9
+        "stable",  # +4.9
+        "improvement",  # +5
     ]
-    assert pd.isna(out[6])
+    assert pd.isna(out[8])
     assert ILD_PROGRESSION_EUSTAR.evaluate(80, 75) is Response.RESPONDER
     assert ILD_PROGRESSION_EUSTAR.evaluate(80, 75.1) is Response.NON_RESPONDER
-    assert list(fvc_eustar_category([80], [72], relative=True)) == ["moderate progression"]
+    assert list(fvc_eustar_category([80], [72], relative=True)) == ["moderate decline"]
 
 
 def test_ppf_physiological_and_two_of_three() -> None:

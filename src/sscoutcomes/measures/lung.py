@@ -87,8 +87,9 @@ PCT_PREDICTED_RANGE: Final = (10.0, 200.0)
 OMERACT_FVC_DECLINE_PCT: Final = 10.0  # FVC decline >= 10 % -> progression
 OMERACT_FVC_DECLINE_MODERATE_PCT: Final = 5.0  # 5 to < 10 % counts with the DLCO decline
 OMERACT_DLCO_DECLINE_PCT: Final = 15.0  # DLCO decline >= 15 %
-# EUSTAR FVC categories (Hoffmann-Vold 2021): change in % predicted points
-EUSTAR_FVC_SIGNIFICANT_BELOW: Final = -10.0  # < -10 -> significant progression
+# EUSTAR FVC categories (Hoffmann-Vold 2021, Table 2): change in % predicted points
+EUSTAR_FVC_MAJOR_BELOW: Final = -20.0  # < -20 -> major decline
+EUSTAR_FVC_SIGNIFICANT_BELOW: Final = -10.0  # -20 to < -10 -> significant decline
 EUSTAR_FVC_MODERATE_AT_MOST: Final = -5.0  # -10 to -5 -> moderate; EUSTAR progression
 EUSTAR_FVC_IMPROVEMENT_FROM: Final = 5.0  # >= 5 -> improvement (else stable)
 # 2022 PPF guideline (Raghu 2022): absolute declines within a year, % predicted points
@@ -716,26 +717,31 @@ ILD_PROGRESSION_OMERACT: Final = ResponderDefinition(
 
 #: EUSTAR FVC categories (Hoffmann-Vold 2021), absolute percentage points by default.
 FVC_EUSTAR_CATEGORIES: Final[tuple[str, ...]] = (
-    "significant progression",
-    "moderate progression",
+    "major decline",
+    "significant decline",
+    "moderate decline",
     "stable",
     "improvement",
 )
 
 
 def fvc_eustar_category(baseline: Any, follow_up: Any, *, relative: bool = False) -> Any:
-    """EUSTAR category of the change in FVC % predicted over 12 +/- 3 months.
+    """EUSTAR category of the change in FVC % predicted (Hoffmann-Vold 2021).
 
-    Significant progression < -10, moderate progression -10 to -5, stable > -5 and < 5,
-    improvement >= 5 (Hoffmann-Vold 2021). The change is in absolute percentage points by
-    default: the label "delta FVC % predicted" reads as absolute, but the methods text was
-    not seen, so ``relative=True`` gives the relative reading.
+    The five categories of the paper's Table 2 (overall change from baseline): major
+    decline (decline > 20), significant decline (> 10 and <= 20), moderate decline (5 to
+    10), stable (change < 5 either way) and improvement (>= 5). Over 12 +/- 3 months the
+    paper groups moderate and significant declines as progressive ILD
+    (``ild_progression_eustar``). The change is in absolute percentage points by default:
+    the paper writes "FVC decline of 5 % to 10 %" without saying relative, EUSTAR analyses
+    of the same database report absolute % predicted changes, and ``relative=True`` gives
+    the relative reading.
 
     Examples
     --------
     >>> from sscoutcomes.measures.lung import fvc_eustar_category
-    >>> list(fvc_eustar_category([80, 80, 80, 80], [68, 72, 78, 86]))
-    ['significant progression', 'moderate progression', 'stable', 'improvement']
+    >>> list(fvc_eustar_category([80] * 5, [55, 68, 72, 78, 86]))
+    ['major decline', 'significant decline', 'moderate decline', 'stable', 'improvement']
     """
     if not isinstance(relative, bool):
         raise SchemaError(f"relative = {relative!r} must be True or False")
@@ -743,14 +749,15 @@ def fvc_eustar_category(baseline: Any, follow_up: Any, *, relative: bool = False
     f = np.atleast_1d(as_float_array(follow_up, "follow_up"))
     d = np.asarray(percent_change(b, f) if relative else absolute_change(b, f))
     with np.errstate(invalid="ignore"):
-        codes = np.where(
-            d < EUSTAR_FVC_SIGNIFICANT_BELOW,
-            0,
-            np.where(
+        codes = np.select(
+            [
+                d < EUSTAR_FVC_MAJOR_BELOW,
+                d < EUSTAR_FVC_SIGNIFICANT_BELOW,
                 d <= EUSTAR_FVC_MODERATE_AT_MOST,
-                1,
-                np.where(d < EUSTAR_FVC_IMPROVEMENT_FROM, 2, 3),
-            ),
+                d < EUSTAR_FVC_IMPROVEMENT_FROM,
+            ],
+            [0, 1, 2, 3],
+            4,
         )
     codes = np.where(np.isnan(d), -1, codes)
     return labelled_categorical(codes.astype(np.int64), FVC_EUSTAR_CATEGORIES)
@@ -774,7 +781,7 @@ ILD_PROGRESSION_EUSTAR: Final = ResponderDefinition(
     ),
     description=(
         "FVC % predicted decline of >= 5 percentage points over 12 +/- 3 months (moderate "
-        "or significant progression; absolute change assumed, see fvc_eustar_category)"
+        "or significant decline; absolute change assumed, see fvc_eustar_category)"
     ),
     rule=_eustar_rule,
     target_day=365,
