@@ -213,6 +213,7 @@ def test_criss_object_face_equals_frame_face(rows: list[tuple], threshold: float
     st.integers(1, 5),
     st.sampled_from(["absolute_5", "relative_5", "percent"]),
     st.booleans(),
+    st.none() | st.integers(0, 5),
 )
 def test_revised_criss_object_face_equals_frame_face(
     rows: list[tuple],  # type: ignore[type-arg]
@@ -220,9 +221,16 @@ def test_revised_criss_object_face_equals_frame_face(
     items: int,
     fvc_rule: str,
     step1: bool,
+    cap: int | None,
 ) -> None:
     base, follow = _frames(rows)
-    options = {"cutoff_pct": cutoff, "items_required": items, "fvc_rule": fvc_rule, "step1": step1}
+    options = {
+        "cutoff_pct": cutoff,
+        "items_required": items,
+        "fvc_rule": fvc_rule,
+        "step1": step1,
+        "worsening_cap": cap,
+    }
     out = revised_criss_frame(base, follow, **options)  # type: ignore[arg-type]
     assert out.index.equals(follow.index)
     for pid, rec in zip(out.index, out.to_dict("records"), strict=True):
