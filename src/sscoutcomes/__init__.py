@@ -83,6 +83,14 @@ from .analysis.table_one import (
     table_one,
 )
 
+# --- generalized pairwise comparisons ---------------------------------------------------
+from .analysis.win_ratio import (
+    Outcome,
+    WinRatio,
+    grcs_outcomes,
+    win_ratio,
+)
+
 # --- cohorts -----------------------------------------------------------------------------
 from .cohort.cohort import (
     Cohort,
@@ -283,6 +291,7 @@ __all__ = [
     "LungImaging",
     "MedsgerSeverity",
     "OutOfRangeError",
+    "Outcome",
     "PHProbability",
     "PairedChange",
     "Patient",
@@ -305,6 +314,7 @@ __all__ = [
     "UnitError",
     "VascularAssessment",
     "Visit",
+    "WinRatio",
     "__version__",
     "absolute_change",
     "change_from_baseline",
@@ -328,6 +338,7 @@ __all__ = [
     "format_proportion",
     "fvc_eustar_category",
     "goh_stage",
+    "grcs_outcomes",
     "haq_category_scores",
     "haq_di_change_definition",
     "haq_disability_index",
@@ -374,5 +385,6 @@ __all__ = [
     "validate_patients",
     "validate_visits",
     "vascular_grade",
+    "win_ratio",
     "write_adam",
 ]
