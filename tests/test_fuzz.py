@@ -292,6 +292,25 @@ def _visit() -> ssc.Visit:
     return _cohort().patients()[0].visits[0]
 
 
+def _win_frame() -> pd.DataFrame:
+    """One row per patient, two arms: what :func:`~sscoutcomes.win_ratio` compares."""
+    return pd.DataFrame(
+        {
+            "arm": ["T", "T", "T", "C", "C", "C"],
+            "days": [10.0, 4.0, 10.0, 6.0, 10.0, 3.0],
+            "died": [0, 1, 0, 1, 0, 0],
+            "fvc": [5.0, NAN, NAN, -2.0, 1.0, 0.0],
+        }
+    )
+
+
+def _win_outcomes() -> list[ssc.Outcome]:
+    return [
+        ssc.Outcome.time_to_event("death", time="days", event="died"),
+        ssc.Outcome.numeric("FVC", column="fvc", higher_is_better=True, threshold=1),
+    ]
+
+
 def _definition() -> ssc.ResponderDefinition:
     return ssc.RESPONDER_DEFINITIONS["mrss_improvement_5pt"]
 
@@ -299,7 +318,7 @@ def _definition() -> ssc.ResponderDefinition:
 #: Plausible values by parameter name (tried beside garbage).
 PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "visits": visits_frames | cohorts,
-    "frame": visits_frames | st.sampled_from(["visits", "patients"]),
+    "frame": visits_frames | st.sampled_from(["visits", "patients"]) | _frames(_win_frame),
     "baseline_frame": visits_frames,
     "follow_up_frame": visits_frames,
     "selection": schedules.flatmap(
@@ -337,6 +356,14 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "group": st.sampled_from([["a", "b", "a"], [1, None, 2], ["a", "b", "a", "b"]]),
     "rho": st.sampled_from([0, 1, 0.5, -1, 1e300]),
     "ties": st.sampled_from(["efron", "breslow", "exact"]),
+    "arm": st.sampled_from(["arm", "nope", "died"]),
+    "treatment": st.sampled_from(["T", "C", "X", 1]),
+    "outcomes": st.builds(_win_outcomes)
+    | st.builds(lambda: _win_outcomes()[:1])
+    | st.builds(lambda: ssc.grcs_outcomes(mrss="fvc"))
+    | st.just([]),
+    "kind": st.sampled_from(["time_to_event", "numeric", "other"]),
+    "higher_is_better": st.booleans(),
     "covariates": st.builds(
         lambda: pd.DataFrame({"x": [1.0, None, 3.0, 0.5], "arm": ["a", "b", "a", None]})
     )
@@ -367,6 +394,7 @@ SKIP_CLASSES = {
     "RevisedCRISSResult",
     "Summary",
     "TableOne",
+    "WinRatio",
 }
 SKIP_METHODS = {"read_csv", "read_excel", "read_parquet", "from_toml", "to_csv", "to_parquet"}
 
@@ -440,6 +468,10 @@ def _method_targets() -> dict[str, Callable[..., Any]]:
         "TableOne.to_wide": method(_table_one, "to_wide"),
         "TableOne.to_markdown": method(_table_one, "to_markdown"),
         "TableOne.to_html": method(_table_one, "to_html"),
+        "WinRatio.to_frame": method(
+            lambda: ssc.win_ratio(_win_frame(), arm="arm", treatment="T", outcomes=_win_outcomes()),
+            "to_frame",
+        ),
         "ColumnMapping.apply": method(lambda: ssc.ColumnMapping.coerce({}), "apply"),
         "ColumnMapping.source_of": method(lambda: ssc.ColumnMapping.coerce({}), "source_of"),
         "LungImaging.goh_stage": method(lambda: ssc.LungImaging(extent_pct=30.0), "goh_stage"),

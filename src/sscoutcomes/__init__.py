@@ -91,6 +91,14 @@ from .analysis.table_one import (
     table_one,
 )
 
+# --- generalized pairwise comparisons ---------------------------------------------------
+from .analysis.win_ratio import (
+    Outcome,
+    WinRatio,
+    grcs_outcomes,
+    win_ratio,
+)
+
 # --- cohorts -----------------------------------------------------------------------------
 from .cohort.cohort import (
     Cohort,
@@ -302,6 +310,7 @@ __all__ = [
     "LungImaging",
     "MedsgerSeverity",
     "OutOfRangeError",
+    "Outcome",
     "PHProbability",
     "PairedChange",
     "Patient",
@@ -325,6 +334,7 @@ __all__ = [
     "UnitError",
     "VascularAssessment",
     "Visit",
+    "WinRatio",
     "__version__",
     "absolute_change",
     "change_from_baseline",
@@ -350,6 +360,7 @@ __all__ = [
     "fvc_eustar_category",
     "goh_stage",
     "gray_test",
+    "grcs_outcomes",
     "haq_category_scores",
     "haq_di_change_definition",
     "haq_disability_index",
@@ -398,5 +409,6 @@ __all__ = [
     "validate_patients",
     "validate_visits",
     "vascular_grade",
+    "win_ratio",
     "write_adam",
 ]
