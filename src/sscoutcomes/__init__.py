@@ -31,6 +31,12 @@ from .analysis.change import (
     percent_change,
 )
 
+# --- annual rate of change --------------------------------------------------------------
+from .analysis.rate import (
+    AnnualRate,
+    annual_rate,
+)
+
 # --- responder rates ---------------------------------------------------------------------
 from .analysis.rates import (
     ResponderRates,
@@ -265,6 +271,7 @@ __all__ = [
     "VASCULAR_GRADES",
     "VISIT_COLUMNS",
     "ACREULARClassification",
+    "AnnualRate",
     "CRISSResult",
     "Cohort",
     "ColumnMapping",
@@ -307,6 +314,7 @@ __all__ = [
     "Visit",
     "__version__",
     "absolute_change",
+    "annual_rate",
     "change_from_baseline",
     "classify_acr_eular_2013",
     "column_spec",
