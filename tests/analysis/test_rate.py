@@ -79,13 +79,31 @@ def test_by_in_visits_frame_and_row_order_invariance() -> None:
     pd.testing.assert_frame_equal(a.table, b.table, rtol=1e-4)
 
 
-def test_overall_slope_and_input_not_mutated() -> None:
+def test_overall_slope_equals_nlme_and_input_not_mutated() -> None:
     before = TRIAL.copy()
     fit = annual_rate(TRIAL, "fvc_ml")
     pd.testing.assert_frame_equal(TRIAL, before)
-    assert fit.table["group"].tolist() == ["all"]
-    assert fit.table["n_patients"].iloc[0] == 60
-    assert -110 < fit.table["slope"].iloc[0] < -31  # between the two arms
+    ref = pd.read_csv(DATA / "ref_lme_overall.csv").set_index("term").loc["years"]
+    row = fit.table.iloc[0]
+    assert row["group"] == "all"
+    assert row["n_patients"] == 60
+    assert row["df"] == ref["df"] == 220
+    for ours, theirs in (
+        ("slope", "estimate"),
+        ("se", "se"),
+        ("lower", "lower"),
+        ("upper", "upper"),
+    ):
+        assert row[ours] == pytest.approx(ref[theirs], rel=RTOL), ours
+
+
+def test_cohort_input_takes_by_from_its_patients_frame(fit: object) -> None:
+    from sscoutcomes import Cohort
+
+    patients = TRIAL.drop_duplicates("patient_id")[["patient_id", "arm"]]
+    cohort = Cohort.from_frames(patients=patients, visits=TRIAL.drop(columns="arm"))
+    from_cohort = annual_rate(cohort, "fvc_ml", by="arm")
+    pd.testing.assert_frame_equal(from_cohort.table, fit.table, rtol=1e-6)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

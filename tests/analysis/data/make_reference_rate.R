@@ -39,3 +39,15 @@ vc <- data.frame(
 write.csv(vc, "ref_lme_variance.csv", row.names = FALSE, quote = FALSE)
 print(fixed)
 print(vc)
+
+# one group (by = None): fvc_ml ~ years
+overall <- lme(fvc_ml ~ years, random = ~ years | patient_id, data = trial, method = "REML",
+               control = lmeControl(tolerance = 1e-10, msMaxIter = 500, maxIter = 500))
+print(summary(overall))
+to <- summary(overall)$tTable
+ci <- intervals(overall, which = "fixed")$fixed
+ov <- data.frame(term = rownames(to), estimate = to[, "Value"], se = to[, "Std.Error"],
+                 df = to[, "DF"], t = to[, "t-value"], p = to[, "p-value"],
+                 lower = ci[, "lower"], upper = ci[, "upper"])
+write.csv(ov, "ref_lme_overall.csv", row.names = FALSE, quote = FALSE)
+print(ov)
