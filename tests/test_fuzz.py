@@ -355,6 +355,8 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "nonnormal": st.sampled_from([["mrss"], "age_at_index", ["haq_di", "nope"], []]),
     "group": st.sampled_from([["a", "b", "a"], [1, None, 2], ["a", "b", "a", "b"]]),
     "rho": st.sampled_from([0, 1, 0.5, -1, 1e300]),
+    "time": st.sampled_from(["years", "day", "nope"]),
+    "confidence": st.sampled_from([0.95, 0.9, 1.0]),
     "ties": st.sampled_from(["efron", "breslow", "exact"]),
     "arm": st.sampled_from(["arm", "nope", "died"]),
     "treatment": st.sampled_from(["T", "C", "X", 1]),
@@ -380,6 +382,7 @@ def _strategy_for(name: str) -> st.SearchStrategy[Any]:
 
 SKIP_CLASSES = {
     "ACREULARClassification",
+    "AnnualRate",
     "CRISSResult",
     "CoxPH",
     "CumulativeIncidence",

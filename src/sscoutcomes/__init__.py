@@ -39,6 +39,12 @@ from .analysis.competing import (
     gray_test,
 )
 
+# --- annual rate of change --------------------------------------------------------------
+from .analysis.rate import (
+    AnnualRate,
+    annual_rate,
+)
+
 # --- responder rates ---------------------------------------------------------------------
 from .analysis.rates import (
     ResponderRates,
@@ -290,6 +296,7 @@ __all__ = [
     "VASCULAR_GRADES",
     "VISIT_COLUMNS",
     "ACREULARClassification",
+    "AnnualRate",
     "CRISSResult",
     "Cohort",
     "ColumnMapping",
@@ -337,6 +344,7 @@ __all__ = [
     "WinRatio",
     "__version__",
     "absolute_change",
+    "annual_rate",
     "change_from_baseline",
     "classify_acr_eular_2013",
     "column_spec",

@@ -229,3 +229,28 @@ def test_ppf_2022_reads_no_as_not_met() -> None:
     assert physiological_only.tolist() == ["non-responder"]
     with pytest.raises(SchemaError, match="symptoms_worsened = 'maybe' is not a yes/no value"):
         ppf_2022([80], [70], [60], [50], ["maybe"], ["no"])
+
+
+# --- fvc_ml: FVC in millilitres, with a litres guard --------------------------------------
+
+
+def test_fvc_ml_object_refuses_litres_and_out_of_range() -> None:
+    assert PulmonaryFunction(fvc_ml=2800).fvc_ml == 2800
+    with pytest.raises(UnitError, match=r"fvc_ml = 2\.8 looks like litres; give mL"):
+        PulmonaryFunction(fvc_ml=2.8)
+    with pytest.raises(OutOfRangeError, match=r"fvc_ml = 9000 is outside 200\.\.8000"):
+        PulmonaryFunction(fvc_ml=9000)
+
+
+def test_fvc_ml_frame_refuses_litres_by_its_range() -> None:
+    from sscoutcomes import Cohort
+
+    visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 365], "fvc_ml": [2.8, 2700.0]})
+    with pytest.raises(OutOfRangeError, match=r"fvc_ml = 2\.8 is outside 200\.\.8000 mL \(give mL"):
+        Cohort.from_frames(visits=visits)
+
+
+def test_fvc_ml_round_trips_through_a_record() -> None:
+    pft = PulmonaryFunction(fvc_ml=2750.0, fvc_pct_predicted=80.0)
+    assert pft.to_record()["fvc_ml"] == 2750.0
+    assert PulmonaryFunction.from_record(pft.to_record()) == pft

@@ -99,6 +99,8 @@ PPF_CRITERIA_REQUIRED: Final = 2  # at least 2 of the 3 criteria
 # Unit guards and tolerances of this library
 PCT_FRACTION_MAX: Final = 2.0  # a % predicted in (0, 2] looks like a fraction
 FVC_LITRES_MAX: Final = 20.0  # an FVC in litres above this looks like mL or % predicted
+FVC_ML_RANGE: Final = (200.0, 8000.0)  # FVC in mL (the range of fvc_l, in mL)
+FVC_ML_LITRES_BELOW: Final = 20.0  # an FVC in mL below this looks like litres
 PCT_AGREEMENT: Final = 0.5  # given and derived % predicted agree within this many points
 
 _PATTERNS: Final = ("nsip", "uip", "other")
@@ -152,6 +154,15 @@ LUNG_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
         hint="give % predicted (e.g. 60), not a fraction",
     ),
     ColumnSpec(name="fvc_l", dtype="float", unit="L", lo=0.2, hi=8.0, description="measured FVC"),
+    ColumnSpec(
+        name="fvc_ml",
+        dtype="float",
+        unit="mL",
+        lo=FVC_ML_RANGE[0],
+        hi=FVC_ML_RANGE[1],
+        description="measured FVC in millilitres (the unit of trial FVC slopes)",
+        hint="give mL, e.g. 2800, not litres",
+    ),
     ColumnSpec(
         name="fvc_predicted_l", dtype="float", unit="L", lo=0.5, hi=8.0, description="predicted FVC"
     ),
@@ -343,12 +354,25 @@ def _opt_range(label: str, lo: float, hi: float, unit: str) -> Any:
     return attrs.field(default=None, validator=validator)
 
 
+def _fvc_ml_validator(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and 0 < value < FVC_ML_LITRES_BELOW
+    ):
+        raise UnitError(f"fvc_ml = {value!r} looks like litres; give mL, e.g. 2800")
+    check_number("fvc_ml", value, *FVC_ML_RANGE, unit="mL", hint="give mL, e.g. 2800")
+
+
 #: The lung function columns (a PulmonaryFunction's fields); the other lung columns are
 #: those of the HRCT (LungImaging).
 _PFT_NAMES: Final[tuple[str, ...]] = (
     "fvc_pct_predicted",
     "dlco_pct_predicted",
     "fvc_l",
+    "fvc_ml",
     "fvc_predicted_l",
     "dlco_measured",
     "dlco_predicted",
@@ -361,7 +385,9 @@ class PulmonaryFunction:
 
     Give FVC and DLCO in % predicted, or the measured values with their predicted values
     (then % predicted = 100 * measured / predicted); when both are given they must agree
-    within 0.5 points.
+    within 0.5 points. ``fvc_ml`` is the measured FVC in mL (the unit of trial FVC slopes,
+    see :func:`~sscoutcomes.annual_rate`), recorded as given: it is not converted from or
+    checked against ``fvc_l``.
 
     Raises
     ------
@@ -379,11 +405,16 @@ class PulmonaryFunction:
     Traceback (most recent call last):
     ...
     sscoutcomes.errors.UnitError: fvc_pct_predicted = 0.85 looks like a fraction; ...
+    >>> PulmonaryFunction(fvc_ml=2.8)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.UnitError: fvc_ml = 2.8 looks like litres; give mL, e.g. 2800
     """
 
     fvc_pct_predicted: float | None = _opt_pct("fvc_pct_predicted")
     dlco_pct_predicted: float | None = _opt_pct("dlco_pct_predicted")
     fvc_l: float | None = _opt_range("fvc_l", 0.2, 8.0, "L")
+    fvc_ml: float | None = attrs.field(default=None, validator=_fvc_ml_validator)
     fvc_predicted_l: float | None = _opt_range("fvc_predicted_l", 0.5, 8.0, "L")
     dlco_measured: float | None = _opt_range("dlco_measured", 0.5, 60.0, "mL/min/mmHg")
     dlco_predicted: float | None = _opt_range("dlco_predicted", 1.0, 60.0, "mL/min/mmHg")
