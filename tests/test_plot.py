@@ -93,3 +93,39 @@ def test_kaplan_meier_groups_each_get_a_labelled_at_risk_row_and_censoring_ticks
     plot_kaplan_meier(ssc.kaplan_meier([200, 600], [1, 0]), ax=ax, label="c", risk_times=[0, 1, 2])
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "sscoutcomes-at-risk-label"]
     assert labels == ["a", "b", "c"]
+
+
+def test_cumulative_incidence_win_ratio_and_annual_rate_figures(tmp_path: Path) -> None:
+    from sscoutcomes.plot import plot_annual_rate, plot_cumulative_incidence, plot_win_ratio
+
+    cif = ssc.cumulative_incidence(
+        [100, 200, 300, 400, 500, 600, 700, 800], [1, 2, 0, 1, 2, 1, 0, 1],
+        group=["a", "a", "a", "a", "b", "b", "b", "b"],
+    )  # fmt: skip
+    ax = plot_cumulative_incidence(cif)
+    assert [line.get_label() for line in ax.get_lines()] == [
+        "a, cause 1", "a, cause 2", "b, cause 1", "b, cause 2",
+    ]  # fmt: skip
+    with pytest.raises(ssc.SchemaError, match="cause = 3"):
+        plot_cumulative_incidence(cif, cause=3)
+    save(ax, tmp_path / "cif.png")
+    frame = pd.DataFrame(
+        {"arm": ["t", "t", "t", "c", "c", "c"], "time": [5, 6, 7, 3, 4, 8],
+         "event": [0, 1, 0, 1, 1, 0], "fvc": [80, 70, None, 60, 65, 70]}
+    )  # fmt: skip
+    result = ssc.win_ratio(frame, arm="arm", treatment="t", outcomes=[
+        ssc.Outcome.time_to_event("death", time="time", event="event"),
+        ssc.Outcome.numeric("fvc", column="fvc", higher_is_better=True),
+    ])  # fmt: skip
+    ax = plot_win_ratio(result)
+    widths = [patch.get_width() for patch in ax.patches]
+    table = result.table
+    assert widths == [*table["wins"], *table["losses"], *table["unordered"]]
+    save(ax, tmp_path / "wins.png")
+    cohort = ssc.simulate_cohort(30, seed=1)
+    fit = ssc.annual_rate(cohort, "fvc_pct_predicted", by="subset")
+    ax = plot_annual_rate(cohort, "fvc_pct_predicted", fit, by="subset")
+    labels = [line.get_label() for line in ax.get_lines()][-2:]
+    slopes = fit.table.set_index("group")["slope"]
+    assert labels == [f"{g}: fitted slope {slopes[g]:.2f} per year" for g in slopes.index]
+    save(ax, tmp_path / "rate.png")

@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "plot_annual_rate",
     "plot_change_categories",
+    "plot_cumulative_incidence",
     "plot_kaplan_meier",
     "plot_trajectories",
     "plot_waterfall",
+    "plot_win_ratio",
 ]
 
 _CATEGORY_COLOURS: Mapping[str, str] = {
@@ -361,4 +364,190 @@ def plot_change_categories(
     ax.legend(loc="upper right", fontsize="small")
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plot_cumulative_incidence(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    cause: int | None = None,
+    time_unit_days: float = 365.25,
+    time_label: str = "Years since index",
+    ci: bool = True,
+) -> Axes:
+    """Cumulative incidence step curves (one per group and cause) with their confidence
+    bands, from :func:`sscoutcomes.cumulative_incidence`.
+
+    Parameters
+    ----------
+    result
+        A cumulative incidence result, or anything with a ``.table`` holding ``cause``,
+        ``time``, ``estimate``, ``lower``, ``upper`` (and ``group`` when grouped).
+    ax : matplotlib Axes, optional
+    cause : int, optional
+        Draw only this cause (default every cause).
+    time_unit_days : float
+        Days per plotted unit.
+    time_label : str
+    ci : bool
+        Draw the confidence bands.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from sscoutcomes import cumulative_incidence
+    >>> from sscoutcomes.plot import plot_cumulative_incidence
+    >>> cif = cumulative_incidence([100, 200, 300, 400, 500, 600], [1, 2, 0, 1, 2, 1])
+    >>> ax = plot_cumulative_incidence(cif, cause=1)
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['cause 1']
+    """
+    table = getattr(result, "table", result)
+    if not isinstance(table, pd.DataFrame):
+        raise SchemaError("plot_cumulative_incidence needs a result with a .table frame")
+    _require(table, ["cause", "time", "estimate", "lower", "upper"], "the table")
+    if "group" not in table.columns:  # an ungrouped fit
+        table = table.assign(group="all")
+    if cause is not None and cause not in set(table["cause"].tolist()):
+        raise SchemaError(
+            f"cause = {cause!r} is not a cause of the result; it has "
+            f"{sorted(set(table['cause'].tolist()))}"
+        )
+    ax = _axes(ax)
+    groups = table["group"].astype(str)
+    several = groups.nunique() > 1
+    for (group, c), block in table.groupby([groups, "cause"], sort=False):
+        if cause is not None and c != cause:
+            continue
+        t = np.concatenate([[0.0], block["time"].to_numpy(dtype=float) / time_unit_days])
+        est = np.concatenate([[0.0], block["estimate"].to_numpy(dtype=float)])
+        name = f"{group}, cause {c}" if several else f"cause {c}"
+        (line,) = ax.step(t, est, where="post", label=name)
+        if ci:
+            lo = np.concatenate([[0.0], block["lower"].to_numpy(dtype=float)])
+            hi = np.concatenate([[0.0], block["upper"].to_numpy(dtype=float)])
+            ax.fill_between(t, lo, hi, step="post", alpha=0.2, color=line.get_color(), lw=0)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlim(left=0.0)
+    ax.set_xlabel(time_label)
+    ax.set_ylabel("Cumulative incidence")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def plot_win_ratio(result: Any, *, ax: Axes | None = None) -> Axes:
+    """Wins, losses and unordered pairs at each level of a hierarchy, as stacked bars (one
+    bar per level), from :func:`sscoutcomes.win_ratio`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes import Outcome, win_ratio
+    >>> from sscoutcomes.plot import plot_win_ratio
+    >>> frame = pd.DataFrame({"arm": ["t", "t", "c", "c"], "time": [5, 6, 3, 8],
+    ...                       "event": [0, 1, 1, 0]})
+    >>> result = win_ratio(frame, arm="arm", treatment="t",
+    ...                    outcomes=[Outcome.time_to_event("death", time="time", event="event")])
+    >>> ax = plot_win_ratio(result)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['death']
+    """
+    table = getattr(result, "table", result)
+    if not isinstance(table, pd.DataFrame):
+        raise SchemaError("plot_win_ratio needs a win-ratio result with a .table frame")
+    _require(table, ["outcome", "wins", "losses", "unordered"], "the win-ratio table")
+    ax = _axes(ax)
+    y = np.arange(len(table))[::-1]
+    left = np.zeros(len(table))
+    for column, colour in (
+        ("wins", _CATEGORY_COLOURS["improved"]),
+        ("losses", _CATEGORY_COLOURS["worsened"]),
+        ("unordered", _CATEGORY_COLOURS["not evaluable"]),
+    ):
+        width = table[column].to_numpy(dtype=float)
+        ax.barh(y, width, left=left, color=colour, label=column)
+        left = left + width
+    ax.set_yticks(y)
+    ax.set_yticklabels(table["outcome"].astype(str).tolist())
+    ax.set_xlabel("Pairs (treatment vs control) reaching the level")
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_annual_rate(
+    visits: Any,
+    measure: str,
+    result: Any,
+    *,
+    by: str | None = None,
+    ax: Axes | None = None,
+    time_unit_days: float = 365.25,
+    ylabel: str | None = None,
+) -> Axes:
+    """Individual trajectories (thin lines) and the fitted mean line of each group from
+    :func:`sscoutcomes.annual_rate` (intercept and annual slope of its fixed effects).
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame or Cohort
+        The visits the model was fitted on (``patient_id``, ``day``, ``measure`` and, with
+        ``by``, the group column, or a cohort whose patients frame holds it).
+    measure : str
+    result
+        The :func:`~sscoutcomes.annual_rate` result.
+    by : str, optional
+        The group column the model was fitted with.
+    ax : matplotlib Axes, optional
+    time_unit_days : float
+        Days per plotted unit (the model's time is in years).
+    ylabel : str, optional
+
+    Examples
+    --------
+    >>> import sscoutcomes as ssc
+    >>> from sscoutcomes.plot import plot_annual_rate
+    >>> cohort = ssc.simulate_cohort(20, seed=1)
+    >>> fit = ssc.annual_rate(cohort, "fvc_pct_predicted")
+    >>> ax = plot_annual_rate(cohort, "fvc_pct_predicted", fit)
+    >>> ax.get_lines()[-1].get_label()
+    'all patients: fitted slope'
+    """
+    frame = getattr(visits, "visits", visits)
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError("plot_annual_rate needs a visits DataFrame or a Cohort")
+    _require(frame, ["patient_id", "day", measure], "the visits frame")
+    fixed = getattr(result, "fixed_effects", None)
+    if not isinstance(fixed, pd.DataFrame):
+        raise SchemaError("plot_annual_rate needs an annual_rate result (.fixed_effects)")
+    ax = _axes(ax)
+    for _, block in frame.groupby("patient_id", sort=False):
+        ax.plot(
+            block["day"].to_numpy(dtype=float) / time_unit_days,
+            block[measure].to_numpy(dtype=float),
+            color="#b0b0b0",
+            lw=0.6,
+        )
+    est = dict(zip(fixed["term"], fixed["estimate"], strict=True))
+    intercept, slope = float(est["(Intercept)"]), float(est["years"])
+    day = frame["day"].to_numpy(dtype=float)
+    years = np.linspace(0.0, np.nanmax(day) / 365.25 if day.size else 1.0, 50)
+    table = getattr(result, "table", pd.DataFrame())
+    groups = [str(g) for g in table["group"]] if "group" in table.columns else []
+    if by is None or len(groups) < 2:
+        ax.plot(years * 365.25 / time_unit_days, intercept + slope * years, lw=2.5,
+                label="all patients: fitted slope")  # fmt: skip
+    else:
+        for i, group in enumerate(groups):
+            level = f"{by}{group}"
+            a = intercept + (float(est.get(level, 0.0)) if i else 0.0)
+            b = slope + (float(est.get(f"years:{level}", 0.0)) if i else 0.0)
+            ax.plot(years * 365.25 / time_unit_days, a + b * years, lw=2.5,
+                    label=f"{group}: fitted slope {b:.2f} per year")  # fmt: skip
+    ax.set_xlabel("Years since index")
+    ax.set_ylabel(ylabel or measure)
+    ax.legend(loc="best")
     return ax
