@@ -576,7 +576,9 @@ def test_by_gives_every_section_per_group_as_the_group_alone_would(
             ),
             ssc.Schedule.years(0, 1, 3, 5),
         ).to_frame()
-        mine = table[(table["group"] == group)]
+        mine = table[table["group"] == group]
+        # the annual rate comes from one model of all groups: it is not in a group alone
+        mine = mine[mine["outcome"] != "FVC % predicted annual rate of change"]
         alone = alone[~alone["section"].isin(["about", "data"])]
         assert mine["value"].tolist() == pytest.approx(alone["value"].tolist(), nan_ok=True)
         assert mine["text"].tolist() == alone["text"].tolist()
@@ -684,3 +686,19 @@ def test_survival_comparison_gives_the_cox_hazard_ratio(
         (term["hr"], term["lower"], term["upper"], term["p"]), rel=1e-12
     )
     assert "coxph" in row["source"]
+
+
+def test_by_group_gives_the_annual_fvc_rate_of_each_group_and_their_difference(
+    demo: ssc.Cohort, by_subset: FollowUpReport
+) -> None:
+    table = by_subset.to_frame()
+    rows = table[table["outcome"] == "FVC % predicted annual rate of change"]
+    fit = ssc.annual_rate(demo, "fvc_pct_predicted", by="subset")
+    slopes = fit.table.set_index("group")
+    for group in ("diffuse", "limited"):
+        row = rows[rows["group"] == group].iloc[0]
+        assert row["value"] == pytest.approx(slopes.loc[group, "slope"], rel=1e-9)
+    comp = rows[rows["group"] == "limited vs diffuse"].iloc[0]
+    assert comp["value"] == pytest.approx(slopes.loc["limited", "difference"], rel=1e-9)
+    assert comp["p"] == pytest.approx(slopes.loc["limited", "p"], rel=1e-9)
+    assert "nlme" in comp["source"]
