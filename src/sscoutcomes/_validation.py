@@ -98,6 +98,19 @@ def check_number(
     return x
 
 
+def as_pandas(frame: Any) -> Any:
+    """A polars or pyarrow table (anything with ``to_pandas()`` that is not a pandas
+    object) as a pandas DataFrame; anything else as it is (the caller checks it)."""
+    if isinstance(frame, (pd.DataFrame, pd.Series)):
+        return frame
+    to_pandas = getattr(frame, "to_pandas", None)
+    if callable(to_pandas) and type(frame).__module__.split(".")[0] in ("polars", "pyarrow"):
+        converted = to_pandas()
+        if isinstance(converted, pd.DataFrame):
+            return converted
+    return frame
+
+
 def check_choice(label: str, value: object, allowed: Sequence[str]) -> str:
     """An option that must be one of ``allowed`` (text): SchemaError naming it otherwise."""
     if not isinstance(value, str) or value not in allowed:

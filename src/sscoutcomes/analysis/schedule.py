@@ -47,6 +47,7 @@ from .._selection import DEFAULT_BASELINE_WINDOW_DAYS, selection_key
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_pandas,
     check_number,
     float_column,
     labelled_categorical,
@@ -519,7 +520,9 @@ _DAY_SPEC: Final = ColumnSpec(name="day", dtype="int", description="days from in
 
 
 def _visits_of(data: Any) -> pd.DataFrame:
-    """The visits frame of ``data``: a DataFrame itself, or its ``visits`` attribute."""
+    """The visits frame of ``data``: a DataFrame itself (a polars or pyarrow table
+    converted), or its ``visits`` attribute."""
+    data = as_pandas(data)
     if isinstance(data, pd.DataFrame):
         return _unique_columns(data, "visits frame")
     frame = getattr(data, "visits", None)
@@ -562,6 +565,7 @@ def require_follow_up(schedule: Schedule) -> tuple[Timepoint, ...]:
 def _patients_of(data: Any, patients: pd.DataFrame | None) -> pd.DataFrame | None:
     """The patients frame: ``patients`` when given, else ``data.patients_frame`` if any."""
     if patients is not None:
+        patients = as_pandas(patients)
         if not isinstance(patients, pd.DataFrame):
             raise SchemaError(f"patients must be a DataFrame; got {type(patients).__name__}")
         return _unique_columns(patients, "patients frame")

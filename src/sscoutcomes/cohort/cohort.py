@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validation import FailureCollector
+from .._validation import FailureCollector, as_pandas
 from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from .mapping import ColumnMapping, MappingLike
 from .patient import Patient, Visit
@@ -252,6 +252,7 @@ class Cohort:
         what_patients: str = "patients frame",
         mapping: ColumnMapping | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        visits, patients = as_pandas(visits), as_pandas(patients)  # polars, pyarrow
         if not isinstance(visits, pd.DataFrame):
             raise SchemaError(f"visits must be a pandas DataFrame; got {type(visits).__name__}")
         if patients is not None and not isinstance(patients, pd.DataFrame):

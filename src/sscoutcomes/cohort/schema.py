@@ -39,6 +39,7 @@ import pandas as pd
 from .._validation import (
     ColumnSpec,
     FailureCollector,
+    as_pandas,
     bool_column,
     check_unknown_prefixed,
     closest_names,
@@ -917,6 +918,7 @@ def validate_visits(visits: Any, *, require_sorted: bool = False) -> pd.DataFram
       0    day is a duplicate visit: the patient has another row on this day
       1    day is a duplicate visit: the patient has another row on this day
     """
+    visits = as_pandas(visits)  # polars, pyarrow
     what = "visits frame"
     if not isinstance(visits, pd.DataFrame) and isinstance(
         getattr(visits, "visits", None), pd.DataFrame
@@ -986,6 +988,7 @@ def validate_patients(patients: pd.DataFrame) -> pd.DataFrame:
     >>> out["sex"].tolist(), out["death_day"].tolist()
     (['female', 'male'], [<NA>, 400])
     """
+    patients = as_pandas(patients)  # polars, pyarrow
     what = "patients frame"
     collector = FailureCollector(patients)
     canonical = _patient_checks(patients, collector, what)

@@ -32,7 +32,7 @@ import attrs
 import pandas as pd
 
 from .._response import ResponderDefinition
-from .._validation import ColumnSpec
+from .._validation import ColumnSpec, as_pandas
 from ..errors import SchemaError
 
 __all__ = [
@@ -174,7 +174,8 @@ class Instrument:
 
 
 def as_visits_frame(visits: Any, what: str = "visits frame") -> pd.DataFrame:
-    """The visits frame of ``visits``: a DataFrame as it is, a Cohort's ``visits``.
+    """The visits frame of ``visits``: a DataFrame as it is (a polars or pyarrow table
+    converted with its ``to_pandas()``), a Cohort's ``visits``.
 
     Raises :class:`SchemaError` for anything else, for duplicated column names and for a
     duplicated index (a result could not be aligned to its rows).
@@ -188,7 +189,7 @@ def as_visits_frame(visits: Any, what: str = "visits frame") -> pd.DataFrame:
     ...
     sscoutcomes.errors.SchemaError: the visits frame must be a pandas DataFrame or a Cohort; ...
     """
-    frame = visits
+    frame = visits = as_pandas(visits)  # polars / pyarrow tables read as pandas
     if not isinstance(frame, pd.DataFrame):
         inner = getattr(visits, "visits", None)
         if not isinstance(inner, pd.DataFrame):
