@@ -30,6 +30,7 @@ from .._response import (
     ResponderDefinition,
     codes_to_categorical,
 )
+from .._result import ResultMixin
 from ..errors import SchemaError
 from .responders import RESPONDER_DEFINITIONS
 from .schedule import (
@@ -61,7 +62,7 @@ RATE_COLUMNS: tuple[str, ...] = (
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class ResponderRates:
+class ResponderRates(ResultMixin):
     """Result of :func:`responder_rates`.
 
     Attributes

@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from .._validation import as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
@@ -75,7 +76,7 @@ def _floats(values: npt.ArrayLike, what: str) -> FloatArray:
 
 
 @attrs.frozen(kw_only=True)
-class Summary:
+class Summary(ResultMixin):
     """Descriptive statistics of the non-missing values (:func:`summarize`)."""
 
     n: int
@@ -159,7 +160,7 @@ def summarize(values: npt.ArrayLike, *, quantile_method: str = "linear") -> Summ
 
 
 @attrs.frozen(kw_only=True)
-class PairedChange:
+class PairedChange(ResultMixin):
     """Change from baseline among patients with both values (:func:`paired_change`)."""
 
     n: int
@@ -229,7 +230,7 @@ def paired_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> PairedCh
 
 
 @attrs.frozen(kw_only=True)
-class ProportionCI:
+class ProportionCI(ResultMixin):
     """A proportion k/n with its confidence interval (:func:`proportion_ci`)."""
 
     k: int
@@ -307,7 +308,7 @@ def proportion_ci(
 
 
 @attrs.frozen(kw_only=True)
-class GroupDifference:
+class GroupDifference(ResultMixin):
     """A difference between two groups (``group - reference``) with its interval and test.
 
     Attributes

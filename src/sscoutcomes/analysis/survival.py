@@ -76,6 +76,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from .._validation import FailureCollector, as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
@@ -272,7 +273,7 @@ def _landmarks(t: pd.DataFrame, at: FloatArray) -> pd.DataFrame:
 
 
 @attrs.frozen(kw_only=True)
-class KaplanMeier:
+class KaplanMeier(ResultMixin):
     """A Kaplan-Meier estimate (:func:`kaplan_meier`), of one group or of several.
 
     Attributes
@@ -586,7 +587,7 @@ def kaplan_meier(
 
 
 @attrs.frozen(kw_only=True)
-class LogRank:
+class LogRank(ResultMixin):
     """A log-rank test (:func:`logrank`).
 
     Attributes
