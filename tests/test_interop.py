@@ -54,3 +54,19 @@ def test_other_objects_with_to_pandas_are_still_refused() -> None:
 
     with pytest.raises(ssc.SchemaError, match="must be a pandas DataFrame"):
         ssc.score_mrss(Other())
+
+
+def test_patient_id_is_the_string_dtype_in_every_output() -> None:
+    cohort = ssc.load_demo()
+    schedule = ssc.Schedule.years(0, 1)
+    scored = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits)["mrss"])
+    outputs = [
+        schedule.select(scored, "mrss", patients=cohort.patients_frame),
+        ssc.change_from_baseline(cohort, "mrss", schedule),
+        ssc.responder_rates(cohort, "mrss_improvement_5pt", schedule).per_patient,
+        ssc.criss_from_visits(cohort, schedule),
+        ssc.hrct_change_from_baseline(cohort, schedule),
+        ssc.score_visits(cohort),
+    ]
+    for out in outputs:
+        assert out["patient_id"].dtype == "string"

@@ -201,7 +201,7 @@ def _category_change(
         parts.append(
             pd.DataFrame(
                 {
-                    "patient_id": at.index.to_numpy(),
+                    "patient_id": pd.array(at.index.to_numpy(), dtype="string"),
                     "timepoint": tp.name,
                     "baseline": b,
                     "value": f,

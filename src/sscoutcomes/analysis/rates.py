@@ -273,7 +273,7 @@ def responder_rates(
     )
 
     per: dict[str, Any] = {
-        "patient_id": np.repeat(data.ids.to_numpy(), n_t),
+        "patient_id": pd.array(np.repeat(data.ids.to_numpy(), n_t), dtype="string"),
         "timepoint": _timepoint_categorical(
             [tp.name for tp in follow], np.tile(np.arange(n_t), n_p)
         ),

@@ -493,7 +493,9 @@ class Schedule:
         picks = _pick_all(data, self.timepoints, names)
         n_t, n_p = len(self.timepoints), data.n_patients
         out: dict[str, Any] = {
-            "patient_id": data.ids.take(np.repeat(np.arange(n_p), n_t)).to_numpy(),
+            "patient_id": pd.array(
+                data.ids.take(np.repeat(np.arange(n_p), n_t)).to_numpy(), dtype="string"
+            ),
             "timepoint": _timepoint_categorical(self.names, np.tile(np.arange(n_t), n_p)),
             "target_day": np.tile(np.array([tp.target_day for tp in self], dtype=np.int64), n_p),
         }

@@ -1054,7 +1054,9 @@ def criss_from_visits(
         "criss_response",
         "criss_reason",
     ]
-    return pd.DataFrame(result[columns])
+    out = pd.DataFrame(result[columns])
+    out["patient_id"] = out["patient_id"].astype("string")  # as every output: string ids
+    return out
 
 
 def _events_between(
