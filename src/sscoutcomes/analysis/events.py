@@ -9,16 +9,16 @@ Event kinds
 -----------
 Each kind is one row of :data:`EVENT_KINDS`: the visits column it reads and the rule.
 
-==================  ===================  ==================================================
-kind                column               an event at a follow-up visit (day > 0) when
-==================  ===================  ==================================================
-``renal_crisis``    ``renal_crisis``     the flag is yes
-``lv_failure_new``  ``lv_failure_new``   the flag is yes
-``pah_new_rhc``     ``pah_new_rhc``      the flag is yes (new PAH on right heart catheter)
-``lvef_below``      ``lvef_pct``         LVEF < ``lvef_below`` (%)
-``fvc_below``       ``fvc_pct_predicted`` FVC < ``fvc_below`` (% predicted)
-``fvc_decline``     ``fvc_pct_predicted`` FVC fell from baseline by >= ``fvc_decline``
-==================  ===================  ==================================================
+======================  =======================  ==============================================
+kind                    column                   an event at a follow-up visit (day > 0) when
+======================  =======================  ==============================================
+``renal_crisis``        ``renal_crisis``         the flag is yes
+``lv_failure_new``      ``lv_failure_new``       the flag is yes
+``pah_new_rhc``         ``pah_new_rhc``          the flag is yes (new PAH on right heart catheter)
+``lvef_below``          ``lvef_pct``             LVEF < ``lvef_below`` (%)
+``fvc_below``           ``fvc_pct_predicted``    FVC < ``fvc_below`` (% predicted)
+``fvc_decline``         ``fvc_pct_predicted``    FVC fell from baseline by >= ``fvc_decline``
+======================  =======================  ==============================================
 
 The FVC baseline is the last FVC on or before day 0 within the look-back window
 (``baseline_window_days``, 90 by default): the baseline rule of
