@@ -365,6 +365,11 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     | st.builds(lambda: ssc.grcs_outcomes(mrss="fvc"))
     | st.just([]),
     "kind": st.sampled_from(["time_to_event", "numeric", "other"]),
+    "events": st.sampled_from(
+        [("renal_crisis",), ("fvc_decline", "lvef_below"), tuple(ssc.EVENT_KINDS), ("nope",), ()]
+    ),
+    "preset": st.sampled_from([None, "eustar", "astis", "other"]),
+    "fvc_decline_type": st.sampled_from(["relative", "absolute", "other"]),
     "higher_is_better": st.booleans(),
     "covariates": st.builds(
         lambda: pd.DataFrame({"x": [1.0, None, 3.0, 0.5], "arm": ["a", "b", "a", None]})

@@ -39,6 +39,14 @@ from .analysis.competing import (
     gray_test,
 )
 
+# --- event-free survival --------------------------------------------------------------
+from .analysis.events import (
+    EVENT_KINDS,
+    EVENT_PRESETS,
+    FVC_DECLINE_TYPES,
+    event_free_survival,
+)
+
 # --- annual rate of change --------------------------------------------------------------
 from .analysis.rate import (
     AnnualRate,
@@ -279,7 +287,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "EVENT_KINDS",
+    "EVENT_PRESETS",
     "FOLLOW_UP_STATUSES",
+    "FVC_DECLINE_TYPES",
     "HAQ",
     "HAQ_AIDS",
     "HAQ_CATEGORIES",
@@ -363,6 +374,7 @@ __all__ = [
     "estimate_spap",
     "eustar_active",
     "eustar_activity_index",
+    "event_free_survival",
     "format_mean_sd",
     "format_proportion",
     "fvc_eustar_category",
