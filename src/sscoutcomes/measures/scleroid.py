@@ -126,8 +126,12 @@ SCLEROID_COLUMNS: Final[tuple[ColumnSpec, ...]] = tuple(
 
 def _kernel(ratings: FloatArray) -> FloatArray:
     """The formula: the weighted sum over the last axis (10 ratings); NaN when any is
-    missing (no re-weighting)."""
-    return np.asarray(ratings @ _WEIGHTS, dtype=np.float64)
+    missing (no re-weighting). Summed term by term in the paper's order, so one
+    questionnaire and a frame of them give the same bits (a matrix product may not)."""
+    out = ratings[..., 0] * _WEIGHTS[0]
+    for i in range(1, _WEIGHTS.size):
+        out = out + ratings[..., i] * _WEIGHTS[i]
+    return np.asarray(out, dtype=np.float64)
 
 
 def scleroid_score(ratings: npt.ArrayLike) -> Any:
