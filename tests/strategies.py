@@ -15,7 +15,12 @@ from sscoutcomes._validation import ColumnSpec
 from sscoutcomes.indices.criss import CRISS_CORE
 from sscoutcomes.measures._instrument import Instrument
 from sscoutcomes.measures.haq import HAQ_ITEMS
-from sscoutcomes.measures.heart import ECHO, echo_signs_two_categories, estimate_rap
+from sscoutcomes.measures.heart import (
+    _SIGN_COLUMNS,  # the sign measurements, as score_echo reads them
+    ECHO,
+    echo_signs_two_categories,
+    estimate_rap,
+)
 from sscoutcomes.measures.lung import PULMONARY_FUNCTION
 from sscoutcomes.measures.skin import SKIN_SITES
 from sscoutcomes.measures.vascular import VASCULAR
@@ -180,27 +185,13 @@ def _echo_consistent(frame: pd.DataFrame) -> pd.DataFrame:
     frame.loc[spap.notna() & fits & frame["spap_mmhg"].notna(), "spap_mmhg"] = spap
     # echo signs stated as reported agree with what the sign measurements decide
     measured = echo_signs_two_categories(
-        **{c: frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in _SIGN_INPUTS},
+        **{c: frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in _SIGN_COLUMNS},
         spap_mmhg=spap.fillna(frame["spap_mmhg"]).to_numpy(dtype=np.float64, na_value=np.nan),
     )
     decided = ~pd.isna(measured)
     stated = frame["other_echo_signs"].notna().to_numpy()
     frame.loc[decided & stated, "other_echo_signs"] = measured[decided & stated]
     return frame
-
-
-_SIGN_INPUTS = (
-    "rv_lv_ratio",
-    "lv_eccentricity_index",
-    "tapse_mm",
-    "rvot_acceleration_ms",
-    "rvot_notching",
-    "pr_velocity_m_s",
-    "pa_diameter_mm",
-    "ivc_diameter_cm",
-    "ivc_collapse_pct",
-    "ra_area_cm2",
-)
 
 
 #: Per instrument: columns left out of its generated frames and a repair making two
