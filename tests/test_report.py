@@ -702,3 +702,43 @@ def test_by_group_gives_the_annual_fvc_rate_of_each_group_and_their_difference(
     assert comp["value"] == pytest.approx(slopes.loc["limited", "difference"], rel=1e-9)
     assert comp["p"] == pytest.approx(slopes.loc["limited", "p"], rel=1e-9)
     assert "nlme" in comp["source"]
+
+
+def test_two_groups_give_the_hierarchical_composite_win_ratio(
+    demo: ssc.Cohort, by_subset: FollowUpReport
+) -> None:
+    table = by_subset.to_frame()
+    row = table[table["section"] == "comparison: composite"].iloc[0]
+    assert row["group"] == "limited vs diffuse"
+    # the same hierarchy built by hand from the library's own pieces
+    patients = demo.patients_frame
+    death = pd.to_numeric(patients["death_day"]).to_numpy(dtype=float)
+    last = pd.to_numeric(patients["last_contact_day"]).to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {
+            "patient_id": patients["patient_id"].astype(str),
+            "arm": patients["subset"].astype(str),
+            "death": (~np.isnan(death)).astype(float),
+            "death_time": np.where(np.isnan(death), last, death),
+        }
+    )
+    efs = ssc.event_free_survival(demo).set_index("patient_id")
+    frame["event_free_time"] = efs["time"].reindex(frame["patient_id"]).to_numpy(dtype=float)
+    frame["event"] = efs["event"].reindex(frame["patient_id"]).to_numpy(dtype=float)
+    schedule = ssc.Schedule.years(0, 1, 3, 5)
+    scored = ssc.score_visits(demo)
+    for measure, column in (("fvc_pct_predicted", "fvc"), ("haq_di", "haq"), ("mrss", "mrss")):
+        wide = schedule.select(scored, measure, patients=patients).pivot(
+            index="patient_id", columns="timepoint", values=measure
+        )
+        change = (wide["5 years"] - wide["baseline"]).astype(float)
+        frame[column] = change.reindex(frame["patient_id"]).to_numpy(dtype=float)
+    result = ssc.win_ratio(
+        frame, arm="arm", treatment="limited",
+        outcomes=ssc.grcs_outcomes(fvc="fvc", haq="haq", mrss="mrss"),
+    )  # fmt: skip
+    assert (row["value"], row["lower"], row["upper"], row["p"]) == pytest.approx(
+        (result.win_ratio, result.win_ratio_lower, result.win_ratio_upper, result.pvalue),
+        rel=1e-12,
+    )
+    assert "doi:10.1002/sim.3923" in row["source"]

@@ -85,6 +85,7 @@ _SECTIONS: Final = {
     "scleroid": "ScleroID (EULAR Systemic Sclerosis Impact of Disease)",
     "vascular": "Peripheral vascular severity",
     "responders": "Responder rates",
+    "composite": "Hierarchical composite",
 }
 
 _CHANGE_LABELS: Final = tuple(m.value for m in HRCTChange)
@@ -330,6 +331,8 @@ class FollowUpReport:
         """Each group against the first: survival, means and mean changes, proportions."""
         reference = groups[0]
         out: list[dict[str, Any]] = self._annual_rates(scored, patients, groups)
+        if len(groups) == 2:  # two arms: the SCOT-style hierarchical composite
+            out += self._composite(scored, patients, groups, label)
         for group in groups[1:]:
             name = f"{group} vs {reference}"
             out += self._survival_comparison(patients, label, group, reference, name)
@@ -400,6 +403,84 @@ class FollowUpReport:
                 )
             )  # fmt: skip
         return rows
+
+    def _composite(
+        self,
+        scored: pd.DataFrame,
+        patients: pd.DataFrame,
+        groups: list[str],
+        label: pd.Series[Any],
+    ) -> list[dict[str, Any]]:
+        """The win ratio of the second group against the first on the SCOT-style hierarchy
+        (death, event-free survival, then the FVC, HAQ-DI and mRSS changes at the last
+        follow-up timepoint); levels whose data are absent leave their pairs unordered."""
+        from .analysis.events import event_free_survival
+        from .analysis.win_ratio import grcs_outcomes, win_ratio
+
+        ids = patients["patient_id"].astype(str).to_numpy(dtype=object)
+        frame = pd.DataFrame({"patient_id": ids, "arm": label.to_numpy(dtype=object)})
+        if "death_day" in patients.columns:
+            death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
+            last = (
+                pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
+                if "last_contact_day" in patients.columns
+                else np.full(len(patients), np.nan)
+            )
+            died = ~np.isnan(death)
+            frame["death"] = died.astype(float)
+            frame["death_time"] = np.where(died, death, last)
+        else:
+            frame["death"] = frame["death_time"] = np.nan
+        notes = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SSCOutcomesWarning)
+                efs = event_free_survival(self.cohort)
+            efs = efs.assign(patient_id=efs["patient_id"].astype(str)).set_index("patient_id")
+            frame["event_free_time"] = efs["time"].reindex(ids).to_numpy(dtype=float)
+            frame["event"] = efs["event"].reindex(ids).to_numpy(dtype=float)
+        except SSCOutcomesError as exc:
+            frame["event_free_time"] = frame["event"] = np.nan
+            notes.append(f"event-free survival not evaluable ({str(exc).splitlines()[0]})")
+        last_tp = self.schedule.follow_up[-1]
+        base_name = self.schedule.require_baseline().name
+        for measure, column in (
+            ("fvc_pct_predicted", "fvc"),
+            ("haq_di", "haq"),
+            ("mrss", "mrss"),
+        ):
+            frame[column] = np.nan
+            if not _holds(scored, measure):
+                notes.append(f"no {measure}")
+                continue
+            sel = self.schedule.select(scored, measure, patients=patients)
+            wide = sel.pivot(index="patient_id", columns="timepoint", values=measure)
+            change = (wide[last_tp.name] - wide[base_name]).astype(float)
+            change.index = change.index.astype(str)
+            frame[column] = change.reindex(ids).to_numpy(dtype=float)
+        outcomes = grcs_outcomes(fvc="fvc", haq="haq", mrss="mrss")
+        known = frame[frame["arm"].notna()]
+        result = win_ratio(
+            known, arm="arm", treatment=groups[1], outcomes=outcomes, conf_level=self.conf_level
+        )
+        level = f"{100 * self.conf_level:g} %"
+        text = (
+            f"win ratio {result.win_ratio:.2f} ({level} CI {result.win_ratio_lower:.2f}-"
+            f"{result.win_ratio_upper:.2f}); net benefit {result.net_benefit:.2f}; "
+            f"{result.wins} wins, {result.losses} losses, {result.ties} ties among "
+            f"{result.n_treatment * result.n_control} pairs; Finkelstein-Schoenfeld "
+            f"{_p(result.pvalue)}; changes at {last_tp.name}"
+            + (f" ({'; '.join(notes)})" if notes else "")
+        )
+        return [
+            self._comparison_row(
+                "composite", "hierarchical composite (SCOT-style win ratio)", last_tp.name,
+                last_tp.target_day, result.n_treatment + result.n_control,
+                "win ratio; Finkelstein-Schoenfeld test", result.win_ratio,
+                result.win_ratio_lower, result.win_ratio_upper, result.pvalue, text,
+                f"{groups[1]} vs {groups[0]}",
+            )
+        ]  # fmt: skip
 
     def _survival_comparison(
         self,
@@ -626,6 +707,14 @@ class FollowUpReport:
             return ""
         comparison = section.startswith("comparison: ")
         section = section.removeprefix("comparison: ")
+        if section == "composite":
+            return (
+                "generalized pairwise comparisons on death, event-free survival (preset "
+                "eustar, provisional), then FVC, HAQ-DI and mRSS changes, margins 0 (Buyse M. "
+                "Stat Med 2010;29:3245-57. doi:10.1002/sim.3923; Finkelstein DM, Schoenfeld DA. "
+                "Stat Med 1999;18:1341-54; SCOT: Sullivan KM et al. N Engl J Med "
+                "2018;378:35-47. doi:10.1056/NEJMoa1703327)"
+            )
         if outcome == "FVC % predicted annual rate of change":
             return (
                 "annual rate of change: linear mixed model with a random intercept and slope "
