@@ -9,7 +9,9 @@ columns are put in the saved order when they are the same set.
 Bit for bit holds on the numpy, pandas and scipy versions the numbers were saved with
 (``versions.json``). With other versions (the oldest-dependencies CI job) floats are
 compared to a relative 1e-12 instead: scipy's p-values differ in their last bits between
-releases.
+releases. The report's t intervals (``lower``/``upper`` of its means) rest on scipy's t
+quantile, which moves by a few 1e-11 between releases (scipy 1.13 and 1.17): they are
+compared to a relative 1e-9 there.
 """
 
 from __future__ import annotations
@@ -52,16 +54,23 @@ def test_every_result_equals_the_saved_one(cohort_name: str) -> None:
             _assert_close(text, expected, f"{cohort_name}: {name}")
 
 
+#: Columns compared to a looser relative tolerance across library versions, and why: the t
+#: quantile behind the report's mean intervals changes by ~2.5e-11 between scipy releases.
+_QUANTILE_COLUMNS = {"report": {"lower", "upper"}}
+
+
 def _assert_close(text: str, expected: str, what: str) -> None:
     got = pd.read_csv(io.StringIO(text), index_col=0)
     saved = pd.read_csv(io.StringIO(expected), index_col=0)
     assert list(got.columns) == list(saved.columns), what
     assert got.index.equals(saved.index), what
+    loose = _QUANTILE_COLUMNS.get(what.split(": ", 1)[-1], set())
     for column in saved.columns:
         a, b = got[column], saved[column]
         if pd.api.types.is_float_dtype(b.dtype) and pd.api.types.is_float_dtype(a.dtype):
+            rtol = 1e-9 if column in loose else 1e-12
             np.testing.assert_allclose(
-                a, b, rtol=1e-12, atol=0, equal_nan=True, err_msg=f"{what}: {column}"
+                a, b, rtol=rtol, atol=0, equal_nan=True, err_msg=f"{what}: {column}"
             )
         else:
             assert a.astype(str).tolist() == b.astype(str).tolist(), f"{what}: {column}"

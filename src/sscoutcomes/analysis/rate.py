@@ -284,24 +284,24 @@ def annual_rate(
 
     Examples
     --------
-    Twenty patients with FVC at days 0, 183, 365 and 730, ten per arm:
+    Twenty-four patients with FVC at days 0, 183, 365 and 730, twelve per arm:
 
     >>> import numpy as np
     >>> import pandas as pd
     >>> from sscoutcomes import annual_rate
-    >>> rng = np.random.default_rng(1)
-    >>> visits = pd.DataFrame({"patient_id": np.repeat(np.arange(20), 4).astype(str),
-    ...                        "day": np.tile([0, 183, 365, 730], 20),
-    ...                        "arm": np.repeat(["placebo", "active"], 40)})
+    >>> rng = np.random.default_rng(5)
+    >>> visits = pd.DataFrame({"patient_id": np.repeat(np.arange(24), 4).astype(str),
+    ...                        "day": np.tile([0, 183, 365, 730], 24),
+    ...                        "arm": np.repeat(["placebo", "active"], 48)})
     >>> slope = (np.where(visits["arm"] == "placebo", -120, -40)
-    ...          + np.repeat(rng.normal(0, 50, 20), 4))
-    >>> visits["fvc_ml"] = (np.repeat(rng.normal(2800, 400, 20), 4)
-    ...                     + slope * visits["day"] / 365.25 + rng.normal(0, 80, 80)).round()
+    ...          + np.repeat(rng.normal(0, 40, 24), 4))
+    >>> visits["fvc_ml"] = (np.repeat(rng.normal(2800, 400, 24), 4)
+    ...                     + slope * visits["day"] / 365.25 + rng.normal(0, 80, 96)).round()
     >>> fit = annual_rate(visits, "fvc_ml", by="arm")
     >>> fit.table[["group", "n_patients", "slope", "difference"]].round(0)
          group  n_patients  slope  difference
-    0   active          10  -77.0         NaN
-    1  placebo          10 -118.0       -41.0
+    0   active          12  -58.0         NaN
+    1  placebo          12 -129.0       -70.0
     """
     from scipy import stats
 
