@@ -600,7 +600,7 @@ def test_between_group_comparisons_equal_their_tests(
     event = ~np.isnan(death)
     test = ssc.logrank(np.where(event, death, last), event, patients["subset"].astype(str))
     surv = comp[comp["section"] == "comparison: survival"].iloc[0]
-    assert surv["p"] == pytest.approx(test.pvalue, rel=1e-12)
+    assert surv["p"] == pytest.approx(test.p, rel=1e-12)
     # mRSS at baseline: Welch interval and Mann-Whitney p of the two groups' values
     visits = demo.visits.assign(mrss=ssc.score_mrss(demo.visits)["mrss"])
     sel = ssc.Schedule.years(0, 1, 3, 5).select(visits, "mrss", patients=patients)
@@ -610,7 +610,7 @@ def test_between_group_comparisons_equal_their_tests(
     )
     row = comp[(comp["outcome"] == "mRSS") & (comp["timepoint"] == "baseline")].iloc[0]
     assert (row["value"], row["lower"], row["upper"], row["p"]) == pytest.approx(
-        (d.estimate, d.lower, d.upper, d.pvalue), rel=1e-12
+        (d.estimate, d.lower, d.upper, d.p), rel=1e-12
     )
     # a responder rate: Newcombe interval and Fisher p of the two groups' counts
     rates = {
@@ -633,7 +633,7 @@ def test_between_group_comparisons_equal_their_tests(
     )  # fmt: skip
     row = comp[(comp["outcome"] == "mrss_improvement_5pt") & (comp["timepoint"] == "1 year")]
     assert (row["value"].iloc[0], row["lower"].iloc[0], row["p"].iloc[0]) == pytest.approx(
-        (d.estimate, d.lower, d.pvalue), rel=1e-12
+        (d.estimate, d.lower, d.p), rel=1e-12
     )
     assert "limited vs diffuse" in by_subset.to_markdown()
     assert "between-group comparisons" in by_subset.to_html(figures=False)
@@ -738,7 +738,7 @@ def test_two_groups_give_the_hierarchical_composite_win_ratio(
         outcomes=ssc.grcs_outcomes(fvc="fvc", haq="haq", mrss="mrss"),
     )  # fmt: skip
     assert (row["value"], row["lower"], row["upper"], row["p"]) == pytest.approx(
-        (result.win_ratio, result.win_ratio_lower, result.win_ratio_upper, result.pvalue),
+        (result.win_ratio, result.win_ratio_lower, result.win_ratio_upper, result.p),
         rel=1e-12,
     )
     assert "doi:10.1002/sim.3923" in row["source"]

@@ -77,6 +77,7 @@ from .analysis.schedule import (
 # --- summaries ---------------------------------------------------------------------------
 from .analysis.summary import (
     GroupDifference,
+    HypothesisTest,
     PairedChange,
     ProportionCI,
     Summary,
@@ -323,6 +324,7 @@ __all__ = [
     "GroupDifference",
     "HRCTChange",
     "HRCTPattern",
+    "HypothesisTest",
     "KaplanMeier",
     "LogRank",
     "LungImaging",

@@ -7,12 +7,13 @@ frame, so a notebook or a report can take any result as a DataFrame.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import attrs
 import pandas as pd
 
-__all__ = ["ResultMixin"]
+__all__ = ["ResultMixin", "renamed"]
 
 
 class ResultMixin:
@@ -31,13 +32,16 @@ class ResultMixin:
     __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as a dict (DataFrame fields left out: see :meth:`to_frame`)."""
+        """The fields as a dict (DataFrame fields left out: see :meth:`to_frame`; nested
+        results as dicts)."""
         names = [field.name for field in attrs.fields(type(self))]  # type: ignore[arg-type]
-        return {
-            name: getattr(self, name)
-            for name in names
-            if not isinstance(getattr(self, name), pd.DataFrame)
-        }
+        out: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            if isinstance(value, pd.DataFrame):
+                continue
+            out[name] = value.to_dict() if isinstance(value, ResultMixin) else value
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """The result's ``table`` (a copy) when it has one, else its fields as one row."""
@@ -45,3 +49,37 @@ class ResultMixin:
         if isinstance(table, pd.DataFrame):
             return table.copy()
         return pd.DataFrame([self.to_dict()])
+
+
+def renamed(new: str, old: str) -> property:
+    """A read-only alias ``old`` of the attribute path ``new`` that warns when read.
+
+    The library names a p-value ``p`` everywhere (attributes, ``to_dict`` keys and table
+    columns); the names used before 0.2 (``pvalue``, ``t_pvalue``, ``wilcoxon_pvalue``, ...)
+    still work for one release and say what to use instead.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sscoutcomes import paired_change
+    >>> ch = paired_change([20, 18, 25, 16, 30], [15, 17, 20, 16, 22])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     ch.t_pvalue == ch.t_test.p
+    True
+    >>> print(caught[0].message)
+    PairedChange.t_pvalue is deprecated and will be removed in 1.0: use .t_test.p
+    """
+
+    def read(self: object) -> Any:
+        warnings.warn(
+            f"{type(self).__name__}.{old} is deprecated and will be removed in 1.0: use .{new}",
+            FutureWarning,
+            stacklevel=2,
+        )
+        value: Any = self
+        for part in new.split("."):
+            value = getattr(value, part)
+        return value
+
+    return property(read, doc=f"Deprecated alias of ``{new}`` (will be removed in 1.0).")

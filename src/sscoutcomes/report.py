@@ -469,7 +469,7 @@ class FollowUpReport:
             f"{result.win_ratio_upper:.2f}); net benefit {result.net_benefit:.2f}; "
             f"{result.wins} wins, {result.losses} losses, {result.ties} ties among "
             f"{result.n_treatment * result.n_control} pairs; Finkelstein-Schoenfeld "
-            f"{_p(result.pvalue)}; changes at {last_tp.name}"
+            f"{_p(result.p)}; changes at {last_tp.name}"
             + (f" ({'; '.join(notes)})" if notes else "")
         )
         return [
@@ -477,7 +477,7 @@ class FollowUpReport:
                 "composite", "hierarchical composite (SCOT-style win ratio)", last_tp.name,
                 last_tp.target_day, result.n_treatment + result.n_control,
                 "win ratio; Finkelstein-Schoenfeld test", result.win_ratio,
-                result.win_ratio_lower, result.win_ratio_upper, result.pvalue, text,
+                result.win_ratio_lower, result.win_ratio_upper, result.p, text,
                 f"{groups[1]} vs {groups[0]}",
             )
         ]  # fmt: skip
@@ -502,11 +502,11 @@ class FollowUpReport:
         from .analysis.survival import logrank
 
         test = logrank(time, event, which)
-        text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.pvalue)}"
+        text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.p)}"
         rows = [
             self._comparison_row(
                 "survival", "overall survival", "", None, len(time), "log-rank test",
-                None, None, None, test.pvalue, text, name,
+                None, None, None, test.p, text, name,
             )
         ]  # fmt: skip
         rows.append(self._hazard_ratio(time, event, which, group, name))
@@ -586,7 +586,7 @@ class FollowUpReport:
                     )
                     text = (
                         f"difference {d.estimate:.2f} ({100 * self.conf_level:g} % CI "
-                        f"{d.lower:.2f} to {d.upper:.2f}); Mann-Whitney {_p(d.pvalue)}"
+                        f"{d.lower:.2f} to {d.upper:.2f}); Mann-Whitney {_p(d.p)}"
                         if not math.isnan(d.lower)
                         else "not evaluable: fewer than 2 values in a group"
                     )
@@ -594,7 +594,7 @@ class FollowUpReport:
                         self._comparison_row(
                             section, outcome, tp.name, tp.target_day, d.n + d.n_reference,
                             "difference of means; Welch t CI; Mann-Whitney",
-                            d.estimate, d.lower, d.upper, d.pvalue, text, name,
+                            d.estimate, d.lower, d.upper, d.p, text, name,
                         )
                     )  # fmt: skip
         return out
@@ -626,7 +626,7 @@ class FollowUpReport:
             )
             text = (
                 f"difference {100 * d.estimate:.1f} % ({100 * self.conf_level:g} % CI "
-                f"{100 * d.lower:.1f} to {100 * d.upper:.1f}); Fisher exact {_p(d.pvalue)}"
+                f"{100 * d.lower:.1f} to {100 * d.upper:.1f}); Fisher exact {_p(d.p)}"
                 if not math.isnan(d.estimate)
                 else "not evaluable: a group has no evaluable patient"
             )
@@ -634,7 +634,7 @@ class FollowUpReport:
                 self._comparison_row(
                     row["section"], row["outcome"], row["timepoint"], row["day"],
                     d.n + d.n_reference, "difference of proportions; Newcombe CI; Fisher exact",
-                    d.estimate, d.lower, d.upper, d.pvalue, text, name,
+                    d.estimate, d.lower, d.upper, d.p, text, name,
                 )
             )  # fmt: skip
         return out
@@ -1005,9 +1005,9 @@ class FollowUpReport:
                     ch.mean,
                     lower,
                     upper,
-                    ch.t_pvalue,
+                    ch.t_test.p,
                     f"{format_mean_sd(ch.mean, ch.sd, ch.n)}; paired t-test "
-                    f"{_p(ch.t_pvalue)}, Wilcoxon {_p(ch.wilcoxon_pvalue)}"
+                    f"{_p(ch.t_test.p)}, Wilcoxon {_p(ch.wilcoxon.p)}"
                     if ch.n
                     else f"not evaluable: no patient has both a {base_name} and a {tp.name} value",
                     sd=ch.sd,
@@ -1258,6 +1258,19 @@ class FollowUpReport:
         parameters and its reference.
         """
         return self._table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The :attr:`header` and every result row (``to_frame()`` as records), e.g. for JSON.
+
+        Examples
+        --------
+        >>> from sscoutcomes import FollowUpReport, Schedule, load_demo
+        >>> d = FollowUpReport(load_demo(), Schedule.years(0, 1)).to_dict()
+        >>> sorted(d), d["rows"][0]["section"]
+        (['header', 'rows'], 'about')
+        """
+        rows = self._table.astype(object).where(self._table.notna(), None)
+        return {"header": self.header, "rows": rows.to_dict("records")}
 
     def title(self, section: str) -> str:
         """The printed title of a section (a key of the ``section`` column).

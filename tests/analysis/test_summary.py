@@ -99,7 +99,7 @@ def test_paired_change_matches_scipy_and_r_defaults() -> None:
     f = [15, 17, 20, 16, 22, 23, 14, 21]
     ch = paired_change(b, f)
     res = stats.ttest_rel(f, b)
-    assert ch.t_pvalue == pytest.approx(res.pvalue)
+    assert ch.t_test.p == pytest.approx(res.pvalue)
     assert ch.mean == pytest.approx(np.mean(np.subtract(f, b)))
     # ties and a zero difference: R uses the normal approximation with continuity
     # correction (zeros dropped)
@@ -108,20 +108,20 @@ def test_paired_change_matches_scipy_and_r_defaults() -> None:
         approx = stats.wilcoxon(
             np.subtract(f, b), zero_method="wilcox", correction=True, method="approx"
         )
-    assert ch.wilcoxon_pvalue == pytest.approx(approx.pvalue)
+    assert ch.wilcoxon.p == pytest.approx(approx.pvalue)
     # no ties, no zeros, n < 50: exact
     exact = paired_change([1, 2, 3, 4, 5], [2, 4, 6, 8, 11])
-    assert exact.wilcoxon_pvalue == pytest.approx(0.0625)  # R: wilcox.test(..., paired=TRUE)
+    assert exact.wilcoxon.p == pytest.approx(0.0625)  # R: wilcox.test(..., paired=TRUE)
 
 
 def test_paired_change_edge_cases() -> None:
     ch = paired_change([1, None, 3], [1, 5, None])
     assert ch.n == 1
     assert math.isnan(ch.sd)
-    assert math.isnan(ch.t_pvalue)
+    assert math.isnan(ch.t_test.p)
     same = paired_change([1, 2, 3], [1, 2, 3])
     assert same.mean == 0
-    assert math.isnan(same.wilcoxon_pvalue)
+    assert math.isnan(same.wilcoxon.p)
     with pytest.raises(SchemaError):
         paired_change([1, 2], [1])
 
@@ -158,7 +158,7 @@ def test_proportion_difference_equals_newcombe_table_ii(
     assert round(d.lower, 4) == lower
     assert round(d.upper, 4) == upper
     k, n, k0, n0 = counts
-    assert d.pvalue == stats.fisher_exact([[k, n - k], [k0, n0 - k0]]).pvalue
+    assert d.p == stats.fisher_exact([[k, n - k], [k0, n0 - k0]]).pvalue
 
 
 def test_mean_difference_equals_welch_and_mann_whitney() -> None:
@@ -172,5 +172,5 @@ def test_mean_difference_equals_welch_and_mann_whitney() -> None:
     assert (d.estimate, d.n, d.n_reference) == (7.0, 5, 4)
     assert d.lower == pytest.approx(ci.low, rel=1e-12)
     assert d.upper == pytest.approx(ci.high, rel=1e-12)
-    assert d.pvalue == stats.mannwhitneyu(a[:-1], b, alternative="two-sided").pvalue
+    assert d.p == stats.mannwhitneyu(a[:-1], b, alternative="two-sided").pvalue
     assert math.isnan(mean_difference([1.0], [2.0, 3.0]).lower)  # one value: no interval

@@ -162,7 +162,7 @@ def test_survdiff_aml_equals_r() -> None:
     lr = logrank(AML["time"], AML["status"], AML["x"])
     assert lr.df == 1
     assert lr.statistic == pytest.approx(3.4, abs=0.05)
-    assert lr.pvalue == pytest.approx(0.07, abs=0.005)
+    assert lr.p == pytest.approx(0.07, abs=0.005)
     t = lr.table.set_index("group")
     assert t.loc["Maintained", "observed"] == 7
     assert t.loc["Maintained", "expected"] == pytest.approx(10.69, abs=0.005)
@@ -176,7 +176,7 @@ def test_survdiff_ovarian_equals_r() -> None:
     # (O-E)^2/V 1.06; Breslow Cox score test 1.063, p = 0.303
     lr = logrank(OVARIAN["futime"], OVARIAN["fustat"], OVARIAN["rx"])
     assert lr.statistic == pytest.approx(1.063, abs=0.0005)
-    assert lr.pvalue == pytest.approx(0.303, abs=0.0005)
+    assert lr.p == pytest.approx(0.303, abs=0.0005)
     t = lr.table.set_index("group")
     assert t.loc["1", "expected"] == pytest.approx(5.23, abs=0.005)
     assert t.loc["2", "expected"] == pytest.approx(6.77, abs=0.005)
@@ -198,7 +198,7 @@ def test_two_group_logrank_equals_scipy() -> None:
         ),
     )
     assert lr.statistic == pytest.approx(float(res.statistic) ** 2, rel=1e-9)
-    assert lr.pvalue == pytest.approx(float(res.pvalue), rel=1e-9)
+    assert lr.p == pytest.approx(float(res.pvalue), rel=1e-9)
 
 
 def test_three_groups_chi_square_df() -> None:
@@ -208,7 +208,7 @@ def test_three_groups_chi_square_df() -> None:
     g = np.repeat(["a", "b", "c"], 20)
     lr = logrank(t, e, g)
     assert lr.df == 2
-    assert 0 <= lr.pvalue <= 1
+    assert 0 <= lr.p <= 1
     assert lr.table["observed"].sum() == e.sum()
     assert lr.table["expected"].sum() == pytest.approx(e.sum())
 
@@ -414,7 +414,7 @@ def test_logrank_rho_equals_r_survdiff(
     assert lr.rho == rho
     assert lr.df == ref["df"].iloc[0]
     assert lr.statistic == pytest.approx(ref["chisq"].iloc[0], abs=TOL)
-    assert lr.pvalue == pytest.approx(ref["p"].iloc[0], abs=TOL)
+    assert lr.p == pytest.approx(ref["p"].iloc[0], abs=TOL)
     assert lr.table["group"].tolist() == ref["group"].tolist()
     assert lr.table["n"].tolist() == ref["n"].tolist()
     for mine, theirs in (("observed", "observed"), ("expected", "expected")):
@@ -488,7 +488,7 @@ def test_cox_ph_equals_r_coxph(model: str, ties: str) -> None:
     assert fit.loglik_null == pytest.approx(r["loglik_null"], abs=TOL)
     assert fit.df == r["lr_df"]
     assert fit.statistic == pytest.approx(r["lr"], abs=TOL)
-    assert fit.pvalue == pytest.approx(r["lr_p"], abs=TOL)
+    assert fit.p == pytest.approx(r["lr_p"], abs=TOL)
     for test, column in (("likelihood_ratio", "lr"), ("wald", "wald"), ("score", "score")):
         assert fit.tests.loc[test, "statistic"] == pytest.approx(r[column], abs=TOL), test
         assert fit.tests.loc[test, "p"] == pytest.approx(r[f"{column}_p"], abs=TOL), test

@@ -74,7 +74,7 @@ def test_hand_worked_three_versus_three() -> None:
     var = 3 * 3 / (6 * 5) * sum(v * v for v in u.values())  # = 15
     assert var == pytest.approx(15.0)
     assert res.statistic == pytest.approx(2 / math.sqrt(15))
-    assert res.pvalue == pytest.approx(2 * (1 - NormalDist().cdf(2 / math.sqrt(15))))
+    assert res.p == pytest.approx(2 * (1 - NormalDist().cdf(2 / math.sqrt(15))))
 
     table = res.table
     assert list(table.columns) == list(LEVEL_COLUMNS)
@@ -109,7 +109,7 @@ def test_hand_worked_three_versus_three() -> None:
 
     frame = res.to_frame()
     assert list(frame.index) == ["win_ratio", "net_benefit", "win_odds"]
-    assert list(frame.columns) == ["estimate", "lower", "upper", "statistic", "pvalue"]
+    assert list(frame.columns) == ["estimate", "lower", "upper", "statistic", "p"]
     assert "WinRatio(" in repr(res)
     assert "<table" in res._repr_html_()
 
@@ -203,7 +203,7 @@ def test_swapping_arms_inverts(rows: list[tuple[str, float, int, float | None]])
         math.inf,
     }
     assert b.statistic == pytest.approx(-a.statistic, nan_ok=True)
-    assert b.pvalue == pytest.approx(a.pvalue, nan_ok=True)
+    assert b.p == pytest.approx(a.p, nan_ok=True)
 
 
 @settings(max_examples=30, deadline=None)
@@ -329,4 +329,4 @@ def test_import_does_not_pull_scipy() -> None:
 
     assert "sscoutcomes.analysis.win_ratio" in sys.modules
     res = win_ratio(HAND, arm="arm", treatment="T", outcomes=[DEATH, FVC])
-    assert 0 < res.pvalue < 1
+    assert 0 < res.p < 1

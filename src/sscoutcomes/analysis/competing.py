@@ -68,6 +68,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from .._validation import FailureCollector, as_float_array, check_choice, check_number
 from ..errors import OutOfRangeError, SchemaError
 from .survival import _group_codes, _z
@@ -177,7 +178,7 @@ def _conf(
 
 
 @attrs.frozen(slots=True, kw_only=True)
-class CumulativeIncidence:
+class CumulativeIncidence(ResultMixin):
     """Cumulative incidence curves by cause (and group), from :func:`cumulative_incidence`.
 
     ``table`` has one row per group, cause and distinct time (events and censorings):
@@ -338,7 +339,7 @@ def cumulative_incidence(
 
 
 @attrs.frozen(slots=True, kw_only=True)
-class GrayTest:
+class GrayTest(ResultMixin):
     """Gray's test per cause, from :func:`gray_test`: ``table`` with ``cause``,
     ``statistic``, ``df``, ``p``."""
 

@@ -48,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from ..errors import SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from .schedule import DAYS_PER_YEAR, _patients_of, _visits_of
 
@@ -77,7 +78,7 @@ _OPTIMIZERS: Final = (["lbfgs"], ["bfgs", "lbfgs", "cg"])
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class AnnualRate:
+class AnnualRate(ResultMixin):
     """Result of :func:`annual_rate`.
 
     Attributes

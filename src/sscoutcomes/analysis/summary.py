@@ -42,12 +42,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._result import ResultMixin
+from .._result import ResultMixin, renamed
 from .._validation import as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
     "GroupDifference",
+    "HypothesisTest",
     "PairedChange",
     "ProportionCI",
     "Summary",
@@ -160,19 +161,77 @@ def summarize(values: npt.ArrayLike, *, quantile_method: str = "linear") -> Summ
 
 
 @attrs.frozen(kw_only=True)
+class HypothesisTest(ResultMixin):
+    """One test's statistic and two-sided p-value (as in :class:`PairedChange`).
+
+    Attributes
+    ----------
+    method : str
+        The test, e.g. ``"paired t"`` or ``"Wilcoxon signed-rank"``.
+    statistic : float
+        Its statistic (t; Wilcoxon's V, R's name for the sum of positive ranks); NaN
+        when it cannot be computed.
+    p : float
+        Two-sided p-value; NaN when the test cannot be computed.
+    """
+
+    method: str
+    statistic: float
+    p: float
+
+
+@attrs.frozen(kw_only=True)
 class PairedChange(ResultMixin):
-    """Change from baseline among patients with both values (:func:`paired_change`)."""
+    """Change from baseline among patients with both values (:func:`paired_change`).
+
+    Attributes
+    ----------
+    n : int
+        Pairs with both values.
+    mean, sd : float
+        Mean and standard deviation of the changes (follow-up - baseline).
+    t_test, wilcoxon : HypothesisTest
+        The paired t-test and the Wilcoxon signed-rank test, each with ``statistic`` and
+        ``p``. (``t_statistic``, ``t_pvalue``, ``wilcoxon_statistic`` and
+        ``wilcoxon_pvalue`` are deprecated aliases.)
+    """
 
     n: int
     mean: float
     sd: float
-    t_statistic: float
-    t_pvalue: float
-    wilcoxon_statistic: float
-    wilcoxon_pvalue: float
+    t_test: HypothesisTest
+    wilcoxon: HypothesisTest
+
+    t_statistic = renamed("t_test.statistic", "t_statistic")
+    t_pvalue = renamed("t_test.p", "t_pvalue")
+    wilcoxon_statistic = renamed("wilcoxon.statistic", "wilcoxon_statistic")
+    wilcoxon_pvalue = renamed("wilcoxon.p", "wilcoxon_pvalue")
 
     def __str__(self) -> str:
         return format_mean_sd(self.mean, self.sd, self.n)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per test: ``n``, ``mean``, ``sd``, ``test``, ``statistic``, ``p``.
+
+        Examples
+        --------
+        >>> from sscoutcomes import paired_change
+        >>> ch = paired_change([20, 18, 25, 16, 30], [15, 17, 20, 16, 22])
+        >>> ch.to_frame().round(4)[["n", "test", "statistic", "p"]]
+           n                  test  statistic       p
+        0  5              paired t    -2.5976  0.0602
+        1  5  Wilcoxon signed-rank     0.0000  0.0975
+        """
+        return pd.DataFrame(
+            {
+                "n": [self.n] * 2,
+                "mean": [self.mean] * 2,
+                "sd": [self.sd] * 2,
+                "test": [self.t_test.method, self.wilcoxon.method],
+                "statistic": [self.t_test.statistic, self.wilcoxon.statistic],
+                "p": [self.t_test.p, self.wilcoxon.p],
+            }
+        )
 
 
 def paired_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> PairedChange:
@@ -185,7 +244,7 @@ def paired_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> PairedCh
     --------
     >>> from sscoutcomes import paired_change
     >>> ch = paired_change([20, 18, 25, 16, 30], [15, 17, 20, 16, 22])
-    >>> ch.n, ch.mean, round(ch.t_pvalue, 4), round(ch.wilcoxon_pvalue, 4)
+    >>> ch.n, ch.mean, round(ch.t_test.p, 4), round(ch.wilcoxon.p, 4)
     (5, -3.8, 0.0602, 0.0975)
     """
     b = _floats(baseline, "baseline")
@@ -222,10 +281,8 @@ def paired_change(baseline: npt.ArrayLike, follow_up: npt.ArrayLike) -> PairedCh
         n=n,
         mean=mean,
         sd=sd,
-        t_statistic=t_stat,
-        t_pvalue=t_p,
-        wilcoxon_statistic=w_stat,
-        wilcoxon_pvalue=w_p,
+        t_test=HypothesisTest(method="paired t", statistic=t_stat, p=t_p),
+        wilcoxon=HypothesisTest(method="Wilcoxon signed-rank", statistic=w_stat, p=w_p),
     )
 
 
@@ -318,8 +375,8 @@ class GroupDifference(ResultMixin):
         (:func:`proportion_difference`); NaN when a group has no value.
     lower, upper : float
         Confidence limits (Welch t; Newcombe's hybrid score interval).
-    pvalue : float
-        Two-sided p of the test named in ``test``.
+    p : float
+        Two-sided p-value of the test named in ``test`` (``pvalue`` is a deprecated alias).
     test : str
         ``"Mann-Whitney"`` or ``"Fisher exact"``.
     n, n_reference : int
@@ -330,11 +387,13 @@ class GroupDifference(ResultMixin):
     estimate: float
     lower: float
     upper: float
-    pvalue: float
+    p: float
     test: str
     n: int
     n_reference: int
     conf_level: float
+
+    pvalue = renamed("p", "pvalue")
 
 
 def mean_difference(
@@ -352,7 +411,7 @@ def mean_difference(
     --------
     >>> from sscoutcomes.analysis.summary import mean_difference
     >>> d = mean_difference([19, 22, 16, 29, 24], [20, 11, 17, 12])
-    >>> round(d.estimate, 2), round(d.lower, 2), round(d.upper, 2), round(d.pvalue, 4)
+    >>> round(d.estimate, 2), round(d.lower, 2), round(d.upper, 2), round(d.p, 4)
     (7.0, -0.26, 14.26, 0.1111)
     """
     a = _floats(values, "values")
@@ -363,7 +422,7 @@ def mean_difference(
         raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
     nan = math.nan
     estimate = float(a.mean() - b.mean()) if a.size and b.size else nan
-    lower = upper = pvalue = nan
+    lower = upper = p = nan
     if a.size >= 2 and b.size >= 2:
         from scipy import stats
 
@@ -376,12 +435,12 @@ def mean_difference(
     if a.size and b.size:
         from scipy import stats
 
-        pvalue = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+        p = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
     return GroupDifference(
         estimate=estimate,
         lower=lower,
         upper=upper,
-        pvalue=pvalue,
+        p=p,
         test="Mann-Whitney",
         n=int(a.size),
         n_reference=int(b.size),
@@ -415,7 +474,7 @@ def proportion_difference(
             estimate=nan,
             lower=nan,
             upper=nan,
-            pvalue=nan,
+            p=nan,
             test="Fisher exact",
             n=a.n,
             n_reference=b.n,
@@ -427,12 +486,12 @@ def proportion_difference(
     lower = d - math.sqrt((a.proportion - a.lower) ** 2 + (b.upper - b.proportion) ** 2)
     upper = d + math.sqrt((a.upper - a.proportion) ** 2 + (b.proportion - b.lower) ** 2)
     table = np.array([[a.k, a.n - a.k], [b.k, b.n - b.k]])
-    pvalue = float(stats.fisher_exact(table).pvalue)
+    p_fisher = float(stats.fisher_exact(table).pvalue)
     return GroupDifference(
         estimate=d,
         lower=lower,
         upper=upper,
-        pvalue=pvalue,
+        p=p_fisher,
         test="Fisher exact",
         n=a.n,
         n_reference=b.n,

@@ -76,7 +76,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._result import ResultMixin
+from .._result import ResultMixin, renamed
 from .._validation import FailureCollector, as_float_array, check_number
 from ..errors import OutOfRangeError, SchemaError
 
@@ -596,8 +596,9 @@ class LogRank(ResultMixin):
         Chi-square statistic.
     df : int
         Degrees of freedom (groups - 1).
-    pvalue : float
-        Upper tail probability of the chi-square distribution.
+    p : float
+        Upper tail probability of the chi-square distribution (``pvalue`` is a deprecated
+        alias).
     table : pandas.DataFrame
         Per group: ``group``, ``n``, ``observed``, ``expected``, ``oe2_e`` ((O-E)^2/E) and
         ``oe2_v`` ((O-E)^2/V), as R's ``survdiff`` prints them (weighted when ``rho`` > 0).
@@ -609,17 +610,17 @@ class LogRank(ResultMixin):
 
     statistic: float
     df: int
-    pvalue: float
+    p: float
     table: pd.DataFrame = attrs.field(repr=False)
     rho: float = 0.0
     n_dropped: int = 0
 
+    pvalue = renamed("p", "pvalue")
+
     def __repr__(self) -> str:
         rho = f", rho={self.rho:g}" if self.rho else ""
         dropped = f", dropped={self.n_dropped}" if self.n_dropped else ""
-        return (
-            f"LogRank(chisq={self.statistic:.4g}, df={self.df}, p={self.pvalue:.4g}{rho}{dropped})"
-        )
+        return f"LogRank(chisq={self.statistic:.4g}, df={self.df}, p={self.p:.4g}{rho}{dropped})"
 
     def _repr_html_(self) -> str:
         return f"<p>{self!r}</p>" + self.table.to_html(index=False)
@@ -756,7 +757,7 @@ def logrank(
     statistic, df = _quadratic_form(v[np.ix_(idx, idx)], diff[idx])
     from scipy import stats
 
-    pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else math.nan
+    p = float(stats.chi2.sf(statistic, df)) if df > 0 else math.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
             {
@@ -771,7 +772,7 @@ def logrank(
     return LogRank(
         statistic=statistic,
         df=df,
-        pvalue=pvalue,
+        p=p,
         table=table,
         rho=float(rho),
         n_dropped=n_dropped,
@@ -895,7 +896,7 @@ def _design(covariates: object, n: int) -> tuple[FloatArray, list[str], npt.NDAr
 
 
 @attrs.frozen(kw_only=True)
-class CoxPH:
+class CoxPH(ResultMixin):
     """A Cox proportional hazards model (:func:`cox_ph`).
 
     Attributes
@@ -915,7 +916,7 @@ class CoxPH:
         Log partial likelihood at the estimate.
     loglik_null : float
         Log partial likelihood with every coefficient 0.
-    statistic, df, pvalue
+    statistic, df, p
         Likelihood-ratio test of the model (every coefficient 0):
         ``2 * (loglik - loglik_null)`` on ``df`` (number of terms) degrees of freedom.
     tests : pandas.DataFrame
@@ -936,10 +937,12 @@ class CoxPH:
     loglik_null: float
     statistic: float
     df: int
-    pvalue: float
+    p: float
     tests: pd.DataFrame = attrs.field(repr=False)
     ties: str
     conf_level: float
+
+    pvalue = renamed("p", "pvalue")
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table (a copy), with ``term`` as a column."""
@@ -949,7 +952,7 @@ class CoxPH:
         dropped = f", dropped={self.n_dropped}" if self.n_dropped else ""
         return (
             f"CoxPH(n={self.n}, events={self.n_events}{dropped}, terms={list(self.table.index)!r}"
-            f", LR chisq={self.statistic:.4g} on {self.df} df, p={self.pvalue:.4g}, "
+            f", LR chisq={self.statistic:.4g} on {self.df} df, p={self.p:.4g}, "
             f"ties={self.ties!r})"
         )
 
@@ -1120,7 +1123,7 @@ def cox_ph(
         loglik_null=loglik_null,
         statistic=float(lr),
         df=p,
-        pvalue=float(stats.chi2.sf(lr, p)),
+        p=float(stats.chi2.sf(lr, p)),
         tests=tests,
         ties=ties,
         conf_level=conf_level,

@@ -47,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from .._validation import check_bool
 from ..cohort.cohort import Cohort
 from ..cohort.schema import PATIENT_COLUMNS
@@ -176,7 +177,7 @@ _SCHEMA_CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
 # result
 # --------------------------------------------------------------------------------------
 @attrs.frozen(kw_only=True, eq=False)
-class TableOne:
+class TableOne(ResultMixin):
     """Result of :func:`table_one`.
 
     Attributes

@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin, renamed
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
@@ -315,7 +316,7 @@ def grcs_outcomes(
 
 
 @attrs.frozen(kw_only=True)
-class WinRatio:
+class WinRatio(ResultMixin):
     """Result of :func:`win_ratio`.
 
     Attributes
@@ -330,8 +331,9 @@ class WinRatio:
         ``(wins - losses) / (n_treatment * n_control)`` and its confidence interval.
     win_odds, win_odds_lower, win_odds_upper : float
         ``(wins + ties / 2) / (losses + ties / 2)`` and its confidence interval.
-    statistic, pvalue : float
-        Finkelstein-Schoenfeld Z and its two-sided p-value.
+    statistic, p : float
+        Finkelstein-Schoenfeld Z and its two-sided p-value (``pvalue`` is a deprecated
+        alias of ``p``).
     conf_level : float
         Confidence level of the intervals.
     table : pandas.DataFrame
@@ -362,9 +364,11 @@ class WinRatio:
     win_odds_lower: float
     win_odds_upper: float
     statistic: float
-    pvalue: float
+    p: float
     conf_level: float
     table: pd.DataFrame = attrs.field(eq=False)
+
+    pvalue = renamed("p", "pvalue")
 
     def to_frame(self) -> pd.DataFrame:
         """The three summary measures as a tidy frame.
@@ -373,7 +377,7 @@ class WinRatio:
         -------
         pandas.DataFrame
             Index ``win_ratio``, ``net_benefit``, ``win_odds``; columns ``estimate``,
-            ``lower``, ``upper``, ``statistic`` and ``pvalue`` (the Finkelstein-Schoenfeld
+            ``lower``, ``upper``, ``statistic`` and ``p`` (the Finkelstein-Schoenfeld
             test, the same for the three rows).
 
         Examples
@@ -390,7 +394,7 @@ class WinRatio:
                 "lower": [self.win_ratio_lower, self.net_benefit_lower, self.win_odds_lower],
                 "upper": [self.win_ratio_upper, self.net_benefit_upper, self.win_odds_upper],
                 "statistic": [self.statistic] * 3,
-                "pvalue": [self.pvalue] * 3,
+                "p": [self.p] * 3,
             },
             index=pd.Index(["win_ratio", "net_benefit", "win_odds"], name="measure"),
         )
@@ -402,7 +406,7 @@ class WinRatio:
             f"losses={self.losses}, ties={self.ties}, win_ratio={self.win_ratio:.3g} "
             f"({pct} CI {self.win_ratio_lower:.3g}-{self.win_ratio_upper:.3g}), "
             f"net_benefit={self.net_benefit:.3g}, win_odds={self.win_odds:.3g}, "
-            f"Z={self.statistic:.3g}, p={self.pvalue:.3g})"
+            f"Z={self.statistic:.3g}, p={self.p:.3g})"
         )
 
     def _repr_html_(self) -> str:
@@ -582,7 +586,7 @@ def win_ratio(
        Z = \frac{\sum_{i \in \text{treatment}} U_i}
        {\sqrt{\frac{n_1 n_0}{N (N - 1)} \sum_{i=1}^{N} U_i^2}},
 
-    the permutation variance; ``pvalue`` is two-sided from the normal distribution. The
+    the permutation variance; ``p`` is two-sided from the normal distribution. The
     numerator equals :math:`W - L`. Z is NaN when every :math:`U_i` is 0.
 
     *Intervals*: the win and loss proportions :math:`\theta_w = W/(n_1 n_0)`,
@@ -770,7 +774,7 @@ def win_ratio(
         win_odds_lower=wo_lo,
         win_odds_upper=wo_hi,
         statistic=z,
-        pvalue=p,
+        p=p,
         conf_level=float(level),
         table=table,
     )

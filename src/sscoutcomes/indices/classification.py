@@ -39,13 +39,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from .._validation import ColumnSpec, FailureCollector, bool_column, check_instance, require_any
 from ..errors import OutOfRangeError, SchemaError
 
@@ -104,7 +105,7 @@ def _score_kernel(values: Mapping[str, FloatArray]) -> tuple[FloatArray, FloatAr
 
 
 @attrs.frozen(kw_only=True)
-class ACREULARClassification:
+class ACREULARClassification(ResultMixin):
     """Result of :func:`classify_acr_eular_2013`.
 
     Attributes
@@ -127,6 +128,34 @@ class ACREULARClassification:
     items: Mapping[str, tuple[str, int]]
     unknown: tuple[str, ...]
     verdict: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (``items`` as a plain dict)."""
+        return {
+            "score": self.score,
+            "classified": self.classified,
+            "items": dict(self.items),
+            "unknown": self.unknown,
+            "verdict": self.verdict,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The items that counted, one row each: ``item``, ``sub_item``, ``weight``.
+
+        Examples
+        --------
+        >>> from sscoutcomes import classify_acr_eular_2013
+        >>> res = classify_acr_eular_2013(sclerodactyly=True, raynauds=True, ild=True)
+        >>> res.to_frame()
+                                     item       sub_item  weight
+        0  skin thickening of the fingers  sclerodactyly       4
+        1                  PAH and/or ILD            ild       2
+        2            Raynaud's phenomenon       raynauds       3
+        """
+        return pd.DataFrame(
+            [(item, sub, weight) for item, (sub, weight) in self.items.items()],
+            columns=["item", "sub_item", "weight"],
+        ).astype({"item": "string", "sub_item": "string", "weight": "int64"})
 
 
 def classify_acr_eular_2013(

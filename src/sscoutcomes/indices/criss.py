@@ -61,6 +61,7 @@ from .._response import (
     codes_to_categorical,
     response_codes,
 )
+from .._result import ResultMixin
 from .._validation import (
     as_float_array,
     broadcast_together,
@@ -308,7 +309,7 @@ def _nullable_bool(values: FloatArray) -> Any:
 
 
 @attrs.frozen(kw_only=True)
-class CRISSResult:
+class CRISSResult(ResultMixin):
     """CRISS for one patient (:func:`criss`).
 
     Examples
@@ -669,7 +670,7 @@ CRISS: Final = ResponderDefinition(
 
 
 @attrs.frozen(kw_only=True)
-class RevisedCRISSResult:
+class RevisedCRISSResult(ResultMixin):
     """Revised CRISS for one patient (:func:`revised_criss`).
 
     Examples

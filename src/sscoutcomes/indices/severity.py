@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._result import ResultMixin
 from .._validation import ColumnSpec, FailureCollector, read_columns
 from ..errors import SchemaError
 from ..measures._instrument import Instrument, frame_face
@@ -260,7 +261,7 @@ def _organ_grades(values: Mapping[str, FloatArray], n: int) -> dict[str, FloatAr
 
 
 @attrs.frozen(kw_only=True)
-class MedsgerSeverity:
+class MedsgerSeverity(ResultMixin):
     """Medsger grades of one visit (:func:`medsger_severity`); provisional."""
 
     grades: Mapping[str, int | None]
@@ -275,6 +276,28 @@ class MedsgerSeverity:
         """The worst organ grade (``None`` when no organ is assessable)."""
         values = [g for g in self.grades.values() if g is not None]
         return max(values) if values else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The organ grades as a plain dict (``None``: not assessable)."""
+        return dict(self.grades)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per organ: ``organ`` and ``grade`` (``<NA>``: not assessable).
+
+        Examples
+        --------
+        >>> from sscoutcomes import medsger_severity
+        >>> frame = medsger_severity({"mrss": 12}).to_frame()
+        >>> frame[frame["organ"] == "skin"]
+          organ  grade
+        2  skin      1
+        """
+        return pd.DataFrame(
+            {
+                "organ": pd.array(list(self.grades), dtype="string"),
+                "grade": pd.array(list(self.grades.values()), dtype="Int64"),
+            }
+        )
 
 
 def _record(visit: Any) -> Mapping[str, Any]:

@@ -42,6 +42,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._change import change_category_codes
+from .._result import ResultMixin
 from .._validation import (
     ColumnSpec,
     FailureCollector,
@@ -472,7 +473,7 @@ def _rcs3(x: FloatArray, knots: tuple[float, float, float]) -> FloatArray:
 
 
 @attrs.frozen(kw_only=True)
-class DetectResult:
+class DetectResult(ResultMixin):
     """DETECT linear predictors (:func:`detect_pah`). Provisional: see the docstring."""
 
     step1_linear_predictor: float
