@@ -89,7 +89,7 @@ RESULTS: dict[str, Callable[[], Any]] = {
             ssc.Outcome.time_to_event("death", time="time", event="event"),
             ssc.Outcome.numeric("fvc", column="fvc", higher_is_better=True),
         ],
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -109,10 +109,12 @@ def test_to_dict_and_to_frame(name: str) -> None:
         result = RESULTS[name]()
     assert type(result).__name__ == name
     d = result.to_dict()
-    assert isinstance(d, dict) and d
+    assert isinstance(d, dict)
+    assert d
     assert not any(isinstance(v, pd.DataFrame) for v in d.values())
     frame = result.to_frame()
-    assert isinstance(frame, pd.DataFrame) and len(frame.columns)
+    assert isinstance(frame, pd.DataFrame)
+    assert len(frame.columns)
     # the frame is the caller's: changing it leaves the result alone
     before = result.to_frame()
     del frame[frame.columns[0]]
@@ -126,9 +128,8 @@ def test_to_dict_and_to_frame(name: str) -> None:
 def test_to_dict_round_trips_through_json_where_it_is_plain() -> None:
     d = ssc.paired_change([20, 18, 25, 16, 30], [15, 17, 20, 16, 22]).to_dict()
     assert json.loads(json.dumps(d)) == d
-    assert d["t_test"]["method"] == "paired t" and d["wilcoxon"]["p"] == pytest.approx(
-        0.0975, abs=1e-4
-    )
+    assert d["t_test"]["method"] == "paired t"
+    assert d["wilcoxon"]["p"] == pytest.approx(0.0975, abs=1e-4)
     report = RESULTS["FollowUpReport"]().to_dict()
     assert json.loads(json.dumps(report, default=str))["header"] == report["header"]
     # a missing value is None in the records, never NaN
