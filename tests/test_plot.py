@@ -36,15 +36,42 @@ def test_all_figures_to_png(tmp_path: Path) -> None:
     last = pd.to_numeric(p["last_contact_day"]).to_numpy(dtype=float)
     event = ~np.isnan(death)
     km = ssc.kaplan_meier(np.where(event, death, last), event)
-    save(plot_kaplan_meier(km), tmp_path / "km.png")
+    ax = plot_kaplan_meier(km)
+    steps = [line for line in ax.get_lines() if line.get_drawstyle() == "steps-post"]
+    assert len(steps) == 1
+    # the curve is the estimate: x in years, y the survival, starting at (0, 1)
+    x, y = steps[0].get_data()
+    assert (x[0], y[0]) == (0.0, 1.0)
+    np.testing.assert_allclose(y[1:], km.table["survival"].to_numpy()[: len(y) - 1])
+    save(ax, tmp_path / "km.png")
     visits = cohort.visits.assign(mrss=ssc.score_mrss(cohort.visits)["mrss"])
-    save(plot_trajectories(visits, "mrss"), tmp_path / "traj.png")
+    ax = plot_trajectories(visits, "mrss")
+    # one line per patient with an mRSS, through that patient's values in time order
+    scored = visits.dropna(subset=["mrss"])
+    assert len(ax.get_lines()) == scored["patient_id"].nunique()
+    first = scored[scored["patient_id"] == scored["patient_id"].min()].sort_values("day")
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), first["mrss"].to_numpy())
+    save(ax, tmp_path / "traj.png")
     change = ssc.change_from_baseline(visits, "mrss", ssc.Schedule.years(0, 1))
-    save(plot_waterfall(change["change"], threshold=5), tmp_path / "waterfall.png")
+    ax = plot_waterfall(change["change"], threshold=5)
+    # one bar per patient with a change, largest first; the threshold lines at +/-5
+    heights = [bar.get_height() for bar in ax.patches]
+    expected = change["change"].dropna().sort_values(ascending=False).tolist()
+    assert heights == expected
+    assert sorted(line.get_ydata()[0] for line in ax.get_lines()) == [-5.0, 0.0, 5.0]
+    save(ax, tmp_path / "waterfall.png")
     counts = pd.DataFrame(
         {"improved": [3, 4], "stable": [10, 9], "worsened": [5, 6]}, index=["1 year", "3 years"]
     )
-    save(plot_change_categories(counts), tmp_path / "bars.png")
+    ax = plot_change_categories(counts)
+    # stacked percentages: each column's bars sum to 100 and the legend names the categories
+    tops = {}
+    for bar in ax.patches:
+        tops[bar.get_x()] = max(tops.get(bar.get_x(), 0.0), bar.get_y() + bar.get_height())
+    assert list(tops.values()) == pytest.approx([100.0, 100.0])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(counts.columns)
+    assert ax.patches[0].get_height() == pytest.approx(100 * 3 / 18)
+    save(ax, tmp_path / "bars.png")
 
 
 def test_plot_errors() -> None:
