@@ -789,9 +789,11 @@ class Cohort:
             As for :meth:`from_frames`.
         """
         _require_pyarrow("read_parquet")
-        visits = pd.read_parquet(visits_path, engine="pyarrow")
+        visits = _nan_for_none(pd.read_parquet(visits_path, engine="pyarrow"))
         patients = (
-            None if patients_path is None else pd.read_parquet(patients_path, engine="pyarrow")
+            None
+            if patients_path is None
+            else _nan_for_none(pd.read_parquet(patients_path, engine="pyarrow"))
         )
         return cls(
             visits=visits,
@@ -914,3 +916,19 @@ def _require_pyarrow(what: str) -> None:
             f"Cohort.{what} needs the optional dependency pyarrow; install it with "
             "pip install 'sscoutcomes[parquet]' (or pip install pyarrow)"
         )
+
+
+def _nan_for_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """A missing value of an object (text) column as NaN, as every other reader gives it.
+
+    With pandas 2.x, Parquet gives a pass-through text column's missing value back as
+    ``None`` where the frame written had NaN (pandas 3's ``str`` dtype has NaN both ways).
+    """
+    objects = [c for c in frame.columns if frame[c].dtype == object]
+    if not objects:
+        return frame
+    out = frame.copy()
+    for c in objects:
+        out[c] = out[c].where(out[c].notna(), np.nan)
+    return out
+
