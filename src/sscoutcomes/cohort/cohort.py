@@ -931,4 +931,3 @@ def _nan_for_none(frame: pd.DataFrame) -> pd.DataFrame:
     for c in objects:
         out[c] = out[c].where(out[c].notna(), np.nan)
     return out
-
