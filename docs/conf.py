@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import zlib
 from pathlib import Path
 from typing import Any
+
+from sphinx.ext.intersphinx import missing_reference as intersphinx_missing_reference
 
 import sscoutcomes
 
@@ -37,6 +40,39 @@ autodoc_typehints_format = "short"
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
+# numpydoc type strings ("DataFrame, optional", "{'a', 'b'}, default 'a'") become links,
+# with "optional", "default ..." and value sets rendered as text instead of class names.
+# No key may be a name the annotations use (pd.*, np.*, Mapping, Path, Axes): napoleon merges
+# these aliases into autodoc_type_aliases, which then garbles those annotations.
+napoleon_preprocess_types = True
+napoleon_type_aliases = {
+    "DataFrame": "pandas.DataFrame",
+    "Series": "pandas.Series",
+    "Categorical": "pandas.Categorical",
+    "ndarray": "numpy.ndarray",
+    "array": "numpy.ndarray",
+    "dtype": "numpy.dtype",
+    "array_like": ":term:`array_like <numpy:array_like>`",
+    "array-like": ":term:`array-like <numpy:array_like>`",
+    "path-like": ":term:`path-like <python:path-like object>`",
+    "path": ":term:`path <python:path-like object>`",
+    "PathLike": "os.PathLike",
+    "date": "datetime.date",
+    "callable": ":func:`callable`",
+    "iterable": ":class:`iterable <collections.abc.Iterable>`",
+    "sequence": ":class:`sequence <collections.abc.Sequence>`",
+    "mapping": ":class:`mapping <collections.abc.Mapping>`",
+}
+# nitpicky (-n) references that have no target anywhere, on purpose:
+nitpick_ignore_regex = [
+    # the parts of numpy.typing.ArrayLike once autodoc expands the annotation (private
+    # numpy classes, documented nowhere); autodoc_type_aliases cannot keep the alias name
+    # here: it breaks the evaluation of the other npt.* annotations of the same signature
+    ("py:class", r"numpy\._typing\..*"),
+    # type variables and parameter specifications of generic helpers (frame_face, Patient)
+    ("py:class", r"(~|.*\.)?_[PR]"),
+    ("py:class", r"sscoutcomes\.cohort\.patient\._MeasureType"),
+]
 
 doctest_default_flags = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.DONT_ACCEPT_TRUE_FOR_1
@@ -92,6 +128,113 @@ def _write_fallback_inventories(app: Any, config: Any) -> None:
     config.intersphinx_mapping = mapping
 
 
+# --- references to sscoutcomes' own objects -------------------------------------------
+# The docs name objects the way users import them (sscoutcomes.Cohort, score_visits); the
+# API pages document each under its defining module (sscoutcomes.cohort.cohort.Cohort).
+# A reference that Sphinx cannot find is looked up as a Python object (as written, under
+# sscoutcomes, or in the referring module or class) and resolved to the documented name of
+# that same object; references to objects documented nowhere still warn.
+_MISSING = object()
+_documented: dict[int, tuple[object, str]] = {}
+
+
+def _lookup(path: str) -> object:
+    """The object a dotted path names (a module, then attributes), or _MISSING."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        except Exception:
+            return _MISSING
+        for attribute in parts[cut:]:
+            obj = getattr(obj, attribute, _MISSING)
+            if obj is _MISSING:
+                return _MISSING
+        return getattr(obj, "__func__", obj)  # a classmethod's function
+    return _MISSING
+
+
+def _preference(name: str) -> tuple[int, int]:
+    """Of two documented names of one object, the public one (then the shorter) wins."""
+    return sum(part.startswith("_") for part in name.split(".")), len(name)
+
+
+def _documented_names(env: Any) -> dict[int, tuple[object, str]]:
+    """id(object) -> (object, the name it is documented under)."""
+    if not _documented:
+        for name in sorted(env.get_domain("py").objects):
+            obj = _lookup(name)
+            if obj is _MISSING or obj is None or isinstance(obj, (bool, int, float, str)):
+                continue
+            seen = _documented.get(id(obj))
+            if seen is None or _preference(name) < _preference(seen[1]):
+                _documented[id(obj)] = (obj, name)
+    return _documented
+
+
+def _resolve_public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    if node.get("refdomain") != "py" or node["reftype"] == "mod":
+        return None
+    target = node["reftarget"].lstrip(".~")
+    module, cls = node.get("py:module"), node.get("py:class")
+    candidates = [target]
+    if not target.startswith("sscoutcomes."):
+        candidates.append(f"sscoutcomes.{target}")
+    if module:
+        candidates.append(f"{module}.{target}")
+        if cls:
+            candidates.append(f"{module}.{cls}.{target}")
+    documented = _documented_names(env)
+    domain = env.get_domain("py")
+    for candidate in candidates:
+        obj = _lookup(candidate)
+        name = documented[id(obj)][1] if id(obj) in documented else None
+        if name is None or name == target:
+            continue
+        for reftype in (node["reftype"], "obj"):
+            found = domain.resolve_xref(
+                env, node["refdoc"], app.builder, reftype, name, node, contnode
+            )
+            if found is not None:
+                return found
+    return None
+
+
+_MODULE_ALIASES = {"np": "numpy", "npt": "numpy.typing", "pd": "pandas"}
+_TYPE_NAMES = {"Axes": "matplotlib.axes.Axes", "PathLike": "os.PathLike"}
+
+
+def _resolve_class_as_any_type(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Type hints always make :py:class: references; numpy documents some types (sized
+    scalar aliases, numpy.typing aliases) as data or attributes: look those up too."""
+    if node.get("refdomain") != "py" or node["reftype"] != "class":
+        return None
+    retry = node.deepcopy()
+    retry["reftype"] = "obj"
+    # annotations that stay strings (imports under TYPE_CHECKING) keep the module alias
+    module, _, rest = retry["reftarget"].partition(".")
+    if rest and module in _MODULE_ALIASES:
+        retry["reftarget"] = f"{_MODULE_ALIASES[module]}.{rest}"
+    retry["reftarget"] = _TYPE_NAMES.get(retry["reftarget"], retry["reftarget"])
+    return intersphinx_missing_reference(app, env, retry, contnode)
+
+
+def _hide_private_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any]) -> None:
+    """Drop mixins from private modules (ResultMixin) from a class's "Bases:" line."""
+    bases[:] = [
+        base
+        for base in bases
+        if not any(part.startswith("_") for part in getattr(base, "__module__", "").split("."))
+        or getattr(sscoutcomes, base.__name__, None) is base
+    ]
+
+
 def setup(app: Any) -> None:
     # before intersphinx validates the mapping (config-inited, priority 800)
     app.connect("config-inited", _write_fallback_inventories, priority=400)
+    # after intersphinx's own missing-reference handler (priority 500)
+    app.connect("missing-reference", _resolve_public_name, priority=600)
+    app.connect("missing-reference", _resolve_class_as_any_type, priority=700)
+    app.connect("autodoc-process-bases", _hide_private_bases)

@@ -51,7 +51,7 @@ class Response(enum.Enum):
     """Outcome of a responder definition for one patient.
 
     Missing data is never a non-response by accident: a patient whose inputs the rule cannot
-    evaluate is :attr:`NOT_EVALUABLE`.
+    evaluate is ``NOT_EVALUABLE``.
 
     Examples
     --------

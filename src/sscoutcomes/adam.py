@@ -18,7 +18,7 @@ Implementation Guide 1.3 (ADaMIG) and R's admiral name them:
   ``EVNTDESC`` and ``CNSDTDSC``.
 
 :func:`write_adam` writes them as CSV, Parquet (extra ``parquet``) or SAS XPORT version 5
-(extra ``xpt``, :mod:`pyreadstat`). The user guide (``docs/guide/adam.rst``) lists every
+(extra ``xpt``, ``pyreadstat``). The user guide (``docs/guide/adam.rst``) lists every
 variable with its source.
 
 Study days

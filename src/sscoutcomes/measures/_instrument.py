@@ -89,7 +89,8 @@ class Instrument:
         name is a misspelling and raises :class:`~sscoutcomes.errors.SchemaError`.
     score : callable or None
         The frame face, ``score(visits, **options) -> DataFrame`` (a function decorated with
-        :func:`frame_face`, e.g. :func:`~sscoutcomes.score_mrss`): reads the instrument's
+        :func:`~sscoutcomes.measures._instrument.frame_face`, e.g.
+        :func:`~sscoutcomes.score_mrss`): reads the instrument's
         columns through their specs, calls :attr:`kernel` and returns the :attr:`outputs`
         aligned to ``visits.index``. ``None`` for an instrument with nothing to compute.
     kernel : callable or None

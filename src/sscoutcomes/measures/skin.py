@@ -175,8 +175,9 @@ def mrss_total(sites: npt.ArrayLike) -> FloatArray | float:
 
     Parameters
     ----------
-    sites : array_like, shape (..., 17)
-        Site grades 0-3 in the order of :data:`SKIN_SITES`; NaN marks a site not assessed.
+    sites : array_like
+        Shape ``(..., 17)``: site grades 0-3 in the order of :data:`SKIN_SITES`; NaN marks a
+        site not assessed.
 
     Returns
     -------
@@ -270,8 +271,8 @@ def cutaneous_subset(sites: npt.ArrayLike) -> CutaneousSubset | npt.NDArray[np.o
 
     Parameters
     ----------
-    sites : array_like, shape (..., 17)
-        Site grades in the order of :data:`SKIN_SITES`; NaN = not assessed.
+    sites : array_like
+        Shape ``(..., 17)``: site grades in the order of :data:`SKIN_SITES`; NaN = not assessed.
 
     Returns
     -------
