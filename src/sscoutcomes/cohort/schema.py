@@ -120,7 +120,7 @@ MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = _groups()
 
 _INF: Final = math.inf
 
-#: Who and when: the first columns of every visits frame.
+#: Who and when -- the first columns of every visits frame.
 IDENTITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ColumnSpec(
         name="patient_id",

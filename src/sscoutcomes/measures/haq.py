@@ -804,7 +804,7 @@ class HAQ:
 
     @property
     def disability_index_unadjusted(self) -> float | None:
-        """HAQ-DI without aids/devices (and, by default, without help): see
+        """HAQ-DI without aids/devices (and, by default, without help) -- see
         ``unadjusted_variant``. ``None`` for index-only data."""
         if self.is_index_only:
             return None

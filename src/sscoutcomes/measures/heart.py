@@ -843,7 +843,7 @@ class EchoFinding:
 
     @property
     def rap_used_mmhg(self) -> float | None:
-        """The RAP used: given, else estimated from the IVC, else ``None``."""
+        """The RAP used -- given, else estimated from the IVC, else ``None``."""
         if self.rap_mmhg is not None:
             return float(self.rap_mmhg)
         if self.ivc_diameter_cm is None or self.ivc_collapse_pct is None:
@@ -864,7 +864,7 @@ class EchoFinding:
 
     @property
     def signs_two_categories(self) -> bool | None:
-        """Echo signs from >= 2 categories: ``other_signs`` when given, else from the sign
+        """Echo signs from >= 2 categories -- ``other_signs`` when given, else from the sign
         measurements, ``None`` where signs that were not measured could decide it."""
         if self.other_signs is not None:
             return bool(self.other_signs)

@@ -729,7 +729,7 @@ def _omeract_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> A
     return response_codes(responder & evaluable, evaluable)
 
 
-#: OMERACT ILD progression (Khanna 2015): relative declines.
+#: OMERACT ILD progression (Khanna 2015) -- relative declines.
 ILD_PROGRESSION_OMERACT: Final = ResponderDefinition(
     name="ild_progression_omeract",
     measures=("fvc_pct_predicted", "dlco_pct_predicted"),
@@ -800,7 +800,7 @@ def _eustar_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> An
         return response_codes(d <= EUSTAR_FVC_MODERATE_AT_MOST, ~np.isnan(d))
 
 
-#: EUSTAR ILD progression: FVC decline of >= 5 points (moderate or significant).
+#: EUSTAR ILD progression -- FVC decline of >= 5 points (moderate or significant).
 ILD_PROGRESSION_EUSTAR: Final = ResponderDefinition(
     name="ild_progression_eustar",
     measures=("fvc_pct_predicted",),
