@@ -132,8 +132,9 @@ def _write_fallback_inventories(app: Any, config: Any) -> None:
 # The docs name objects the way users import them (sscoutcomes.Cohort, score_visits); the
 # API pages document each under its defining module (sscoutcomes.cohort.cohort.Cohort).
 # A reference that Sphinx cannot find is looked up as a Python object (as written, under
-# sscoutcomes, or in the referring module or class) and resolved to the documented name of
-# that same object; references to objects documented nowhere still warn.
+# sscoutcomes, or in the referring module, class or the class's defining module) and
+# resolved to the documented name of that same object; references to objects documented
+# nowhere still warn.
 _MISSING = object()
 _documented: dict[int, tuple[object, str]] = {}
 
@@ -186,6 +187,10 @@ def _resolve_public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
         candidates.append(f"{module}.{target}")
         if cls:
             candidates.append(f"{module}.{cls}.{target}")
+            # a class documented where it is re-exported: its defining module's names too
+            defined_in = getattr(_lookup(f"{module}.{cls}"), "__module__", None)
+            if isinstance(defined_in, str) and defined_in != module:
+                candidates.append(f"{defined_in}.{target}")
     documented = _documented_names(env)
     domain = env.get_domain("py")
     for candidate in candidates:

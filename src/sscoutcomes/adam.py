@@ -263,7 +263,7 @@ def adam_study_day(day: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
     Parameters
     ----------
-    day : array-like of numbers
+    day : array_like of float
         Days from the index date; NaN where unknown.
 
     Returns

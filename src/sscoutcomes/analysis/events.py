@@ -77,7 +77,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Event kind -> (visits column, rule). Rules: "flag" (yes = event), "below" (value below
+#: Event kind -> (visits column, rule); the rules are "flag" (yes = event), "below" (value below
 #: a threshold), "decline" (FVC decline from baseline).
 EVENT_KINDS: Final[dict[str, tuple[str, str]]] = {
     "renal_crisis": ("renal_crisis", "flag"),

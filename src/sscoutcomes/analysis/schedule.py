@@ -432,7 +432,7 @@ class Schedule:
 
         Parameters
         ----------
-        visits : pandas.DataFrame or cohort
+        visits : pandas.DataFrame or Cohort
             Visits frame (one row per visit: ``patient_id``, ``day`` and measure columns) or
             any object with a ``visits`` DataFrame attribute (a ``Cohort``); such an object's
             ``patients_frame`` is used for deaths and loss to follow-up unless

@@ -302,7 +302,7 @@ _ANTIBODY_CODES: Final[dict[str, str | None]] = {
     "-": "false",
 }
 
-#: Codes every reader accepts without a mapping, by column: the trimmed, lower-cased text
+#: Codes every reader accepts without a mapping, by column -- the trimmed, lower-cased text
 #: of a cell -> the canonical value (``None`` = missing). Yes/no columns also accept
 #: true/false, yes/no, y/n and 1/0 (any case).
 COMMON_CODES: Final[dict[str, dict[str, str | None]]] = {

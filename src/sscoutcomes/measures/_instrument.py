@@ -48,7 +48,7 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-#: The frame face of an instrument: ``score(visits, **options) -> DataFrame``.
+#: The frame face of an instrument -- ``score(visits, **options) -> DataFrame``.
 FrameScorer = Callable[..., pd.DataFrame]
 
 

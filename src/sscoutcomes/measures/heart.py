@@ -287,7 +287,8 @@ def echo_signs_two_categories(
 
     Returns
     -------
-    bool or None, or a nullable boolean array for arrays
+    bool or None, or pandas.arrays.BooleanArray
+        A nullable boolean array for array inputs.
 
     Examples
     --------
@@ -363,9 +364,9 @@ def ph_probability(
 
     Returns
     -------
-    PHProbability or None, or a categorical for arrays
-        ``None`` (missing in a categorical) where it is not evaluable: no TR velocity and
-        no statement that it was not measurable.
+    PHProbability or None, or pandas.Categorical
+        A categorical for array inputs. ``None`` (missing in a categorical) where it is not
+        evaluable: no TR velocity and no statement that it was not measurable.
 
     Examples
     --------

@@ -272,7 +272,8 @@ def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
 
     Returns
     -------
-    GohStage or None, or a pandas.Categorical for arrays
+    GohStage or None, or pandas.Categorical
+        A categorical for array inputs.
 
     Examples
     --------
