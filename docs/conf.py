@@ -233,7 +233,7 @@ def _hide_private_bases(app: Any, name: str, obj: Any, options: Any, bases: list
         for base in bases
         if not any(part.startswith("_") for part in getattr(base, "__module__", "").split("."))
         or getattr(sscoutcomes, base.__name__, None) is base
-    ]
+    ] or [object]  # as for a class without bases
 
 
 def setup(app: Any) -> None:
