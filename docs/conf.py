@@ -69,8 +69,9 @@ nitpick_ignore_regex = [
     # numpy classes, documented nowhere); autodoc_type_aliases cannot keep the alias name
     # here: it breaks the evaluation of the other npt.* annotations of the same signature
     ("py:class", r"numpy\._typing\..*"),
-    # type variables and parameter specifications of generic helpers (frame_face, Patient)
+    # the ParamSpec and TypeVar of the frame_face decorator's signature
     ("py:class", r"(~|.*\.)?_[PR]"),
+    # the private Protocol in the annotation of VISIT_MEASURES (a measure class)
     ("py:class", r"sscoutcomes\.cohort\.patient\._MeasureType"),
 ]
 
