@@ -51,7 +51,7 @@ class Response(enum.Enum):
     """Outcome of a responder definition for one patient.
 
     Missing data is never a non-response by accident: a patient whose inputs the rule cannot
-    evaluate is :attr:`NOT_EVALUABLE`.
+    evaluate is ``NOT_EVALUABLE``.
 
     Examples
     --------
@@ -68,7 +68,7 @@ class Response(enum.Enum):
 
     @property
     def code(self) -> int:
-        """Integer code used in arrays: 1 responder, 0 non-responder, -1 not evaluable."""
+        """Integer code used in arrays -- 1 responder, 0 non-responder, -1 not evaluable."""
         return {"responder": 1, "non-responder": 0, "not evaluable": -1}[self.value]
 
     @classmethod

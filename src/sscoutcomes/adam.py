@@ -18,7 +18,7 @@ Implementation Guide 1.3 (ADaMIG) and R's admiral name them:
   ``EVNTDESC`` and ``CNSDTDSC``.
 
 :func:`write_adam` writes them as CSV, Parquet (extra ``parquet``) or SAS XPORT version 5
-(extra ``xpt``, :mod:`pyreadstat`). The user guide (``docs/guide/adam.rst``) lists every
+(extra ``xpt``, ``pyreadstat``). The user guide (``docs/guide/adam.rst``) lists every
 variable with its source.
 
 Study days
@@ -125,7 +125,7 @@ PARAMETER_CODES: Final[Mapping[str, tuple[str, str]]] = {
     "eustar_active": ("EUSTARAC", "Active Disease by Revised EUSTAR Index"),
 }
 
-#: ADSL variables: (name, label, source).
+#: ADSL variables -- (name, label, source).
 ADSL_VARIABLES: Final[tuple[tuple[str, str, str], ...]] = (
     ("STUDYID", "Study Identifier", "to_adam(studyid=...)"),
     ("USUBJID", "Unique Subject Identifier", "patient_id"),
@@ -144,7 +144,7 @@ ADSL_VARIABLES: Final[tuple[tuple[str, str, str], ...]] = (
     ("LSTALVDY", "Relative Day Last Known Alive", "death_day, else last_contact_day, as ADY"),
 )
 
-#: ADEFF variables: (name, label, source); ``CRITy``/``CRITyFL`` are numbered per parameter.
+#: ADEFF variables -- (name, label, source); ``CRITy``/``CRITyFL`` are numbered per parameter.
 ADEFF_VARIABLES: Final[tuple[tuple[str, str, str], ...]] = (
     ("STUDYID", "Study Identifier", "to_adam(studyid=...)"),
     ("USUBJID", "Unique Subject Identifier", "patient_id"),
@@ -167,7 +167,7 @@ ADEFF_VARIABLES: Final[tuple[tuple[str, str, str], ...]] = (
     ("CRITyFL", "Criterion y Evaluation Result Flag", "Y / N; blank when not evaluable"),
 )
 
-#: ADTTE variables: (name, label, source).
+#: ADTTE variables -- (name, label, source).
 ADTTE_VARIABLES: Final[tuple[tuple[str, str, str], ...]] = (
     ("STUDYID", "Study Identifier", "to_adam(studyid=...)"),
     ("USUBJID", "Unique Subject Identifier", "patient_id"),
@@ -263,7 +263,7 @@ def adam_study_day(day: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
     Parameters
     ----------
-    day : array-like of numbers
+    day : array_like of float
         Days from the index date; NaN where unknown.
 
     Returns

@@ -1,4 +1,4 @@
-"""Exceptions and warnings raised by :mod:`sscoutcomes`.
+"""Exceptions and warnings raised by ``sscoutcomes``.
 
 Every exception subclasses :class:`SSCOutcomesError`, which subclasses
 :class:`ValueError`, so ``except ValueError`` keeps working in user code.
@@ -47,7 +47,7 @@ FAILURE_CASE_COLUMNS: tuple[str, ...] = ("row", "patient_id", "day", "column", "
 
 
 class SSCOutcomesError(ValueError):
-    """Base class of every error raised by :mod:`sscoutcomes`.
+    """Base class of every error raised by ``sscoutcomes``.
 
     Parameters
     ----------
@@ -64,6 +64,15 @@ class SSCOutcomesError(ValueError):
         The problems that are not failing cells (a missing column, a repeated column name),
         for errors found while validating a frame; empty when every problem is a cell of
         ``failure_cases``.
+
+    Attributes
+    ----------
+    failure_cases : pandas.DataFrame or None
+        The failing cells, as given (see Parameters).
+    frame : str or None
+        Which frame the failure cases' rows belong to, as given.
+    messages : tuple of str
+        The problems that are not failing cells, as given.
 
     Examples
     --------

@@ -79,7 +79,7 @@ def plot_kaplan_meier(
         A Kaplan-Meier result (:func:`sscoutcomes.kaplan_meier`, grouped or not) or anything
         with a ``.table`` frame holding ``time``, ``n_risk``, ``n_censor``, ``survival``,
         ``lower``, ``upper`` (and ``group`` for one curve per group).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
         Where to draw. Calling again on the same axes adds curves and their own
         number-at-risk rows below the ones already there.
     label : str, optional
@@ -214,7 +214,7 @@ def plot_trajectories(
     summary : pandas.DataFrame, optional
         Per-timepoint ``day``, ``mean`` and ``sd`` columns (e.g. from the report); when
         absent only the individual lines are drawn.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
     time_unit_days : float
         Days per plotted unit.
     ylabel : str, optional
@@ -275,7 +275,7 @@ def plot_waterfall(
     ----------
     change : pandas.Series or sequence of float
         One change per patient; missing values are left out (and counted in the title).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
     threshold : float, optional
         Draw +/- this value as dashed reference lines (e.g. the MCID).
     ylabel : str
@@ -320,7 +320,7 @@ def plot_change_categories(
     ----------
     counts : pandas.DataFrame
         One row per timepoint (the index labels the bars), one column per category, counts.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
     percent : bool
         Stack percentages of each row's total instead of counts.
     title : str, optional
@@ -384,7 +384,7 @@ def plot_cumulative_incidence(
     result
         A cumulative incidence result, or anything with a ``.table`` holding ``cause``,
         ``time``, ``estimate``, ``lower``, ``upper`` (and ``group`` when grouped).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
     cause : int, optional
         Draw only this cause (default every cause).
     time_unit_days : float
@@ -501,7 +501,7 @@ def plot_annual_rate(
         The :func:`~sscoutcomes.annual_rate` result.
     by : str, optional
         The group column the model was fitted with.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
     time_unit_days : float
         Days per plotted unit (the model's time is in years).
     ylabel : str, optional

@@ -684,7 +684,7 @@ class FollowUpReport:
 
     @property
     def header(self) -> dict[str, str]:
-        """The report's header: library version, date, schedules (targets and windows),
+        """The report's header -- library version, date, schedules (targets and windows),
         data cut-off, time origin, column mapping, groups and a hash of the input data.
 
         Examples

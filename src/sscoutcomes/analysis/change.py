@@ -56,7 +56,7 @@ def change_from_baseline(
 
     Parameters
     ----------
-    visits : pandas.DataFrame or cohort
+    visits : pandas.DataFrame or Cohort
         Visits frame (``patient_id``, ``day``, numeric measure columns) or an object with a
         ``visits`` DataFrame (and optionally ``patients_frame``) attribute.
     measures : str or sequence of str

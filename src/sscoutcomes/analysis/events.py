@@ -77,7 +77,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Event kind -> (visits column, rule). Rules: "flag" (yes = event), "below" (value below
+#: Event kind -> (visits column, rule); the rules are "flag" (yes = event), "below" (value below
 #: a threshold), "decline" (FVC decline from baseline).
 EVENT_KINDS: Final[dict[str, tuple[str, str]]] = {
     "renal_crisis": ("renal_crisis", "flag"),
@@ -88,10 +88,10 @@ EVENT_KINDS: Final[dict[str, tuple[str, str]]] = {
     "fvc_decline": ("fvc_pct_predicted", "decline"),
 }
 
-#: How an FVC decline is measured: relative (% of baseline) or absolute (points).
+#: How an FVC decline is measured -- relative (% of baseline) or absolute (points).
 FVC_DECLINE_TYPES: Final[tuple[str, ...]] = ("relative", "absolute")
 
-#: Preset definitions: events, thresholds, source and how firm each part is.
+#: Preset definitions -- events, thresholds, source and how firm each part is.
 EVENT_PRESETS: Final[dict[str, dict[str, Any]]] = {
     "eustar": {
         "events": ("renal_crisis", "fvc_decline", "lvef_below", "pah_new_rhc"),

@@ -170,7 +170,7 @@ def responder_rates(
 
     Parameters
     ----------
-    visits : pandas.DataFrame or cohort
+    visits : pandas.DataFrame or Cohort
         Visits frame with ``patient_id``, ``day`` and the definition's measure columns
         (``definition.measures``), or an object with a ``visits`` DataFrame attribute (and
         optionally ``patients_frame``).

@@ -139,7 +139,7 @@ class Timepoint:
         Label used in results, e.g. ``"baseline"``, ``"6 months"``, ``"1 year"``.
     target_day : int
         Target day counted from the index date (day 0).
-    window_days : int or (int, int)
+    window_days : int or tuple of int
         Either one half-width (the window is ``target_day - w .. target_day + w``) or a
         ``(before, after)`` pair. For a baseline, one number is the look-back
         (``target_day - w .. target_day``) and ``after`` must be 0. Both ends are included.
@@ -304,7 +304,7 @@ class Schedule:
         ----------
         *years : float
             Years after the index date, increasing; ``0`` adds the baseline.
-        window_days : int or (int, int)
+        window_days : int or tuple of int
             Half-width (or ``(before, after)``) of every follow-up window. Default 90.
         baseline_window_days : int
             Look-back of the baseline window. Default 90.
@@ -432,7 +432,7 @@ class Schedule:
 
         Parameters
         ----------
-        visits : pandas.DataFrame or cohort
+        visits : pandas.DataFrame or Cohort
             Visits frame (one row per visit: ``patient_id``, ``day`` and measure columns) or
             any object with a ``visits`` DataFrame attribute (a ``Cohort``); such an object's
             ``patients_frame`` is used for deaths and loss to follow-up unless

@@ -452,7 +452,7 @@ class Cohort:
 
     @property
     def origin(self) -> str:
-        """The time origin of survival declared by the column mapping: ``"index"`` (the
+        """The time origin of survival declared by the column mapping -- ``"index"`` (the
         default: the index date, day 0), ``"diagnosis"`` or ``"onset"``.
 
         Examples
@@ -470,7 +470,7 @@ class Cohort:
     # ----------------------------------------------------------------------------------
     @property
     def visits(self) -> pd.DataFrame:
-        """The visits frame (canonical dtypes), yours to modify: changing it never changes
+        """The visits frame (canonical dtypes), yours to modify -- changing it never changes
         the cohort.
 
         Under pandas copy-on-write (always on in pandas 3; opt-in on pandas 2.2 with

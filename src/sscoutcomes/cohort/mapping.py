@@ -449,7 +449,7 @@ class ColumnMapping:
         self, visits: pd.DataFrame, patients: pd.DataFrame | None = None
     ) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, str], dict[str, str]]:
         """Rename and re-code a visits frame (and patients frame) to canonical names and
-        codes; the dates stay as written (the schema reads them with :attr:`date_format`).
+        codes; the dates stay as written (the schema reads them with ``date_format``).
 
         Returns
         -------

@@ -296,7 +296,7 @@ def _visit_fields() -> dict[str, Any]:
 
 @attrs.frozen(kw_only=True, slots=True, these=_visit_fields())
 class Visit:
-    """What was measured at one visit.
+    """What was measured at one visit. ``None`` always means "not measured".
 
     Parameters
     ----------
@@ -319,8 +319,6 @@ fingertip_palm_distance_cm : float or None
         Columns the library does not know, passed through untouched. Missing values
         (None, NaN) are left out; canonical names and misspelled canonical-prefixed names
         are refused.
-
-    ``None`` always means "not measured".
 
     Raises
     ------

@@ -120,7 +120,7 @@ MEASURE_COLUMN_GROUPS: Final[tuple[ColumnGroup, ...]] = _groups()
 
 _INF: Final = math.inf
 
-#: Who and when: the first columns of every visits frame.
+#: Who and when -- the first columns of every visits frame.
 IDENTITY_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ColumnSpec(
         name="patient_id",
@@ -302,7 +302,7 @@ _ANTIBODY_CODES: Final[dict[str, str | None]] = {
     "-": "false",
 }
 
-#: Codes every reader accepts without a mapping, by column: the trimmed, lower-cased text
+#: Codes every reader accepts without a mapping, by column -- the trimmed, lower-cased text
 #: of a cell -> the canonical value (``None`` = missing). Yes/no columns also accept
 #: true/false, yes/no, y/n and 1/0 (any case).
 COMMON_CODES: Final[dict[str, dict[str, str | None]]] = {

@@ -90,7 +90,7 @@ def simulate_frames(
     seed : int
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same cohort.
     measures : iterable of str
-        Which groups of columns to generate (see :data:`MEASURE_GROUPS`).
+        Which groups of columns to generate (see ``MEASURE_GROUPS``).
     unscheduled_rate : float
         Expected number of unscheduled visits per patient-year.
     missing_rate : float

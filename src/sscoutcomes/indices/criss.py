@@ -269,7 +269,8 @@ def criss_step1(
 
     Returns
     -------
-    bool or None, or a nullable boolean array for array inputs
+    bool or None, or pandas.arrays.BooleanArray
+        A nullable boolean array for array inputs.
 
     Examples
     --------
@@ -459,10 +460,11 @@ def criss(baseline: Any, follow_up: Any, *, threshold: float = CRISS_THRESHOLD) 
 
     Parameters
     ----------
-    baseline, follow_up : mapping or object with ``to_record()``
+    baseline, follow_up : mapping or object
         One patient's canonical columns ``mrss``, ``fvc_pct_predicted``,
-        ``patient_global``, ``physician_global``, ``haq_di`` (e.g. a dict or a
-        :class:`~sscoutcomes.Visit`); the follow-up may carry the step-1 columns.
+        ``patient_global``, ``physician_global``, ``haq_di``: a mapping or an object with
+        ``to_record()`` (e.g. a dict or a :class:`~sscoutcomes.Visit`); the follow-up may
+        carry the step-1 columns.
     threshold : float
         Improver when the probability is at least this (default 0.60).
 
@@ -833,8 +835,9 @@ def revised_criss(
 
     Parameters
     ----------
-    baseline, follow_up : mapping or object with ``to_record()``
-        One patient's canonical columns (as for :func:`criss`); the follow-up may carry
+    baseline, follow_up : mapping or object
+        One patient's canonical columns (as for :func:`criss`: a mapping, or an object with
+        ``to_record()``); the follow-up may carry
         the step-1 columns.
     cutoff_pct : float
         Relative improvement (% of baseline) that counts for an item (default 20).

@@ -319,9 +319,10 @@ def medsger_severity(visit: Any) -> MedsgerSeverity:
 
     Parameters
     ----------
-    visit : mapping or object with ``to_record()``
-        Canonical column -> value (e.g. a :class:`sscoutcomes.Visit`, or a dict). The
-        mRSS total and the vascular grade are computed from their items when given.
+    visit : mapping or object
+        Canonical column -> value: a mapping or an object with ``to_record()`` (e.g. a
+        :class:`sscoutcomes.Visit`, or a dict). The mRSS total and the vascular grade are
+        computed from their items when given.
 
     Returns
     -------

@@ -48,7 +48,7 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-#: The frame face of an instrument: ``score(visits, **options) -> DataFrame``.
+#: The frame face of an instrument -- ``score(visits, **options) -> DataFrame``.
 FrameScorer = Callable[..., pd.DataFrame]
 
 
@@ -89,7 +89,8 @@ class Instrument:
         name is a misspelling and raises :class:`~sscoutcomes.errors.SchemaError`.
     score : callable or None
         The frame face, ``score(visits, **options) -> DataFrame`` (a function decorated with
-        :func:`frame_face`, e.g. :func:`~sscoutcomes.score_mrss`): reads the instrument's
+        :func:`~sscoutcomes.measures._instrument.frame_face`, e.g.
+        :func:`~sscoutcomes.score_mrss`): reads the instrument's
         columns through their specs, calls :attr:`kernel` and returns the :attr:`outputs`
         aligned to ``visits.index``. ``None`` for an instrument with nothing to compute.
     kernel : callable or None

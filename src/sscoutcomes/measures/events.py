@@ -111,7 +111,7 @@ EVENT_COLUMNS: Final[tuple[ColumnSpec, ...]] = (
     ),
 )
 
-#: The declaration: recorded columns only (no score, no object face).
+#: The declaration -- recorded columns only (no score, no object face).
 EVENTS: Final = Instrument(
     name="events and labs",
     title="organ events and laboratory values",

@@ -5,7 +5,7 @@ The HAQ-DI is scored item by item from the 20 questions of the Stanford HAQ in 8
 say, and averaged over the answered categories. The scleroderma VAS of Steen & Medsger (1997)
 are reported beside it by :mod:`sscoutcomes.measures.shaq`.
 
-One formula, one place: :func:`_haq_scores` is the only place category scores and the index
+One formula, one place: ``_haq_scores()`` is the only place category scores and the index
 are computed; :class:`HAQ` (one questionnaire), :func:`haq_disability_index` (arrays) and
 :func:`score_haq` (a visits frame) all call it.
 
@@ -429,20 +429,21 @@ def haq_category_scores(
 
     Parameters
     ----------
-    items : array_like, shape (..., 20)
-        Item scores 0-3 in the order of :data:`HAQ_ITEMS`; NaN = not answered.
-    aids : array_like, shape (..., 13), optional
-        Aid/device flags (1 used, 0 or NaN not used) in the order of :data:`HAQ_AIDS`.
-    help : array_like, shape (..., 8), optional
-        Help-from-another-person flags in the order of :data:`HAQ_CATEGORIES`.
+    items : array_like
+        Shape ``(..., 20)``: item scores 0-3 in the order of :data:`HAQ_ITEMS`; NaN = not answered.
+    aids : array_like, optional
+        Shape ``(..., 13)``: aid/device flags (1 used, 0 or NaN not used) in the order of
+        :data:`HAQ_AIDS`.
+    help : array_like, optional
+        Shape ``(..., 8)``: help-from-another-person flags in the order of :data:`HAQ_CATEGORIES`.
     variant : {"with_aids_and_help", "without_aids_and_help", "without_aids"}
         Which adjustments count (see :data:`HAQ_VARIANTS`).
 
     Returns
     -------
-    numpy.ndarray, shape (..., 8)
-        Highest item score per category, raised from 0 or 1 to 2 by an aid for that category
-        or by help; NaN where no item of the category is answered.
+    numpy.ndarray
+        Shape ``(..., 8)``: highest item score per category, raised from 0 or 1 to 2 by an
+        aid for that category or by help; NaN where no item of the category is answered.
 
     Raises
     ------
@@ -782,7 +783,7 @@ class HAQ:
 
     @property
     def category_scores_unadjusted(self) -> dict[str, int | None]:
-        """Category scores under :attr:`unadjusted_variant`."""
+        """Category scores under ``unadjusted_variant``."""
         return self._categories(self.unadjusted_variant)
 
     @property
@@ -795,7 +796,7 @@ class HAQ:
     @property
     def disability_index(self) -> float | None:
         """Standard HAQ-DI (with aids/devices and help), 0-3; ``None`` when fewer than
-        :attr:`min_categories` categories are answered."""
+        ``min_categories`` categories are answered."""
         if self.is_index_only:
             return self.recorded_index
         index = _none_if_nan(self._score("with_aids_and_help")[1])
@@ -803,8 +804,8 @@ class HAQ:
 
     @property
     def disability_index_unadjusted(self) -> float | None:
-        """HAQ-DI without aids/devices (and, by default, without help): see
-        :attr:`unadjusted_variant`. ``None`` for index-only data."""
+        """HAQ-DI without aids/devices (and, by default, without help) -- see
+        ``unadjusted_variant``. ``None`` for index-only data."""
         if self.is_index_only:
             return None
         return _none_if_nan(self._score(self.unadjusted_variant)[1])

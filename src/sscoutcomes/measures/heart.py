@@ -288,7 +288,8 @@ def echo_signs_two_categories(
 
     Returns
     -------
-    bool or None, or a nullable boolean array for arrays
+    bool or None, or pandas.arrays.BooleanArray
+        A nullable boolean array for array inputs.
 
     Examples
     --------
@@ -364,9 +365,9 @@ def ph_probability(
 
     Returns
     -------
-    PHProbability or None, or a categorical for arrays
-        ``None`` (missing in a categorical) where it is not evaluable: no TR velocity and
-        no statement that it was not measurable.
+    PHProbability or None, or pandas.Categorical
+        A categorical for array inputs. ``None`` (missing in a categorical) where it is not
+        evaluable: no TR velocity and no statement that it was not measurable.
 
     Examples
     --------
@@ -844,7 +845,7 @@ class EchoFinding:
 
     @property
     def rap_used_mmhg(self) -> float | None:
-        """The RAP used: given, else estimated from the IVC, else ``None``."""
+        """The RAP used -- given, else estimated from the IVC, else ``None``."""
         if self.rap_mmhg is not None:
             return float(self.rap_mmhg)
         if self.ivc_diameter_cm is None or self.ivc_collapse_pct is None:
@@ -865,7 +866,7 @@ class EchoFinding:
 
     @property
     def signs_two_categories(self) -> bool | None:
-        """Echo signs from >= 2 categories: ``other_signs`` when given, else from the sign
+        """Echo signs from >= 2 categories -- ``other_signs`` when given, else from the sign
         measurements, ``None`` where signs that were not measured could decide it."""
         if self.other_signs is not None:
             return bool(self.other_signs)

@@ -272,7 +272,8 @@ def goh_stage(extent_pct: Any, fvc_pct_predicted: Any = None) -> Any:
 
     Returns
     -------
-    GohStage or None, or a pandas.Categorical for arrays
+    GohStage or None, or pandas.Categorical
+        A categorical for array inputs.
 
     Examples
     --------
@@ -729,7 +730,7 @@ def _omeract_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> A
     return response_codes(responder & evaluable, evaluable)
 
 
-#: OMERACT ILD progression (Khanna 2015): relative declines.
+#: OMERACT ILD progression (Khanna 2015) -- relative declines.
 ILD_PROGRESSION_OMERACT: Final = ResponderDefinition(
     name="ild_progression_omeract",
     measures=("fvc_pct_predicted", "dlco_pct_predicted"),
@@ -800,7 +801,7 @@ def _eustar_rule(b: Mapping[str, FloatArray], f: Mapping[str, FloatArray]) -> An
         return response_codes(d <= EUSTAR_FVC_MODERATE_AT_MOST, ~np.isnan(d))
 
 
-#: EUSTAR ILD progression: FVC decline of >= 5 points (moderate or significant).
+#: EUSTAR ILD progression -- FVC decline of >= 5 points (moderate or significant).
 ILD_PROGRESSION_EUSTAR: Final = ResponderDefinition(
     name="ild_progression_eustar",
     measures=("fvc_pct_predicted",),

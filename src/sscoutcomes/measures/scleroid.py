@@ -110,7 +110,7 @@ _DESCRIPTIONS: Final = {
     "digital_ulcers": "digital ulcers",
 }
 
-#: Canonical visits-frame columns: ``scleroid_<dimension>``, whole numbers 0-10.
+#: Canonical visits-frame columns -- ``scleroid_<dimension>``, whole numbers 0-10.
 SCLEROID_COLUMNS: Final[tuple[ColumnSpec, ...]] = tuple(
     ColumnSpec(
         name=f"scleroid_{d}",

@@ -175,8 +175,9 @@ def mrss_total(sites: npt.ArrayLike) -> FloatArray | float:
 
     Parameters
     ----------
-    sites : array_like, shape (..., 17)
-        Site grades 0-3 in the order of :data:`SKIN_SITES`; NaN marks a site not assessed.
+    sites : array_like
+        Shape ``(..., 17)``: site grades 0-3 in the order of :data:`SKIN_SITES`; NaN marks a
+        site not assessed.
 
     Returns
     -------
@@ -270,8 +271,8 @@ def cutaneous_subset(sites: npt.ArrayLike) -> CutaneousSubset | npt.NDArray[np.o
 
     Parameters
     ----------
-    sites : array_like, shape (..., 17)
-        Site grades in the order of :data:`SKIN_SITES`; NaN = not assessed.
+    sites : array_like
+        Shape ``(..., 17)``: site grades in the order of :data:`SKIN_SITES`; NaN = not assessed.
 
     Returns
     -------
@@ -444,7 +445,7 @@ class SkinScore:
 
     @property
     def total(self) -> int | None:
-        """Total mRSS (0-51): the sum of the 17 grades, else the recorded total, else
+        """Total mRSS (0-51) -- the sum of the 17 grades, else the recorded total, else
         ``None`` (a site is missing: no pro-rating)."""
         t = float(_sum_sites(self._site_values()))
         if t != t:  # NaN != NaN: a site is missing
@@ -835,7 +836,7 @@ MRSS_IMPROVEMENT_25PCT: Final = mrss_change_definition(
     reference="parameterised threshold; 25 % arm as in " + _DOBROTA_2016,
     description="mRSS decrease of >= 25 % of baseline (not evaluable at baseline 0)",
 )
-#: EUSTAR progressive skin fibrosis (Maurer 2015): increase >5 points and >=25 %.
+#: EUSTAR progressive skin fibrosis (Maurer 2015) -- increase >5 points and >=25 %.
 MRSS_PROGRESSION_EUSTAR: Final = mrss_change_definition(
     name="mrss_progression_eustar",
     direction="worsening",
@@ -851,7 +852,7 @@ MRSS_PROGRESSION_EUSTAR: Final = mrss_change_definition(
     target_day=365,
     window_days=61,
 )
-#: EUSTAR skin regression / improvement (Dobrota 2016): decrease >5 points and >=25 %.
+#: EUSTAR skin regression / improvement (Dobrota 2016) -- decrease >5 points and >=25 %.
 MRSS_REGRESSION_EUSTAR: Final = mrss_change_definition(
     name="mrss_regression_eustar",
     direction="improvement",
