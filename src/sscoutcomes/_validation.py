@@ -99,15 +99,43 @@ def check_number(
 
 
 def as_pandas(frame: Any) -> Any:
-    """A polars or pyarrow table (anything with ``to_pandas()`` that is not a pandas
-    object) as a pandas DataFrame; anything else as it is (the caller checks it)."""
+    """Another library's table as a pandas DataFrame, converted once at the edge.
+
+    A polars DataFrame or a pyarrow Table goes through its own ``to_pandas()``; any other
+    object offering the Arrow PyCapsule stream interface (``__arrow_c_stream__``: a duckdb
+    relation, a pyarrow RecordBatchReader, ...) through ``pyarrow.table(frame)``, which
+    needs pyarrow (``sscoutcomes[parquet]``): without it the SchemaError says what to
+    pass. Anything else is returned as it is (the caller checks it).
+
+    Examples
+    --------
+    >>> from sscoutcomes._validation import as_pandas
+    >>> frame = pd.DataFrame({"patient_id": ["a"], "day": [0]})
+    >>> as_pandas(frame) is frame
+    True
+    """
     if isinstance(frame, (pd.DataFrame, pd.Series)):
         return frame
     to_pandas = getattr(frame, "to_pandas", None)
     if callable(to_pandas) and type(frame).__module__.split(".")[0] in ("polars", "pyarrow"):
-        converted = to_pandas()
+        try:
+            converted = to_pandas()
+        except ImportError as exc:  # polars converts through pyarrow
+            raise SchemaError(
+                f"a {type(frame).__name__} is converted with its to_pandas(), which needs "
+                f"pyarrow ({exc}): install sscoutcomes[parquet], or pass a pandas DataFrame"
+            ) from None
         if isinstance(converted, pd.DataFrame):
             return converted
+    if callable(getattr(frame, "__arrow_c_stream__", None)):
+        try:
+            import pyarrow as pa
+        except ImportError:
+            raise SchemaError(
+                f"a {type(frame).__name__} (an Arrow stream) is read through pyarrow, which "
+                "is not installed: install sscoutcomes[parquet], or pass a pandas DataFrame"
+            ) from None
+        return pa.table(frame).to_pandas()
     return frame
 
 
