@@ -228,11 +228,15 @@ def _resolve_class_as_any_type(app: Any, env: Any, node: Any, contnode: Any) -> 
 
 
 def _hide_private_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any]) -> None:
-    """Drop mixins from private modules (ResultMixin) from a class's "Bases:" line."""
+    """Drop bases from private modules from a class's "Bases:" line, except ResultMixin,
+    which docs/api/results.rst documents (its to_dict and to_frame)."""
+    from sscoutcomes._result import ResultMixin
+
     bases[:] = [
         base
         for base in bases
-        if not any(part.startswith("_") for part in getattr(base, "__module__", "").split("."))
+        if base is ResultMixin
+        or not any(part.startswith("_") for part in getattr(base, "__module__", "").split("."))
         or getattr(sscoutcomes, base.__name__, None) is base
     ] or [object]  # as for a class without bases
 
