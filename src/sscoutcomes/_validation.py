@@ -139,6 +139,26 @@ def as_pandas(frame: Any) -> Any:
     return frame
 
 
+def unique_columns(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """``frame`` itself; a SchemaError naming its repeated column names, if any.
+
+    Examples
+    --------
+    >>> from sscoutcomes._validation import unique_columns
+    >>> unique_columns(pd.DataFrame([[1, 2]], columns=["mrss", "mrss"]), "visits frame")
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.SchemaError: the visits frame has repeated column names: 'mrss'; keep ...
+    """
+    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise SchemaError(
+            f"the {what} has repeated column names: {', '.join(map(repr, repeated))}; "
+            "keep one of each"
+        )
+    return frame
+
+
 def check_choice(label: str, value: object, allowed: Sequence[str]) -> str:
     """An option that must be one of ``allowed`` (text): SchemaError naming it otherwise."""
     if not isinstance(value, str) or value not in allowed:

@@ -53,7 +53,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._validation import check_choice
+from ._validation import check_choice, unique_columns
 from .analysis.responders import RESPONDER_DEFINITIONS
 from .analysis.schedule import Schedule, require_schedule
 from .errors import OptionalDependencyError, SchemaError
@@ -381,9 +381,7 @@ def to_adam(cohort: Any, schedule: Schedule, *, studyid: str = "SSC") -> dict[st
     if not isinstance(studyid, str) or not studyid.strip():
         raise SchemaError(f"studyid = {studyid!r} must be non-empty text")
     for frame, what in ((visits, "visits frame"), (patients, "patients frame")):
-        repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
-        if repeated:
-            raise SchemaError(f"the {what} has repeated column names: {repeated}")
+        unique_columns(frame, what)
         if "patient_id" not in frame.columns:
             raise SchemaError(f"the {what} lacks the 'patient_id' column")
     index = _index_dates(patients)

@@ -241,8 +241,7 @@ class FollowUpReport:
             if missing:
                 rows.append(self._missing_group_note(missing, len(patients)))
             ids = patients["patient_id"].astype(str)
-            label = patients[self.by].astype(object).map(str)
-            label = label.where(patients[self.by].notna())
+            label = self._group_labels(patients)
             for group in groups:
                 members = ids[label == group]
                 part = self._section_rows(
@@ -354,8 +353,9 @@ class FollowUpReport:
 
         outcome = "FVC % predicted annual rate of change"
         statistic = "slope per year; random intercept and slope model (REML), t CI"
-        group_of = patients[by].astype(object).map(str).where(patients[by].notna())
-        labelled = pd.DataFrame({"patient_id": patients["patient_id"], by: group_of})
+        labelled = pd.DataFrame(
+            {"patient_id": patients["patient_id"], by: self._group_labels(patients)}
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("error", SSCOutcomesWarning)  # no convergence: no estimate
             try:
@@ -419,18 +419,11 @@ class FollowUpReport:
 
         ids = patients["patient_id"].astype(str).to_numpy(dtype=object)
         frame = pd.DataFrame({"patient_id": ids, "arm": label.to_numpy(dtype=object)})
-        if "death_day" in patients.columns:
-            death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
-            last = (
-                pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
-                if "last_contact_day" in patients.columns
-                else np.full(len(patients), np.nan)
-            )
-            died = ~np.isnan(death)
-            frame["death"] = died.astype(float)
-            frame["death_time"] = np.where(died, death, last)
-        else:
-            frame["death"] = frame["death_time"] = np.nan
+        # death is compared on days from the index date (randomisation, treatment start)
+        # whatever the time origin of the survival section
+        time, died = _death_or_last_contact(patients)
+        frame["death"] = died.astype(float) if "death_day" in patients.columns else np.nan
+        frame["death_time"] = time
         notes = []
         try:
             with warnings.catch_warnings():
@@ -847,6 +840,11 @@ class FollowUpReport:
             )
         return rows
 
+    def _group_labels(self, patients: pd.DataFrame) -> pd.Series[Any]:
+        """Each patient's group of ``by`` as text (missing: NaN); ``by`` must be set."""
+        column = patients[str(self.by)]
+        return column.astype(object).map(str).where(column.notna())
+
     def _survival_data(
         self, patients: pd.DataFrame
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]] | str:
@@ -854,15 +852,9 @@ class FollowUpReport:
         or the reason why survival cannot be reported."""
         if "death_day" not in patients.columns:
             return "the patients frame has no death_day"
-        death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
-        last = (
-            pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
-            if "last_contact_day" in patients.columns
-            else np.full(len(patients), np.nan)
-        )
-        event = ~np.isnan(death)
-        time = np.where(event, death, last) + self._origin_shift(patients)
-        known = self._survival_known(patients)
+        day, event = _death_or_last_contact(patients)
+        time = day + self._origin_shift(patients)
+        known = ~np.isnan(time)
         if not known.any():
             return "no patient has a known death or last-contact day" + (
                 "" if self._origin == "index" else f" and {self._origin}_date"
@@ -874,14 +866,8 @@ class FollowUpReport:
         date when survival counts from diagnosis or onset)."""
         if "death_day" not in patients.columns:
             return np.zeros(len(patients), dtype=bool)
-        death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
-        last = (
-            pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
-            if "last_contact_day" in patients.columns
-            else np.full(len(patients), np.nan)
-        )
-        time = np.where(~np.isnan(death), death, last) + self._origin_shift(patients)
-        return np.asarray(~np.isnan(time))
+        day, _ = _death_or_last_contact(patients)
+        return np.asarray(~np.isnan(day + self._origin_shift(patients)))
 
     def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
         data = self._survival_data(patients)
@@ -1386,9 +1372,8 @@ class FollowUpReport:
         if not isinstance(data, str):
             group = None
             if self.by is not None:  # one curve per group, each with its at-risk row
-                labels = patients[self.by].astype(object).map(str)
-                labels = labels.where(patients[self.by].notna())
-                group = labels.to_numpy(dtype=object)[self._survival_known(patients)]
+                labels = self._group_labels(patients).to_numpy(dtype=object)
+                group = labels[self._survival_known(patients)]
             km = kaplan_meier(
                 *data, group=group, conf_type=self.conf_type, conf_level=self.conf_level
             )
@@ -1674,3 +1659,20 @@ def _png(fig: Any, alt: str) -> str:
         f"<figure><img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'/>"
         f"<figcaption>{html.escape(alt)}</figcaption></figure>"
     )
+
+
+def _death_or_last_contact(
+    patients: pd.DataFrame,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Per patient: the day of death, else of last contact (NaN when neither is known or
+    the frame has no ``death_day``), and whether the patient died."""
+    n = len(patients)
+
+    def days(column: str) -> npt.NDArray[np.float64]:
+        if column not in patients.columns:
+            return np.full(n, np.nan)
+        return pd.to_numeric(patients[column], errors="coerce").to_numpy(dtype=float)
+
+    death, last = days("death_day"), days("last_contact_day")
+    died = ~np.isnan(death)
+    return np.where(died, death, np.where("death_day" in patients.columns, last, np.nan)), died

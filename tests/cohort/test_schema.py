@@ -268,7 +268,7 @@ def test_structure_problems() -> None:
         validate_visits(frame(day=[0]))
     with pytest.raises(SchemaError, match="neither a 'day' nor a 'date'"):
         validate_visits(frame(patient_id=["a"]))
-    with pytest.raises(SchemaError, match="duplicate column"):
+    with pytest.raises(SchemaError, match="repeated column"):
         validate_visits(pd.DataFrame([["a", 0, 1]], columns=["patient_id", "day", "day"]))
     with pytest.raises(SchemaError, match="DataFrame"):
         validate_visits({"patient_id": ["a"]})  # type: ignore[arg-type]

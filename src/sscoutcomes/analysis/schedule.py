@@ -52,6 +52,7 @@ from .._validation import (
     float_column,
     labelled_categorical,
     read_numeric_columns,
+    unique_columns,
 )
 from ..errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
 from ..scoring import score_visits
@@ -526,22 +527,14 @@ def _visits_of(data: Any) -> pd.DataFrame:
     converted), or its ``visits`` attribute."""
     data = as_pandas(data)
     if isinstance(data, pd.DataFrame):
-        return _unique_columns(data, "visits frame")
+        return unique_columns(data, "visits frame")
     frame = getattr(data, "visits", None)
     if isinstance(frame, pd.DataFrame):
-        return _unique_columns(frame, "visits frame")
+        return unique_columns(frame, "visits frame")
     raise SchemaError(
         f"expected a visits DataFrame or an object with a 'visits' DataFrame (a Cohort); "
         f"got {type(data).__name__}"
     )
-
-
-def _unique_columns(frame: pd.DataFrame, what: str) -> pd.DataFrame:
-    """``frame`` itself; SchemaError naming its repeated column names, if any."""
-    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
-    if repeated:
-        raise SchemaError(f"the {what} has repeated column names: {', '.join(map(repr, repeated))}")
-    return frame
 
 
 def require_schedule(value: Any, label: str = "schedule") -> Schedule:
@@ -570,7 +563,7 @@ def _patients_of(data: Any, patients: pd.DataFrame | None) -> pd.DataFrame | Non
         patients = as_pandas(patients)
         if not isinstance(patients, pd.DataFrame):
             raise SchemaError(f"patients must be a DataFrame; got {type(patients).__name__}")
-        return _unique_columns(patients, "patients frame")
+        return unique_columns(patients, "patients frame")
     frame = getattr(data, "patients_frame", None)
     return frame if isinstance(frame, pd.DataFrame) else None
 
@@ -963,7 +956,7 @@ def timepoint_counts(selection: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError(
             f"expected the result of Schedule.select (a DataFrame); got {type(selection).__name__}"
         )
-    _unique_columns(selection, "selection")
+    unique_columns(selection, "selection")
     measures = [c for c in selection.columns if f"day_{c}" in selection.columns]
     timepoint = selection.get("timepoint")
     if timepoint is None or not isinstance(timepoint.dtype, pd.CategoricalDtype) or not measures:

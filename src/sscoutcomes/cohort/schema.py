@@ -618,7 +618,9 @@ def _check_structure(
         raise SchemaError(f"the {what} must be a pandas DataFrame; got {type(frame).__name__}")
     dup = frame.columns[frame.columns.duplicated()].unique().tolist()
     if dup:
-        collector.add_message(f"duplicate column name(s): {', '.join(map(repr, dup))}")
+        collector.add_message(
+            f"repeated column names: {', '.join(map(repr, dup))}; keep one of each"
+        )
         return False
     known_names = list(known)
     for prefix in prefixes:

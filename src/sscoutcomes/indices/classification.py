@@ -47,8 +47,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._result import ResultMixin
-from .._validation import ColumnSpec, FailureCollector, bool_column, check_instance, require_any
-from ..errors import OutOfRangeError, SchemaError
+from .._validation import (
+    ColumnSpec,
+    FailureCollector,
+    bool_column,
+    check_instance,
+    require_any,
+    unique_columns,
+)
+from ..errors import OutOfRangeError
 
 __all__ = [
     "ACR_EULAR_2013_ITEMS",
@@ -261,9 +268,7 @@ def score_acr_eular_2013(frame: pd.DataFrame) -> pd.DataFrame:
     [10.0, 3.0]
     """
     check_instance("frame", frame, pd.DataFrame, "a pandas DataFrame")
-    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
-    if repeated:
-        raise SchemaError(f"the frame has repeated column names: {', '.join(map(repr, repeated))}")
+    unique_columns(frame, "frame")
     require_any(frame, _COLUMNS, "2013 ACR/EULAR item", what="frame")
     n = len(frame)
     collector = FailureCollector(frame)

@@ -70,6 +70,7 @@ from .._validation import (
     check_choice,
     check_number,
     read_flags,
+    unique_columns,
 )
 from ..errors import OutOfRangeError, SchemaError
 from ..measures._instrument import Instrument
@@ -378,11 +379,7 @@ def _as_frames(baseline: Any, follow_up: Any, face: str) -> tuple[pd.DataFrame, 
             "baseline and follow-up frames must have the same index (one row per patient, aligned)"
         )
     for which, x in (("baseline_frame", baseline), ("follow_up_frame", follow_up)):
-        repeated = x.columns[x.columns.duplicated()].unique().tolist()
-        if repeated:
-            raise SchemaError(
-                f"{which} has repeated column names: {', '.join(map(repr, repeated))}"
-            )
+        unique_columns(x, which)
     return baseline, follow_up
 
 

@@ -32,7 +32,7 @@ import attrs
 import pandas as pd
 
 from .._response import ResponderDefinition
-from .._validation import ColumnSpec, as_pandas
+from .._validation import ColumnSpec, as_pandas, unique_columns
 from ..errors import SchemaError
 
 __all__ = [
@@ -198,12 +198,7 @@ def as_visits_frame(visits: Any, what: str = "visits frame") -> pd.DataFrame:
                 f"the {what} must be a pandas DataFrame or a Cohort; got {type(visits).__name__}"
             )
         frame = inner
-    duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
-    if duplicated:
-        raise SchemaError(
-            f"the {what} has duplicate column name(s): {', '.join(map(repr, duplicated))}; "
-            "keep one of each"
-        )
+    unique_columns(frame, what)
     if not frame.index.is_unique:
         shown = frame.index[frame.index.duplicated()].unique().tolist()[:5]
         raise SchemaError(
