@@ -1667,12 +1667,13 @@ def _death_or_last_contact(
     """Per patient: the day of death, else of last contact (NaN when neither is known or
     the frame has no ``death_day``), and whether the patient died."""
     n = len(patients)
-
-    def days(column: str) -> npt.NDArray[np.float64]:
-        if column not in patients.columns:
-            return np.full(n, np.nan)
-        return pd.to_numeric(patients[column], errors="coerce").to_numpy(dtype=float)
-
-    death, last = days("death_day"), days("last_contact_day")
+    if "death_day" not in patients.columns:
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    death = pd.to_numeric(patients["death_day"], errors="coerce").to_numpy(dtype=float)
+    last = (
+        pd.to_numeric(patients["last_contact_day"], errors="coerce").to_numpy(dtype=float)
+        if "last_contact_day" in patients.columns
+        else np.full(n, np.nan)
+    )
     died = ~np.isnan(death)
-    return np.where(died, death, np.where("death_day" in patients.columns, last, np.nan)), died
+    return np.where(died, death, last), died

@@ -138,13 +138,7 @@ class ACREULARClassification(ResultMixin):
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a dict (``items`` as a plain dict)."""
-        return {
-            "score": self.score,
-            "classified": self.classified,
-            "items": dict(self.items),
-            "unknown": self.unknown,
-            "verdict": self.verdict,
-        }
+        return {**super().to_dict(), "items": dict(self.items)}
 
     def to_frame(self) -> pd.DataFrame:
         """The items that counted, one row each: ``item``, ``sub_item``, ``weight``.
