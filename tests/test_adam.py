@@ -287,3 +287,23 @@ def test_survival_from_onset_equals_the_report() -> None:
     assert got == pytest.approx(surv["5 years"])
     days = (tte["ADT"] - tte["STARTDT"]).dt.days.to_numpy(dtype=float)
     np.testing.assert_array_equal(days, tte["AVAL"].to_numpy())
+
+
+def test_unknown_days_never_reach_pandas_as_nan(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas 2.2 converts a float array holding NaN with a unit through uninitialised memory
+    # (a spurious "overflow encountered in multiply", seen once in CI); the ADaM dates pass
+    # only known days to it, and unknown ones come back as blank dates
+    real = pd.to_timedelta
+    seen: list[np.ndarray] = []
+
+    def checked(arg: object, *args: object, **kwargs: object) -> object:
+        seen.append(np.asarray(arg, dtype=float))
+        return real(arg, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(pd, "to_timedelta", checked)
+    adsl = ssc.to_adam(_demo(), SCHEDULE)["ADSL"]
+    assert seen
+    assert all(np.isfinite(a).all() for a in seen)
+    alive = adsl["DTHFL"] != "Y"
+    assert adsl.loc[alive, "DTHDT"].isna().all()
+    assert adsl.loc[~alive, "DTHDT"].notna().all()

@@ -413,7 +413,11 @@ def _days(patients: pd.DataFrame, column: str) -> npt.NDArray[np.float64]:
 
 def _dates(index: npt.NDArray[Any], days: npt.NDArray[np.float64]) -> pd.Series[Any]:
     """``index + days`` as dates (NaT where either is unknown)."""
-    delta = pd.to_timedelta(days, unit="D")
+    # only the known days go through pandas: pandas 2.2 converts a float array holding NaN
+    # with uninitialised memory at the NaN places and can warn of an overflow there
+    known = ~np.isnan(days)
+    delta = np.full(days.shape, np.timedelta64("NaT", "ns"))
+    delta[known] = pd.to_timedelta(days[known], unit="D").to_numpy(dtype="timedelta64[ns]")
     return pd.Series(pd.DatetimeIndex(index) + delta)
 
 

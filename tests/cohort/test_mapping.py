@@ -541,3 +541,113 @@ def test_a_source_named_like_another_canonical_column_that_is_renamed_away() -> 
     read = Cohort.from_frames(visits=visits, mapping=mapping)
     assert read.visits["patient_id"].tolist() == ["P1", "P1"]
     assert read.visits["day"].tolist() == [0, 365]
+
+
+SERIAL = {
+    "columns": {
+        "Patient ID": "patient_id",
+        "SCT date": "index_date",
+        "Visit date": "date",
+        "Death date": "death_date",
+        "mRSS": "mrss",
+    },
+    "date_origin": "1899-12-30",
+}
+
+
+def test_spreadsheet_serial_numbers_are_dates_with_a_date_origin() -> None:
+    # 43831 is 2020-01-01 in a spreadsheet's day numbers; a blank death date stays unknown
+    patients = pd.DataFrame(
+        {"Patient ID": ["P1", "P2"], "SCT date": [43831, 43832], "Death date": [np.nan, 44000.0]}
+    )
+    visits = pd.DataFrame(
+        {
+            "Patient ID": ["P1", "P1", "P2"],
+            "Visit date": [43831.0, 44197.0, 43900.0],
+            "mRSS": [10, 12, 5],
+        }
+    )
+    p, v = Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL).to_frames()
+    assert p["index_date"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-02")]
+    assert p["death_day"].tolist() == [pd.NA, 168]
+    assert v["day"].tolist() == [0, 366, 68]
+
+
+def test_serial_numbers_in_a_column_that_also_holds_text_and_dates() -> None:
+    # a spreadsheet column read cell by cell: a day number, a date cell, an ISO text
+    patients = pd.DataFrame(
+        {
+            "Patient ID": ["P1", "P2", "P3"],
+            "SCT date": pd.Series([43831, pd.Timestamp("2020-01-02"), "2020-01-03"], dtype=object),
+        }
+    )
+    visits = pd.DataFrame({"Patient ID": ["P1", "P2", "P3"], "day": [0, 0, 0]})
+    p, _ = Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL).to_frames()
+    assert p["index_date"].dt.day.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (43831.5, r"SCT date = 43831.5 has a time of day; give a calendar date"),
+        (
+            np.inf,
+            r"SCT date = inf is not a date \(expected a finite number of days since the "
+            r"date_origin 1899-12-30\)",
+        ),
+        (1e12, r"SCT date = 1000000000000.0 is not a date \(expected a finite number of days"),
+    ],
+)
+def test_a_serial_number_that_is_not_a_calendar_date(value: float, message: str) -> None:
+    patients = pd.DataFrame({"Patient ID": ["P1"], "SCT date": [value]})
+    visits = pd.DataFrame({"Patient ID": ["P1"], "day": [0]})
+    with pytest.raises(SchemaError, match=message):
+        Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL)
+
+
+def test_numbers_without_a_date_origin_say_how_to_read_them() -> None:
+    patients = pd.DataFrame({"Patient ID": ["P1"], "SCT date": [43831]})
+    visits = pd.DataFrame({"Patient ID": ["P1"], "day": [0]})
+    mapping = {k: v for k, v in SERIAL.items() if k != "date_origin"}
+    with pytest.raises(
+        SchemaError,
+        match=r"SCT date = 43831 is not a date \(numbers are dates only with a date_origin, "
+        r"1899-12-30 for spreadsheets\)",
+    ):
+        Cohort.from_frames(visits=visits, patients=patients, mapping=mapping)
+
+
+def test_text_that_is_not_a_date_with_a_date_origin_names_both_forms() -> None:
+    patients = pd.DataFrame({"Patient ID": ["P1"], "SCT date": ["soon"]})
+    visits = pd.DataFrame({"Patient ID": ["P1"], "day": [0]})
+    with pytest.raises(
+        SchemaError,
+        match=r"SCT date = 'soon' is not a date \(use ISO 8601, e.g. 2021-03-04, or a finite "
+        r"number of days since the date_origin 1899-12-30\)",
+    ):
+        Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL)
+
+
+def test_blank_serials_never_reach_pandas_as_nan(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas 2.2 converts a float array holding NaN with a unit through uninitialised memory
+    # (a spurious "overflow encountered in multiply"); only known numbers are passed to it
+    real = pd.to_datetime
+    seen: list[np.ndarray] = []
+
+    def checked(arg: Any, *args: Any, **kwargs: Any) -> Any:
+        if "unit" in kwargs:
+            seen.append(np.asarray(arg, dtype=float))
+        return real(arg, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "to_datetime", checked)
+    patients = pd.DataFrame(
+        {
+            "Patient ID": ["P1", "P2"],
+            "SCT date": [43831.0, 43832.0],
+            "Death date": [np.nan, 44000.0],
+        }
+    )
+    visits = pd.DataFrame({"Patient ID": ["P1", "P2"], "day": [0, 0]})
+    Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL)
+    assert seen
+    assert all(np.isfinite(a).all() for a in seen)

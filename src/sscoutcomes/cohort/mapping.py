@@ -210,7 +210,8 @@ class ColumnMapping:
         :attr:`Cohort.origin <sscoutcomes.cohort.cohort.Cohort.origin>`).
     date_origin : datetime.date or str, optional
         Day 0 of dates written as numbers of days (``1899-12-30`` for spreadsheet serial
-        numbers); without it numbers in date columns are not read as dates.
+        numbers); text in the same column is still read with ``date_format``. Without it
+        numbers in date columns are not dates (the error says so).
 
     Raises
     ------

@@ -505,6 +505,26 @@ def _text_column(frame: pd.DataFrame, spec: ColumnSpec) -> pd.Series[Any]:
     return text.mask(text.str.strip() == "")
 
 
+def _is_number(value: Any) -> bool:
+    """A real number that is not a truth value (a cell of an object column)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _serial_dates(values: npt.NDArray[Any], origin: Any) -> npt.NDArray[np.datetime64]:
+    """Numbers of days since ``origin`` as dates (NaT where not finite or out of range)."""
+    serial = np.asarray(values, dtype=float)
+    finite = np.isfinite(serial)
+    out = np.full(serial.shape, np.datetime64("NaT", "ns"))
+    # only finite numbers go through pandas: pandas 2.2 converts a float array holding NaN
+    # with uninitialised memory at the NaN places (a spurious overflow error)
+    out[finite] = pd.to_datetime(
+        serial[finite], errors="coerce", unit="D", origin=pd.Timestamp(origin)
+    ).to_numpy(dtype="datetime64[ns]")
+    return out
+
+
 def _date_column(
     frame: pd.DataFrame,
     spec: ColumnSpec,
@@ -518,32 +538,46 @@ def _date_column(
     are days since ``origin`` when one is given (``1899-12-30`` for spreadsheet serials)."""
     series = frame[spec.name]
     raw = series.to_numpy(dtype=object)
+    missing = _missing_mask(series)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         parsed = series
-    elif origin is not None and pd.api.types.is_numeric_dtype(series.dtype):
-        parsed = pd.to_datetime(series, errors="coerce", unit="D", origin=pd.Timestamp(origin))
+        number = np.zeros(len(series), dtype=bool)
     else:
-        text = series if pd.api.types.is_numeric_dtype(series.dtype) else series.astype(object)
-        if date_format is None:
-            parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+            series.dtype
+        ):
+            number = ~missing
         else:
-            parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-            is_text = np.array([isinstance(x, str) for x in raw], dtype=bool)
-            other = ~is_text & ~_missing_mask(series)
-            for mask, fmt in ((is_text, date_format), (other, "ISO8601")):
-                if mask.any():
-                    part = pd.Series(raw[mask], dtype=object)
-                    values = pd.to_datetime(part, errors="coerce", format=fmt)
-                    parsed[mask] = values.to_numpy(dtype="datetime64[ns]")
-    missing = _missing_mask(series)
+            number = ~missing & np.array([_is_number(x) for x in raw], dtype=bool)
+        is_text = ~missing & np.array([isinstance(x, str) for x in raw], dtype=bool)
+        other = ~missing & ~number & ~is_text  # datetime objects (from a spreadsheet)
+        if origin is not None and number.any():
+            parsed[number] = _serial_dates(raw[number], origin)
+        for mask, fmt in ((is_text, date_format or "ISO8601"), (other, "ISO8601")):
+            if mask.any():
+                part = pd.to_datetime(
+                    pd.Series(raw[mask], dtype=object), errors="coerce", format=fmt
+                )
+                if getattr(part.dt, "tz", None) is not None:
+                    part = part.dt.tz_localize(None)  # the calendar date as written
+                parsed[mask] = part.to_numpy(dtype="datetime64[ns]")
     bad = parsed.isna().to_numpy(dtype=bool) & ~missing
-    expected = (
-        "use ISO 8601, e.g. 2021-03-04"
-        if date_format is None
-        else f"expected the format {date_format!r}, e.g. "
-        f"{pd.Timestamp(2021, 3, 4).strftime(date_format)}"
-    )
-    collector.add(bad, spec.name, raw, f"is not a date ({expected})", schema=True)
+    if date_format is None:
+        expected = "use ISO 8601, e.g. 2021-03-04"
+    else:
+        expected = (
+            f"expected the format {date_format!r}, e.g. "
+            f"{pd.Timestamp(2021, 3, 4).strftime(date_format)}"
+        )
+    if origin is not None:
+        expected += f", or a finite number of days since the date_origin {origin}"
+    collector.add(bad & ~number, spec.name, raw, f"is not a date ({expected})", schema=True)
+    if origin is None:
+        expected = "numbers are dates only with a date_origin, 1899-12-30 for spreadsheets"
+    else:
+        expected = f"expected a finite number of days since the date_origin {origin}"
+    collector.add(bad & number, spec.name, raw, f"is not a date ({expected})", schema=True)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     with_time = (parsed.notna() & (parsed != parsed.dt.normalize())).to_numpy(dtype=bool)
