@@ -379,27 +379,28 @@ class FollowUpReport:
             if group not in table.index:
                 continue
             r = {str(k): v for k, v in table.loc[group].to_dict().items()}
-            row = _row(
-                "lung", outcome, "", None, int(r["n_patients"]), statistic,
-                float(r["slope"]), float(r["lower"]), float(r["upper"]), None,
-                f"{float(r['slope']):.2f} per year ({level} CI {float(r['lower']):.2f} to "
-                f"{float(r['upper']):.2f}; {int(r['n_patients'])} patients, "
-                f"{int(r['n_observations'])} values)",
+            rows.append(
+                _row(
+                    "lung", outcome, "", None, int(r["n_patients"]), statistic,
+                    float(r["slope"]), float(r["lower"]), float(r["upper"]), None,
+                    f"{float(r['slope']):.2f} per year ({level} CI {float(r['lower']):.2f} to "
+                    f"{float(r['upper']):.2f}; {int(r['n_patients'])} patients, "
+                    f"{int(r['n_observations'])} values)",
+                    group=group,
+                )
             )  # fmt: skip
-            row["group"] = group
-            rows.append(row)
             if group == groups[0] or math.isnan(float(r["difference"])):
                 continue
             rows.append(
-                self._comparison_row(
-                    "lung", outcome, "", None, int(r["n_patients"]),
+                _row(
+                    "comparison: lung", outcome, "", None, int(r["n_patients"]),
                     "difference of slopes; random intercept and slope model, t CI and p",
                     float(r["difference"]), float(r["difference_lower"]),
                     float(r["difference_upper"]), float(r["p"]),
                     f"difference {float(r['difference']):.2f} per year ({level} CI "
                     f"{float(r['difference_lower']):.2f} to {float(r['difference_upper']):.2f})"
                     f", {_p(float(r['p']))}",
-                    f"{group} vs {groups[0]}",
+                    group=f"{group} vs {groups[0]}",
                 )
             )  # fmt: skip
         return rows
@@ -466,12 +467,12 @@ class FollowUpReport:
             + (f" ({'; '.join(notes)})" if notes else "")
         )
         return [
-            self._comparison_row(
-                "composite", "hierarchical composite (SCOT-style win ratio)", last_tp.name,
-                last_tp.target_day, result.n_treatment + result.n_control,
+            _row(
+                "comparison: composite", "hierarchical composite (SCOT-style win ratio)",
+                last_tp.name, last_tp.target_day, result.n_treatment + result.n_control,
                 "win ratio; Finkelstein-Schoenfeld test", result.win_ratio,
                 result.win_ratio_lower, result.win_ratio_upper, result.p, text,
-                f"{groups[1]} vs {groups[0]}",
+                group=f"{groups[1]} vs {groups[0]}",
             )
         ]  # fmt: skip
 
@@ -497,9 +498,9 @@ class FollowUpReport:
         test = logrank(time, event, which)
         text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.p)}"
         rows = [
-            self._comparison_row(
-                "survival", "overall survival", "", None, len(time), "log-rank test",
-                None, None, None, test.p, text, name,
+            _row(
+                "comparison: survival", "overall survival", "", None, len(time), "log-rank test",
+                None, None, None, test.p, text, group=name,
             )
         ]  # fmt: skip
         rows.append(self._hazard_ratio(time, event, which, group, name))
@@ -528,17 +529,17 @@ class FollowUpReport:
                 )
             except (SSCOutcomesError, SSCOutcomesWarning) as exc:
                 reason = str(exc).splitlines()[0]
-                return self._comparison_row(
-                    "survival", "overall survival hazard ratio", "", None, len(time),
-                    statistic, None, None, None, None, f"not evaluable: {reason}", name,
+                return _row(
+                    "comparison: survival", "overall survival hazard ratio", "", None, len(time),
+                    statistic, None, None, None, None, f"not evaluable: {reason}", group=name,
                 )  # fmt: skip
         values = fit.table.loc[[f"group[{group}]"], ["hr", "lower", "upper", "p"]]
         hr, lower, upper, p = (float(x) for x in values.to_numpy(dtype=float)[0])
         level = f"{100 * self.conf_level:g} %"
         text = f"hazard ratio {hr:.2f} ({level} CI {lower:.2f}-{upper:.2f}), {_p(p)}"
-        return self._comparison_row(
-            "survival", "overall survival hazard ratio", "", None, len(time), statistic,
-            hr, lower, upper, p, text, name,
+        return _row(
+            "comparison: survival", "overall survival hazard ratio", "", None, len(time), statistic,
+            hr, lower, upper, p, text, group=name,
         )  # fmt: skip
 
     def _mean_comparisons(
@@ -584,10 +585,10 @@ class FollowUpReport:
                         else "not evaluable: fewer than 2 values in a group"
                     )
                     out.append(
-                        self._comparison_row(
-                            section, outcome, tp.name, tp.target_day, d.n + d.n_reference,
-                            "difference of means; Welch t CI; Mann-Whitney",
-                            d.estimate, d.lower, d.upper, d.p, text, name,
+                        _row(
+                            f"comparison: {section}", outcome, tp.name, tp.target_day,
+                            d.n + d.n_reference, "difference of means; Welch t CI; Mann-Whitney",
+                            d.estimate, d.lower, d.upper, d.p, text, group=name,
                         )
                     )  # fmt: skip
         return out
@@ -624,33 +625,13 @@ class FollowUpReport:
                 else "not evaluable: a group has no evaluable patient"
             )
             out.append(
-                self._comparison_row(
-                    row["section"], row["outcome"], row["timepoint"], row["day"],
+                _row(
+                    f"comparison: {row['section']}", row["outcome"], row["timepoint"], row["day"],
                     d.n + d.n_reference, "difference of proportions; Newcombe CI; Fisher exact",
-                    d.estimate, d.lower, d.upper, d.p, text, name,
+                    d.estimate, d.lower, d.upper, d.p, text, group=name,
                 )
             )  # fmt: skip
         return out
-
-    @staticmethod
-    def _comparison_row(
-        section: str,
-        outcome: str,
-        timepoint: str,
-        day: int | None,
-        n: int,
-        statistic: str,
-        value: float | None,
-        lower: float | None,
-        upper: float | None,
-        p: float | None,
-        text: str,
-        name: str,
-    ) -> dict[str, Any]:
-        row = _row(section, outcome, timepoint, day, n, statistic, value, lower, upper, p, text)
-        row["group"] = name
-        row["section"] = f"comparison: {section}"
-        return row
 
     # ------------------------------------------------------------------ provenance
     def _about(self, visits: pd.DataFrame, patients: pd.DataFrame) -> list[dict[str, Any]]:
@@ -845,15 +826,25 @@ class FollowUpReport:
         column = patients[str(self.by)]
         return column.astype(object).map(str).where(column.notna())
 
+    def _survival_times(
+        self, patients: pd.DataFrame
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]] | None:
+        """(time, event) of every patient: days from the time origin to death or last
+        contact, NaN where unknown (or the origin date is); None without ``death_day``."""
+        if "death_day" not in patients.columns:
+            return None
+        day, event = _death_or_last_contact(patients)
+        return day + self._origin_shift(patients), event
+
     def _survival_data(
         self, patients: pd.DataFrame
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]] | str:
         """(time, event) of the patients whose time is known (days from the time origin),
         or the reason why survival cannot be reported."""
-        if "death_day" not in patients.columns:
+        times = self._survival_times(patients)
+        if times is None:
             return "the patients frame has no death_day"
-        day, event = _death_or_last_contact(patients)
-        time = day + self._origin_shift(patients)
+        time, event = times
         known = ~np.isnan(time)
         if not known.any():
             return "no patient has a known death or last-contact day" + (
@@ -864,10 +855,10 @@ class FollowUpReport:
     def _survival_known(self, patients: pd.DataFrame) -> npt.NDArray[np.bool_]:
         """Which patients have a known survival time (death or last contact, and the origin
         date when survival counts from diagnosis or onset)."""
-        if "death_day" not in patients.columns:
+        times = self._survival_times(patients)
+        if times is None:
             return np.zeros(len(patients), dtype=bool)
-        day, _ = _death_or_last_contact(patients)
-        return np.asarray(~np.isnan(day + self._origin_shift(patients)))
+        return np.asarray(~np.isnan(times[0]))
 
     def _survival(self, patients: pd.DataFrame) -> list[dict[str, Any]]:
         data = self._survival_data(patients)
@@ -1624,9 +1615,10 @@ def _row(
     basis: str = "",
     *,
     sd: float | None = None,
+    group: str = "all",
 ) -> dict[str, Any]:
     return {
-        "group": "all",
+        "group": group,
         "section": section,
         "outcome": outcome,
         "timepoint": timepoint,

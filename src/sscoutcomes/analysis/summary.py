@@ -468,30 +468,20 @@ def proportion_difference(
     """
     a = proportion_ci(k, n, conf_level=conf_level)
     b = proportion_ci(k_reference, n_reference, conf_level=conf_level)
-    nan = math.nan
-    if a.n == 0 or b.n == 0:
-        return GroupDifference(
-            estimate=nan,
-            lower=nan,
-            upper=nan,
-            p=nan,
-            test="Fisher exact",
-            n=a.n,
-            n_reference=b.n,
-            conf_level=conf_level,
-        )
-    from scipy import stats
+    estimate = lower = upper = p = math.nan
+    if a.n and b.n:
+        from scipy import stats
 
-    d = a.proportion - b.proportion
-    lower = d - math.sqrt((a.proportion - a.lower) ** 2 + (b.upper - b.proportion) ** 2)
-    upper = d + math.sqrt((a.upper - a.proportion) ** 2 + (b.proportion - b.lower) ** 2)
-    table = np.array([[a.k, a.n - a.k], [b.k, b.n - b.k]])
-    p_fisher = float(stats.fisher_exact(table).pvalue)
+        estimate = a.proportion - b.proportion
+        lower = estimate - math.hypot(a.proportion - a.lower, b.upper - b.proportion)
+        upper = estimate + math.hypot(a.upper - a.proportion, b.proportion - b.lower)
+        table = np.array([[a.k, a.n - a.k], [b.k, b.n - b.k]])
+        p = float(stats.fisher_exact(table).pvalue)
     return GroupDifference(
-        estimate=d,
+        estimate=estimate,
         lower=lower,
         upper=upper,
-        p=p_fisher,
+        p=p,
         test="Fisher exact",
         n=a.n,
         n_reference=b.n,
