@@ -18,7 +18,7 @@ import sscoutcomes as ssc
 from sscoutcomes._response import ResponderDefinition, response_codes
 from sscoutcomes._validation import ColumnSpec, FailureCollector, float_column
 from sscoutcomes.errors import OutOfRangeError, SchemaError
-from sscoutcomes.measures._instrument import Instrument, frame_face
+from sscoutcomes.measures._instrument import Instrument, frame_face, score_frame
 from sscoutcomes.registry import INSTRUMENTS, register, registered, unregister
 
 _TOY_COLUMNS = (
@@ -143,3 +143,81 @@ def test_every_visit_measure_field_comes_from_the_registry() -> None:
     fields = {f.name for f in __import__("attrs").fields(ssc.Visit)}
     plain = {s.name for i in INSTRUMENTS.values() if i.record is None for s in i.columns}
     assert {name for name, _ in declared} | plain <= fields
+
+
+# --------------------------------------------------------------------------------------
+# refused registrations, declarations and score_visits outputs
+# --------------------------------------------------------------------------------------
+def test_register_refuses_what_is_not_an_instrument() -> None:
+    with pytest.raises(SchemaError, match=r"^register\(\) takes an Instrument; got str$"):
+        register("toy")  # type: ignore[arg-type]
+
+
+def test_register_refuses_a_responder_definition_whose_name_is_taken() -> None:
+    other = Instrument(
+        name="toy_twin",
+        title="another toy",
+        columns=(ColumnSpec(name="toy_c", dtype="float", lo=0, hi=1, description="toy c"),),
+        responders=(TOY_IMPROVEMENT,),
+    )
+    with (
+        registered(TOY),
+        pytest.raises(
+            SchemaError,
+            match=r"^instrument 'toy_twin': responder definition 'toy_improvement_3pt' is "
+            r"already defined$",
+        ),
+    ):
+        register(other)
+    assert "toy_twin" not in INSTRUMENTS
+
+
+def test_unregister_names_an_instrument_that_is_not_registered() -> None:
+    with pytest.raises(SchemaError, match=r"^no instrument named 'toy' is registered$"):
+        unregister("toy")
+
+
+def test_an_instrument_needs_both_record_and_field_or_neither() -> None:
+    with pytest.raises(
+        SchemaError, match=r"^instrument 'toy': give both record and field, or neither$"
+    ):
+        Instrument(name="toy", title="a toy", field="toy")
+
+
+def test_an_instrument_with_outputs_needs_a_score_function() -> None:
+    with pytest.raises(
+        SchemaError, match=r"^instrument 'toy' declares outputs but no score function$"
+    ):
+        Instrument(name="toy", title="a toy", outputs=("toy_sum",))
+
+
+def test_spec_names_a_column_the_instrument_does_not_declare() -> None:
+    assert TOY.spec("toy_a") is _TOY_COLUMNS[0]
+    with pytest.raises(SchemaError, match=r"^'toy_z' is not a column of the instrument 'toy'$"):
+        TOY.spec("toy_z")
+
+
+def test_score_frame_refuses_an_instrument_without_a_score_function() -> None:
+    bare = Instrument(name="bare", title="nothing to score", columns=_TOY_COLUMNS)
+    with pytest.raises(SchemaError, match=r"^instrument 'bare' has nothing to score$"):
+        score_frame(bare, _visits())
+
+
+def test_score_visits_takes_one_output_name_as_text() -> None:
+    with registered(TOY):
+        scored = ssc.score_visits(_visits(), outputs="toy_sum")
+    assert list(scored.columns) == [*_visits().columns, "toy_sum"]
+    np.testing.assert_array_equal(scored["toy_sum"], [10.0, 6.0, 8.0, 7.0, np.nan, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        (3, r"^outputs must be output column names; got int$"),
+        (b"toy_sum", r"^outputs must be output column names; got bytes$"),
+        (["toy_sum", 3], r"^outputs: 3 is not an output column name$"),
+    ],
+)
+def test_score_visits_refuses_outputs_that_are_not_names(outputs: Any, message: str) -> None:
+    with pytest.raises(SchemaError, match=message):
+        ssc.score_visits(_visits(), outputs=outputs)

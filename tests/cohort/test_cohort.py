@@ -537,3 +537,57 @@ def test_copy_on_write_follows_the_pandas_version(monkeypatch: pytest.MonkeyPatc
     assert not cohort_module._copy_on_write()
     options["mode.copy_on_write"] = True
     assert cohort_module._copy_on_write()
+
+
+# ------------------------------------------------------------------ workbooks refused
+def _workbook(tmp_path: Path) -> Path:
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"patient_id": ["a"], "day": [0]}).to_excel(path, sheet_name="Visits", index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"visits_sheet": "Nope"}, r"cannot read sheet 'Nope' of '.*export\.xlsx': Worksheet "),
+        ({"visits_sheet": 5}, r"cannot read sheet 5 of '.*export\.xlsx': Worksheet index 5"),
+        ({"patients_sheet": "Nope"}, r"cannot read sheet 'Nope' of '.*export\.xlsx'"),
+    ],
+)
+def test_read_excel_names_a_missing_sheet(
+    tmp_path: Path, options: dict[str, Any], message: str
+) -> None:
+    path = _workbook(tmp_path)
+    with pytest.raises(SchemaError, match=message):
+        Cohort.read_excel(path, **options)
+
+
+def test_read_excel_refuses_more_than_one_sheet(tmp_path: Path) -> None:
+    path = _workbook(tmp_path)
+    with pytest.raises(
+        SchemaError,
+        match=r"sheet None of '.*export\.xlsx' is not one sheet; give one sheet name \(str\) "
+        r"or position \(int\)$",
+    ):
+        Cohort.read_excel(path, visits_sheet=None)  # type: ignore[arg-type]
+
+
+def test_read_excel_refuses_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "export.xlsx"
+    path.write_text("patient_id,day\na,0\n")
+    with pytest.raises(
+        SchemaError,
+        match=r"cannot read '.*export\.xlsx' as an xlsx workbook: File is not a zip file "
+        r"\(read_excel takes \.xlsx files; use read_csv for text\)$",
+    ):
+        Cohort.read_excel(path)
+
+
+def test_read_excel_reads_a_named_sheet(tmp_path: Path) -> None:
+    path = _workbook(tmp_path)
+    cohort = Cohort.read_excel(path, visits_sheet="Visits")
+    assert cohort.visits[["patient_id", "day"]].to_dict("records") == [
+        {"patient_id": "a", "day": 0}
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -651,3 +653,215 @@ def test_blank_serials_never_reach_pandas_as_nan(monkeypatch: pytest.MonkeyPatch
     Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL)
     assert seen
     assert all(np.isfinite(a).all() for a in seen)
+
+
+# --------------------------------------------------------------------------------------
+# branches the coverage run found unreached
+# --------------------------------------------------------------------------------------
+def test_a_cutoff_given_as_a_datetime_is_kept_as_its_date() -> None:
+    mapping = ColumnMapping(cutoff=dt.datetime(2024, 6, 30, 0, 0))
+    assert mapping.cutoff == dt.date(2024, 6, 30)
+    assert type(mapping.cutoff) is dt.date
+
+
+def test_a_cutoff_that_is_neither_text_nor_a_date_names_the_value() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"^mapping cutoff = 20240630 is not a date \(use ISO 8601, e\.g\. 2024-06-30\)$",
+    ):
+        ColumnMapping.from_dict({"cutoff": 20240630})
+
+
+def test_a_date_origin_that_is_not_a_date_names_the_key() -> None:
+    with pytest.raises(SchemaError, match=r"^mapping date_origin = 1\.5 is not a date"):
+        ColumnMapping.from_dict({"date_origin": 1.5})
+
+
+def test_codes_match_missing_boolean_and_whole_float_cells() -> None:
+    mapping = ColumnMapping.from_dict(
+        {"values": {"ild": {"True": "false", "1": "true"}, "subset": {"2": "diffuse"}}}
+    )
+    patients = pd.DataFrame(
+        {
+            "patient_id": ["a", "b", "c", "d"],
+            "ild": pd.Series([True, np.nan, 1.0, "x"], dtype=object),
+            "subset": [2.0, np.nan, 2.5, 2.0],
+        }
+    )
+    _, out, _, _ = mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}), patients)
+    assert out is not None
+    ild = out["ild"].tolist()
+    assert [ild[0], ild[2], ild[3]] == ["false", "true", "x"]
+    assert isinstance(ild[1], float)
+    assert np.isnan(ild[1])
+    subset = out["subset"].tolist()
+    assert [subset[0], subset[2], subset[3]] == ["diffuse", 2.5, "diffuse"]
+    assert np.isnan(subset[1])
+
+
+def test_a_code_table_that_matches_no_cell_leaves_the_column_as_it_is() -> None:
+    mapping = ColumnMapping.from_dict({"values": {"subset": {"LC": "limited"}}})
+    patients = pd.DataFrame({"patient_id": ["a"], "subset": ["diffuse"]})
+    _, out, _, _ = mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}), patients)
+    assert out is not None
+    pd.testing.assert_frame_equal(out, patients)
+
+
+def test_a_mapping_is_not_equal_to_a_dict() -> None:
+    mapping = ColumnMapping.from_dict({"index": "first_visit"})
+    assert mapping != {"index": "first_visit"}
+    assert mapping.__eq__({"index": "first_visit"}) is NotImplemented
+
+
+def test_equal_mappings_hash_alike_whatever_the_order_of_their_tables() -> None:
+    first = ColumnMapping.from_dict(
+        {"columns": {"ID": "patient_id", "mRSS": "mrss"}, "values": {"sex": {"1": "female"}}}
+    )
+    second = ColumnMapping.from_dict(
+        {"values": {"sex": {"1": "female"}}, "columns": {"mRSS": "mrss", "ID": "patient_id"}}
+    )
+    assert first == second
+    assert hash(first) == hash(second)
+    assert len({first, second}) == 1
+    assert hash(first) != hash(ColumnMapping.from_dict({"columns": {"ID": "patient_id"}}))
+
+
+def test_a_column_target_that_is_not_text_is_named() -> None:
+    with pytest.raises(SchemaError, match=r"columns: 'ID' -> 1 must map text to text"):
+        ColumnMapping.from_dict({"columns": {"ID": 1}})
+
+
+@pytest.mark.parametrize("index", ["", "  ", 3])
+def test_an_index_that_is_not_a_column_name_is_named(index: Any) -> None:
+    with pytest.raises(
+        SchemaError,
+        match=rf"index = {re.escape(repr(index))} must be a patients column name or "
+        r"'first_visit'",
+    ):
+        ColumnMapping.from_dict({"index": index})
+
+
+def test_a_mapping_file_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "registry.toml"
+    with pytest.raises(
+        SchemaError,
+        match=rf"^no such mapping file: {re.escape(repr(str(missing)))} \(give the path of a "
+        r"TOML file, or the mapping as a dict\)$",
+    ):
+        ColumnMapping.coerce(missing)
+
+
+def test_a_patients_argument_that_is_not_a_frame_is_named() -> None:
+    mapping = ColumnMapping.from_dict({})
+    with pytest.raises(
+        SchemaError, match=r"^patients must be a pandas DataFrame or None; got list$"
+    ):
+        mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}), [])  # type: ignore[arg-type]
+
+
+def test_first_visit_index_without_visit_dates_says_what_to_map() -> None:
+    mapping = ColumnMapping.from_dict({"index": "first_visit"})
+    with pytest.raises(
+        SchemaError,
+        match=r"index = 'first_visit' needs visit dates: the visits frame has no 'date' column",
+    ):
+        mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}))
+
+
+def test_first_visit_index_with_an_index_date_column_names_its_source() -> None:
+    mapping = ColumnMapping.from_dict(
+        {"index": "first_visit", "columns": {"SCT date": "index_date"}}
+    )
+    visits = pd.DataFrame({"patient_id": ["a"], "date": ["2020-01-01"]})
+    patients = pd.DataFrame({"patient_id": ["a"], "SCT date": ["2020-01-01"]})
+    with pytest.raises(
+        SchemaError,
+        match=r"index = 'first_visit' but the patients frame has an index_date column "
+        r"\('SCT date'\); give one or the other",
+    ):
+        mapping.apply(visits, patients)
+
+
+def test_first_visit_index_reads_visit_dates_already_parsed() -> None:
+    mapping = ColumnMapping.from_dict({"index": "first_visit"})
+    visits = pd.DataFrame(
+        {
+            "patient_id": ["a", "a", "b"],
+            "date": pd.to_datetime(["2020-03-01", "2020-01-15", "2021-05-05"]),
+        }
+    )
+    _, patients, _, _ = mapping.apply(visits)
+    assert patients is not None
+    assert patients["patient_id"].tolist() == ["a", "b"]
+    assert patients["index_date"].tolist() == [
+        pd.Timestamp("2020-01-15"),
+        pd.Timestamp("2021-05-05"),
+    ]
+
+
+def test_an_index_column_without_a_patients_frame_is_named() -> None:
+    mapping = ColumnMapping.from_dict({"index": "SCT date"})
+    with pytest.raises(
+        SchemaError,
+        match=r"^index = 'SCT date' names a patients column but no patients frame was given$",
+    ):
+        mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}))
+
+
+def test_an_index_naming_the_index_date_column_keeps_the_patients_frame() -> None:
+    mapping = ColumnMapping.from_dict({"index": "SCT date", "columns": {"SCT date": "index_date"}})
+    patients = pd.DataFrame({"patient_id": ["a"], "SCT date": ["2020-01-01"]})
+    _, out, _, sources = mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}), patients)
+    assert out is not None
+    assert out.to_dict("records") == [{"patient_id": "a", "index_date": "2020-01-01"}]
+    assert sources == {"index_date": "SCT date"}
+
+
+def test_an_index_column_next_to_an_index_date_column_is_refused() -> None:
+    mapping = ColumnMapping.from_dict({"index": "SCT date"})
+    patients = pd.DataFrame(
+        {"patient_id": ["a"], "SCT date": ["2020-01-01"], "index_date": ["2020-02-01"]}
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"^index = 'SCT date' but the patients frame also has an index_date column; "
+        r"give one or the other$",
+    ):
+        mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}), patients)
+
+
+def test_an_index_naming_a_canonical_date_column_copies_it() -> None:
+    mapping = ColumnMapping.from_dict(
+        {"index": "Diagnosis", "columns": {"Diagnosis": "diagnosis_date"}}
+    )
+    patients = pd.DataFrame({"patient_id": ["a"], "Diagnosis": ["2019-04-01"]})
+    _, out, _, sources = mapping.apply(pd.DataFrame({"patient_id": ["a"], "day": [0]}), patients)
+    assert out is not None
+    assert out.to_dict("records") == [
+        {"patient_id": "a", "diagnosis_date": "2019-04-01", "index_date": "2019-04-01"}
+    ]
+    assert sources == {"diagnosis_date": "Diagnosis", "index_date": "Diagnosis"}
+
+
+def test_a_code_may_map_to_missing_and_number_and_boolean_codes_are_checked() -> None:
+    ok = ColumnMapping.from_dict(
+        {"values": {"subset": {"NA": ""}, "ild": {"J": True, "N": "false"}, "mrss": {"x": 5}}}
+    )
+    assert ok.values["subset"] == {"NA": ""}
+    with pytest.raises(SchemaError) as info:
+        ColumnMapping.from_dict(
+            {"values": {"ild": {"Y": "maybe"}, "mrss": {"x": "ten", "y": True}}}
+        )
+    assert str(info.value).splitlines()[1:] == [
+        "  values.ild: 'Y' -> 'maybe' is not true or false (or '' for missing)",
+        "  values.mrss: 'x' -> 'ten' is not a number (or '' for missing)",
+        "  values.mrss: 'y' -> True is not a number (or '' for missing)",
+    ]
+
+
+def test_a_mapping_holding_an_unhashable_value_still_hashes() -> None:
+    # a date column's codes are not checked by type: a list gets through and must hash
+    first = ColumnMapping.from_dict({"values": {"onset_date": {"x": ["2020-01-01"]}}})
+    second = ColumnMapping.from_dict({"values": {"onset_date": {"x": ["2020-01-01"]}}})
+    assert first == second
+    assert hash(first) == hash(second)

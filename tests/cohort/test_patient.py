@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -318,3 +319,67 @@ def test_change_is_follow_up_minus_baseline(
     else:
         assert pct is not None
         assert math.isclose(pct, 100 * (follow - base) / base)
+
+
+# --------------------------------------------------------------------------------------
+# dates, days of death and last contact, and extra (branches the coverage run found)
+# --------------------------------------------------------------------------------------
+def test_a_not_a_time_date_is_missing() -> None:
+    visit = Visit.from_record({"patient_id": "P1", "day": 0, "date": np.datetime64("NaT")})
+    assert visit.date is None
+    assert visit.day == 0
+
+
+def test_extra_none_is_no_extra() -> None:
+    assert Patient(id="P1", extra=None).extra == {}  # type: ignore[arg-type]
+
+
+def test_death_before_last_contact_is_refused() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"^patient 'P1': death_day 10 is before last_contact_day 20 "
+        r"\(death before last contact\)$",
+    ):
+        Patient(id="P1", death_day=10, last_contact_day=20)
+
+
+def test_days_of_death_and_last_contact_are_derived_from_their_dates() -> None:
+    p = Patient(
+        id="P1",
+        index_date=dt.date(2020, 1, 1),
+        last_contact_date=dt.date(2020, 12, 31),
+        death_date=dt.date(2021, 1, 1),
+        death_day=366,
+    )
+    assert (p.last_contact_day, p.death_day) == (365, 366)
+
+
+def test_a_death_date_before_the_index_date_is_refused() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"^patient 'P1': death_date 2019-12-31 is before the index_date 2020-01-01$",
+    ):
+        Patient(id="P1", index_date=dt.date(2020, 1, 1), death_date=dt.date(2019, 12, 31))
+
+
+def test_a_day_that_disagrees_with_its_date_is_refused() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"^patient 'P1': last_contact_date 2020-01-11 gives last_contact_day 10 "
+        r"\(last_contact_date - index_date\) but last_contact_day = 12; the day and the "
+        r"date disagree$",
+    ):
+        Patient(
+            id="P1",
+            index_date=dt.date(2020, 1, 1),
+            last_contact_date=dt.date(2020, 1, 11),
+            last_contact_day=12,
+        )
+
+
+def test_a_visit_after_the_last_contact_is_refused() -> None:
+    with pytest.raises(
+        SchemaError,
+        match=r"^patient 'P1': visit on day 31 is after last_contact_day 30$",
+    ):
+        Patient(id="P1", last_contact_day=30, visits=[Visit(day=0), Visit(day=31)])

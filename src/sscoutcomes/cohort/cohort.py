@@ -25,6 +25,7 @@ import html
 import importlib.util
 import os
 import warnings
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -892,10 +893,18 @@ def _read_excel(
         frame = pd.read_excel(path, sheet_name=sheet, engine="openpyxl", **options)
     except FileNotFoundError:
         raise
+    except zipfile.BadZipFile as exc:  # openpyxl: not an xlsx workbook (a zip archive)
+        raise SchemaError(
+            f"cannot read {os.fspath(path)!r} as an xlsx workbook: {exc} (read_excel takes "
+            ".xlsx files; use read_csv for text)"
+        ) from exc
     except (ValueError, KeyError, OSError) as exc:
         raise SchemaError(f"cannot read sheet {sheet!r} of {os.fspath(path)!r}: {exc}") from exc
     if not isinstance(frame, pd.DataFrame):
-        raise SchemaError(f"sheet {sheet!r} of {os.fspath(path)!r} is not one sheet")
+        raise SchemaError(
+            f"sheet {sheet!r} of {os.fspath(path)!r} is not one sheet; give one sheet name "
+            "(str) or position (int)"
+        )
     return frame
 
 

@@ -164,6 +164,17 @@ def _date_format_problem(fmt: Any) -> str | None:
     return None
 
 
+def _frozen(value: Any) -> Any:
+    """A hashable, order-free form of a :meth:`ColumnMapping.to_dict` value."""
+    if isinstance(value, Mapping):
+        return frozenset((k, _frozen(v)) for k, v in value.items())
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
 def _hint(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -259,7 +270,9 @@ class ColumnMapping:
         return self.to_dict() == other.to_dict()
 
     def __hash__(self) -> int:
-        return hash(repr(sorted(self.to_dict().items(), key=lambda kv: kv[0])))
+        # order-free, as __eq__ is: equal mappings whose tables were written in another
+        # order hash alike
+        return hash(_frozen(self.to_dict()))
 
     def _problems(self) -> list[str]:
         canonical = _canonical_names()
@@ -362,10 +375,8 @@ class ColumnMapping:
         Raises
         ------
         SchemaError
-            A file that is not valid TOML, or any problem of :meth:`from_dict` (the message
-            names the file).
-        FileNotFoundError
-            A path that does not exist.
+            A path that is not a file, a file that is not valid TOML, or any problem of
+            :meth:`from_dict` (the message names the file).
 
         Examples
         --------
