@@ -221,3 +221,23 @@ def test_score_visits_takes_one_output_name_as_text() -> None:
 def test_score_visits_refuses_outputs_that_are_not_names(outputs: Any, message: str) -> None:
     with pytest.raises(SchemaError, match=message):
         ssc.score_visits(_visits(), outputs=outputs)
+
+
+def test_score_visits_refuses_an_output_that_is_not_a_score() -> None:
+    visits = pd.DataFrame({"patient_id": ["a"], "day": [0], "mrss": [12]})
+    with pytest.raises(
+        SchemaError,
+        match=r"^outputs: 'mrsss' is not a score that score_visits writes \(did you mean "
+        r"'mrss'\?\); the scores are: .*\bhaq_di\b.*\bmrss\b",
+    ):
+        ssc.score_visits(visits, outputs=["mrss", "mrsss"])
+    # a raw measure is not a score either: it is read, not written
+    with pytest.raises(SchemaError, match=r"^outputs: 'crp_mg_l' is not a score"):
+        ssc.score_visits(visits, outputs="crp_mg_l")
+
+
+def test_score_visits_adds_nothing_for_a_score_whose_columns_are_absent() -> None:
+    visits = pd.DataFrame({"patient_id": ["a"], "day": [0], "mrss": [12]})
+    out = ssc.score_visits(visits, outputs="haq_di")
+    pd.testing.assert_frame_equal(out, visits)
+    assert out is not visits

@@ -756,6 +756,20 @@ def read_numeric_columns(
     return out
 
 
+def did_you_mean(name: object, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known name closest in spelling to ``name``, or ``""``
+    when none is close (:func:`difflib.get_close_matches`, its default cutoff 0.6).
+
+    Examples
+    --------
+    >>> from sscoutcomes._validation import did_you_mean
+    >>> did_you_mean("mrsss", ["mrss", "haq_di"]), did_you_mean("centre", ["mrss"])
+    (" (did you mean 'mrss'?)", '')
+    """
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def closest_names(name: str, known: Iterable[str], n: int = 1) -> list[str]:
     """The canonical names closest to ``name``: close spellings (any case, spaces and
     hyphens read as underscores) and canonical names ``name`` starts with
@@ -800,10 +814,9 @@ def check_unknown_prefixed(
         return
     parts = []
     for col in unknown:
-        close = closest_names(col, known_set) or difflib.get_close_matches(
-            col, sorted(known_set), n=1
-        )
-        parts.append(f"{col!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        close = closest_names(col, known_set)
+        hint = f" (did you mean {close[0]!r}?)" if close else did_you_mean(col, sorted(known_set))
+        parts.append(f"{col!r}{hint}")
     raise SchemaError(
         f"unknown column(s) in the {what}: {', '.join(parts)}; "
         f"columns starting with {prefix!r} must be one of the canonical names"

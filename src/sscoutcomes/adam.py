@@ -58,7 +58,7 @@ from .analysis.responders import RESPONDER_DEFINITIONS
 from .analysis.schedule import Schedule, require_schedule
 from .errors import OptionalDependencyError, SchemaError
 from .registry import instruments
-from .scoring import score_visits
+from .scoring import score_available
 
 __all__ = [
     "ADAM_DATASETS",
@@ -492,7 +492,7 @@ def _adeff(
     studyid: str,
 ) -> pd.DataFrame:
     outputs = adam_parameters()["source"].tolist()
-    scored = score_visits(visits, outputs=outputs)
+    scored = score_available(visits, outputs)
     params = _parameters_present(scored)
     columns = _adeff_columns(params)
     if params.empty:

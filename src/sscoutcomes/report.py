@@ -48,7 +48,7 @@ from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
 from .errors import OutOfRangeError, SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from .measures.heart import PAH_CHANGE_DEFAULT_MMHG, score_echo
 from .measures.lung import HRCT_EXTENT_CHANGE_DEFAULT, HRCTChange
-from .scoring import score_visits
+from .scoring import score_available
 
 __all__ = ["REPORT_COLUMNS", "FollowUpReport"]
 
@@ -740,7 +740,7 @@ class FollowUpReport:
     @staticmethod
     def _scored(visits: pd.DataFrame) -> pd.DataFrame:
         """The visits with the scores the report needs added (input untouched)."""
-        return score_visits(visits, outputs=_REPORT_SCORES)
+        return score_available(visits, _REPORT_SCORES)
 
     def _origin_shift(self, patients: pd.DataFrame) -> npt.NDArray[np.float64]:
         """Days from the time origin of survival to the index date, per patient: 0 for the

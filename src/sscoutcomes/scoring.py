@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from ._validation import did_you_mean
 from .errors import SchemaError
-from .measures._instrument import as_visits_frame, score_frame
+from .measures._instrument import Instrument, as_visits_frame, score_frame
 from .registry import instruments
 
 __all__ = ["score_visits"]
@@ -46,7 +47,8 @@ def score_visits(visits: Any, *, outputs: Iterable[str] | None = None) -> pd.Dat
     Raises
     ------
     SchemaError
-        When no measure column at all is present, or a measure's own checks fail.
+        When no measure column at all is present, an ``outputs`` name is not a score (the
+        closest is suggested), or a measure's own checks fail.
 
     Examples
     --------
@@ -57,15 +59,22 @@ def score_visits(visits: Any, *, outputs: Iterable[str] | None = None) -> pd.Dat
     [12.0]
     """
     frame = as_visits_frame(visits)
-    wanted = None if outputs is None else _output_names(outputs)
+    return _score(frame, None if outputs is None else _output_names(outputs))
+
+
+def score_available(visits: Any, outputs: Iterable[str]) -> pd.DataFrame:
+    """The visits with those of ``outputs`` added that the frame's columns allow; names
+    that are not scores are left to the caller (the analyses ask for a measure the frame
+    may hold raw, e.g. ``crp_mg_l``, and report what stays absent themselves)."""
+    return _score(as_visits_frame(visits), set(outputs))
+
+
+def _score(frame: pd.DataFrame, wanted: set[str] | None) -> pd.DataFrame:
     columns = set(frame.columns)
     parts = [
         score_frame(inst, frame)
-        for inst in instruments()
-        if inst.score is not None
-        and inst.in_score_visits
-        and columns & inst.trigger_columns
-        and (wanted is None or wanted & set(inst.outputs))
+        for inst in _scoring_instruments()
+        if columns & inst.trigger_columns and (wanted is None or wanted & set(inst.outputs))
     ]
     if not parts:
         if wanted is not None:
@@ -81,6 +90,11 @@ def score_visits(visits: Any, *, outputs: Iterable[str] | None = None) -> pd.Dat
     return frame.drop(columns=[c for c in scores.columns if c in columns]).join(scores)
 
 
+def _scoring_instruments() -> list[Instrument]:
+    """The registered instruments :func:`score_visits` runs, in registry order."""
+    return [inst for inst in instruments() if inst.score is not None and inst.in_score_visits]
+
+
 def _output_names(outputs: object) -> set[str]:
     """``outputs`` of :func:`score_visits` as a set of names (SchemaError for anything else)."""
     if isinstance(outputs, str):
@@ -91,4 +105,11 @@ def _output_names(outputs: object) -> set[str]:
     bad = [n for n in names if not isinstance(n, str)]
     if bad:
         raise SchemaError(f"outputs: {bad[0]!r} is not an output column name")
+    known = [o for inst in _scoring_instruments() for o in inst.outputs]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SchemaError(
+            f"outputs: {unknown[0]!r} is not a score that score_visits writes"
+            f"{did_you_mean(unknown[0], known)}; the scores are: {', '.join(sorted(known))}"
+        )
     return set(names)

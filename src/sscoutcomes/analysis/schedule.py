@@ -55,7 +55,7 @@ from .._validation import (
     unique_columns,
 )
 from ..errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
-from ..scoring import score_visits
+from ..scoring import score_available
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -624,7 +624,7 @@ def _prepare(
     pat = _patients_of(data, patients)
     unscored = [m for m in measures if m not in visits.columns]
     if unscored:  # a score the frame does not hold is computed from its items
-        visits = score_visits(visits, outputs=unscored)
+        visits = score_available(visits, unscored)
     absent = [c for c in ("patient_id", "day", *measures) if c not in visits.columns]
     if absent:
         raise SchemaError(

@@ -53,7 +53,7 @@ from ..cohort.cohort import Cohort
 from ..cohort.schema import PATIENT_COLUMNS
 from ..errors import SchemaError
 from ..registry import instruments
-from ..scoring import score_visits
+from ..scoring import score_available
 from .schedule import Schedule, require_schedule
 
 __all__ = ["TABLE_ONE_COLUMNS", "TABLE_ONE_VARIABLES", "TableOne", "TableOneVariable", "table_one"]
@@ -593,7 +593,7 @@ def _baseline_values(
     wanted = [v.name for v in variables if v.source == "baseline"]
     raw = cohort.visits
     unscored = [m for m in wanted if m not in raw.columns]
-    visits = score_visits(raw, outputs=unscored) if unscored else raw
+    visits = score_available(raw, unscored) if unscored else raw
     present = [m for m in wanted if m in visits.columns and _holds(raw, visits, m)]
     if not present:
         return {}

@@ -53,7 +53,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import tomllib
 import types
@@ -66,6 +65,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._validation import did_you_mean
 from ..errors import SchemaError
 from .schema import PATIENT_COLUMNS, column_spec, visit_columns
 
@@ -173,11 +173,6 @@ def _frozen(value: Any) -> Any:
     except TypeError:
         return repr(value)
     return value
-
-
-def _hint(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _cell_key(value: Any) -> str | None:
@@ -292,7 +287,7 @@ class ColumnMapping:
             if target not in canonical:
                 problems.append(
                     f"columns: {source!r} -> {target!r} is not a canonical column"
-                    f"{_hint(target, known)}"
+                    f"{did_you_mean(target, known)}"
                 )
                 continue
             by_target.setdefault(target, []).append(source)
@@ -305,7 +300,7 @@ class ColumnMapping:
         for column, codes in self.values.items():
             if column not in canonical:
                 problems.append(
-                    f"values: {column!r} is not a canonical column{_hint(column, known)}"
+                    f"values: {column!r} is not a canonical column{did_you_mean(column, known)}"
                 )
                 continue
             spec = column_spec(column, "patients" if canonical[column] == "patients" else "visits")
@@ -352,7 +347,7 @@ class ColumnMapping:
             )
         unknown = [k for k in mapping if k not in MAPPING_KEYS]
         if unknown:
-            parts = [f"{k!r}{_hint(str(k), list(MAPPING_KEYS))}" for k in unknown]
+            parts = [f"{k!r}{did_you_mean(str(k), list(MAPPING_KEYS))}" for k in unknown]
             raise SchemaError(
                 f"unknown key(s) in the {source}: {', '.join(parts)}; "
                 f"allowed: {', '.join(MAPPING_KEYS)}"
@@ -578,8 +573,8 @@ class ColumnMapping:
         if column not in patients.columns:
             raise SchemaError(
                 f"index = {index!r} is not a column of the patients frame"
-                f"{_hint(index, [str(c) for c in patients.columns])}; give the column holding "
-                "each patient's index date, or 'first_visit'"
+                f"{did_you_mean(index, [str(c) for c in patients.columns])}; give the column "
+                "holding each patient's index date, or 'first_visit'"
             )
         if column == "index_date":
             return patients

@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +42,7 @@ from .._validation import (
     bool_column,
     check_unknown_prefixed,
     closest_names,
+    did_you_mean,
     float_column,
 )
 from ..errors import FAILURE_CASE_COLUMNS, SchemaError, SSCOutcomesError, SSCOutcomesWarning
@@ -382,8 +382,7 @@ def column_spec(name: str, frame: Literal["visits", "patients"] = "visits") -> C
     try:
         return table[name]
     except KeyError:
-        close = difflib.get_close_matches(name, list(table), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, table)
         raise SchemaError(f"{name!r} is not a canonical {frame} column{hint}") from None
 
 

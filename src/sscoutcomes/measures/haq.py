@@ -28,7 +28,6 @@ References
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 from collections.abc import Collection, Iterable, Mapping
@@ -54,6 +53,7 @@ from .._validation import (
     check_instance,
     check_number,
     check_unknown_prefixed,
+    did_you_mean,
     float_column,
     labelled_categorical,
     optional_in_range,
@@ -528,8 +528,7 @@ def _unknown_names(given: Iterable[str], known: tuple[str, ...], what: str) -> N
         return
     parts = []
     for name in unknown:
-        close = difflib.get_close_matches(str(name), known, n=1)
-        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        parts.append(f"{name!r}{did_you_mean(name, known)}")
     raise SchemaError(f"unknown HAQ {what}(s): {', '.join(parts)}; known: {', '.join(known)}")
 
 
