@@ -135,7 +135,8 @@ def test_repr_and_html() -> None:
     assert repr(fit).startswith("AnnualRate(measure='fvc_ml', by=None, n_dropped=")
     assert "slope" in repr(fit)
     html = fit._repr_html_()
-    assert html.startswith("<table") and "<th>slope</th>" in html
+    assert html.startswith("<table")
+    assert "<th>slope</th>" in html
     frame = fit.to_frame()
     pd.testing.assert_frame_equal(frame, fit.table)
     assert frame is not fit.table
@@ -217,7 +218,7 @@ def test_too_few_observations() -> None:
 
 def test_repeated_patient_in_patients_frame_is_named() -> None:
     patients = pd.DataFrame({"patient_id": ["P001", "P001"], "arm": ["placebo", "treatment"]})
-    with pytest.raises(SchemaError, match="repeated patient_id values, e.g. 'P001'"):
+    with pytest.raises(SchemaError, match=r"repeated patient_id values, e\.g\. 'P001'"):
         annual_rate(SMALL.drop(columns="arm"), "fvc_ml", by="arm", patients=patients)
 
 
