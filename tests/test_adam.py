@@ -307,3 +307,135 @@ def test_unknown_days_never_reach_pandas_as_nan(monkeypatch: pytest.MonkeyPatch)
     alive = adsl["DTHFL"] != "Y"
     assert adsl.loc[alive, "DTHDT"].isna().all()
     assert adsl.loc[~alive, "DTHDT"].notna().all()
+
+
+# --- branches not reached above: made codes, day checks, bad cohorts, write_adam checks ----
+
+
+def test_made_code_is_short_unique_and_starts_with_a_letter() -> None:
+    from sscoutcomes.adam import _made_code
+
+    assert _made_code("skin-score total", set()) == "SKINSCOR"
+    assert _made_code("1st score", {"P1STSCOR"}) == "P1STSCO1"
+    assert _made_code("1st score", {"P1STSCOR", "P1STSCO1"}) == "P1STSCO2"
+    assert _made_code("--", set()) == "PARAM"
+
+
+def test_outputs_without_a_registered_code_get_made_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import sscoutcomes.adam as adam_module
+
+    fake = (
+        SimpleNamespace(name="a", title="Test A", outputs=("mrss", "new_total")),
+        SimpleNamespace(name="b", title="Test B", outputs=("new_total", "new_totality")),
+    )
+    monkeypatch.setattr(adam_module, "instruments", lambda: fake)
+    table = adam_parameters()
+    assert table["source"].tolist() == ["mrss", "new_total", "new_totality"]
+    assert table["PARAMCD"].tolist() == ["MRSS", "NEWTOTAL", "NEWTOTA1"]
+    assert table["PARAM"].tolist()[1:] == ["Test A: new_total", "Test B: new_totality"]
+    assert table["instrument"].tolist() == ["a", "a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("day", "match"),
+    [
+        (["x"], r"day = \['x'\] must be numbers of days"),
+        ([1, np.inf], r"day = \[1, inf\] must be finite numbers of days"),
+        ([1.5], r"day = \[1\.5\] must be whole numbers of days"),
+    ],
+)
+def test_adam_study_day_rejects_bad_days(day: list[object], match: str) -> None:
+    with pytest.raises(SchemaError, match=match):
+        adam_study_day(day)
+
+
+def _bare_cohort(**patient_columns: object) -> object:
+    from types import SimpleNamespace
+
+    patients = pd.DataFrame({"patient_id": ["A", "B"], **patient_columns})
+    visits = pd.DataFrame({"patient_id": ["A", "B"], "day": [0, 0]})
+    return SimpleNamespace(visits=visits, patients_frame=patients)
+
+
+def test_cohort_without_patient_id() -> None:
+    cohort = _bare_cohort()
+    cohort.visits = cohort.visits.drop(columns="patient_id")  # type: ignore[attr-defined]
+    with pytest.raises(SchemaError, match="the visits frame lacks the 'patient_id' column"):
+        ssc.to_adam(cohort, SCHEDULE)
+
+
+def test_index_date_that_is_not_a_date_is_named() -> None:
+    cohort = _bare_cohort(index_date=["2020-01-01", "soon"])
+    with pytest.raises(
+        SchemaError,
+        match=r"the patients frame's index_date holds values that are not dates, e\.g\. 'soon'",
+    ):
+        ssc.to_adam(cohort, SCHEDULE)
+
+
+def test_cohort_without_measures_has_arm_and_empty_adeff_adtte() -> None:
+    adam = ssc.to_adam(_bare_cohort(arm=["placebo", None]), SCHEDULE)
+    assert adam["ADSL"]["ARM"].tolist() == ["placebo", ""]
+    assert adam["ADSL"]["TRT01P"].tolist() == ["placebo", ""]
+    assert adam["ADEFF"].empty
+    assert "PARAMCD" in adam["ADEFF"].columns
+    assert adam["ADTTE"].empty
+
+
+def test_survival_from_onset_needs_the_dates() -> None:
+    cohort = _bare_cohort(death_day=[100.0, np.nan], last_contact_day=[100.0, 200.0])
+    cohort.origin = "onset"  # type: ignore[attr-defined]
+    with pytest.raises(
+        SchemaError, match="survival from onset needs the patients' index_date and onset_date"
+    ):
+        ssc.to_adam(cohort, SCHEDULE)
+
+
+def test_boolean_values_are_y_and_n() -> None:
+    from sscoutcomes.adam import _avalc
+
+    assert _avalc(pd.Series([True, False, True])).tolist() == ["Y", "N", "Y"]
+
+
+@pytest.mark.parametrize(
+    ("adam", "kwargs", "match"),
+    [
+        ({"ADSL_LONGNAME": pd.DataFrame()}, {}, "dataset name 'ADSL_LONGNAME' must be 1-8"),
+        ({"ADSL": [1, 2]}, {}, r"adam\['ADSL'\] must be a DataFrame; got list"),
+        (
+            {"ADSL": pd.DataFrame([[1, 2]], columns=["A", "A"])},
+            {},
+            r"adam\['ADSL'\] must have unique text column names",
+        ),
+        ({"ADSL": pd.DataFrame({"A": [1]})}, {"directory": 3}, "directory must be a path; got int"),
+    ],
+)
+def test_write_adam_rejects_bad_input(
+    adam: dict[str, object], kwargs: dict[str, object], match: str, tmp_path: Path
+) -> None:
+    args = {"directory": tmp_path, **kwargs}
+    with pytest.raises(SchemaError, match=match):
+        ssc.write_adam(adam, **args)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyreadstat") is None, reason="needs pyreadstat")
+@pytest.mark.parametrize(
+    ("frame", "match"),
+    [
+        (
+            pd.DataFrame({"LONGNAME9": [1]}),
+            "variable names are at most 8 characters; too long: LONGNAME9",
+        ),
+        (
+            pd.DataFrame({"TEXT": ["x" * 201]}),
+            r"adam\['ADSL'\] TEXT = a value of 201 bytes is longer than SAS XPORT v5 allows",
+        ),
+    ],
+)
+def test_write_xpt_checks_names_and_lengths(
+    frame: pd.DataFrame, match: str, tmp_path: Path
+) -> None:
+    with pytest.raises(SchemaError, match=match):
+        ssc.write_adam({"ADSL": frame}, tmp_path, format="xpt")

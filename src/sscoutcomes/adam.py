@@ -398,8 +398,13 @@ def _index_dates(patients: pd.DataFrame) -> pd.Series[Any]:
         try:
             dates = pd.to_datetime(patients["index_date"]).dt.normalize()
         except (TypeError, ValueError):
+            raw = patients["index_date"]
+            coerced = pd.to_datetime(raw, errors="coerce")
+            bad = raw[coerced.isna() & raw.notna()]
+            example = f", e.g. {bad.iloc[0]!r}" if len(bad) else ""
             raise SchemaError(
                 "the patients frame's index_date holds values that are not dates"
+                f"{example}; give dates (e.g. '2020-01-31') or leave them empty"
             ) from None
         return pd.Series(dates.to_numpy(), index=pd.Index(ids, dtype=object))
     return pd.Series(pd.NaT, index=pd.Index(ids, dtype=object), dtype="datetime64[ns]")

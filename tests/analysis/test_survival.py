@@ -538,3 +538,146 @@ def test_cox_ph_warns_when_a_coefficient_runs_away() -> None:
 
     with pytest.warns(SSCOutcomesWarning, match="did not converge"):
         cox_ph([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0], pd.DataFrame({"g": list("aaabbb")}))
+
+
+# --- branches not reached above: empty input, bad options, reprs, degenerate variances ----
+
+AML_TIME = AML["time"].to_numpy()
+AML_STATUS = AML["status"].to_numpy()
+
+
+def test_empty_survival_data() -> None:
+    with pytest.raises(SchemaError, match="survival data is empty"):
+        kaplan_meier([], [])
+
+
+@pytest.mark.parametrize("conf_level", [0, 1])
+def test_conf_level_bounds_are_excluded(conf_level: float) -> None:
+    with pytest.raises(OutOfRangeError, match=rf"conf_level = {conf_level} is outside 0\.\.1"):
+        kaplan_meier(AML_TIME, AML_STATUS, conf_level=conf_level)
+
+
+def test_unknown_conf_type() -> None:
+    with pytest.raises(
+        SchemaError, match="conf_type = 'logit' is not one of 'log', 'log-log', 'plain'"
+    ):
+        kaplan_meier(AML_TIME, AML_STATUS, conf_type="logit")  # type: ignore[arg-type]
+
+
+def test_survival_at_rejects_missing_times() -> None:
+    fit = kaplan_meier(AML_TIME, AML_STATUS)
+    with pytest.raises(SchemaError, match="survival_at times must be numbers"):
+        fit.survival_at([10, np.nan])
+
+
+def test_grouped_km_repr_and_html() -> None:
+    fit = kaplan_meier(AML_TIME, AML_STATUS, group=[*AML["x"].iloc[:-1], None])
+    assert repr(fit) == (
+        "KaplanMeier(groups=['Maintained', 'Nonmaintained'], n=22, events=17, dropped=1, "
+        "conf_type='log')"
+    )
+    html = fit._repr_html_()
+    assert html.startswith(f"<p>{fit!r}</p><table")
+
+
+def test_logrank_repr_and_html() -> None:
+    test = logrank(AML_TIME, AML_STATUS, [*AML["x"].iloc[:-1], None], rho=1)
+    assert repr(test).startswith("LogRank(chisq=")
+    assert repr(test).endswith(", rho=1, dropped=1)")
+    assert test._repr_html_().startswith(f"<p>{test!r}</p><table")
+
+
+def test_logrank_without_deaths_has_no_degrees_of_freedom() -> None:
+    test = logrank([1, 2, 3, 4], [0, 0, 0, 0], ["a", "a", "b", "b"])
+    assert test.statistic == 0.0
+    assert test.df == 0
+    assert math.isnan(test.p)
+
+
+def test_logrank_zero_variance_has_no_degrees_of_freedom() -> None:
+    # everyone at risk dies at one time: the variance matrix is zero (singular), so the
+    # generalised inverse has rank 0 and there is nothing to test
+    test = logrank([2, 2, 2], [1, 1, 1], ["c", "c", "b"])
+    assert test.statistic == 0.0
+    assert test.df == 0
+    assert math.isnan(test.p)
+
+
+def test_km_repr_of_one_group() -> None:
+    maintained = group("Maintained")
+    fit = kaplan_meier(maintained["time"], maintained["status"])
+    assert repr(fit) == "KaplanMeier(n=11, events=7, median=31, conf_type='log')"
+    no_deaths = kaplan_meier([1, 2, 3], [0, 0, 0], conf_type="plain")
+    assert repr(no_deaths) == "KaplanMeier(n=3, events=0, median=NA, conf_type='plain')"
+
+
+def test_group_length_must_match_time() -> None:
+    with pytest.raises(SchemaError, match="time has 2 values but group has 1"):
+        kaplan_meier([1, 2], [1, 1], group=["a"])
+
+
+@pytest.mark.parametrize(
+    ("covariates", "error", "match"),
+    [
+        (
+            pd.DataFrame({"d": pd.date_range("2020-01-01", periods=23)}),
+            SchemaError,
+            "covariate 'd' holds dates or durations",
+        ),
+        (
+            pd.DataFrame({"c": np.ones(23) + 1j}),
+            SchemaError,
+            "covariate 'c' holds complex numbers",
+        ),
+        (pd.Series(np.arange(23.0)), SchemaError, "covariates given as a Series must have a name"),
+        (pd.DataFrame(index=range(23)), SchemaError, "covariates has no columns"),
+        (
+            pd.DataFrame([[1.0, 2.0]] * 23, columns=["a", "a"]),
+            SchemaError,
+            "covariates has repeated column names: 'a'",
+        ),
+        (
+            pd.DataFrame({"x": [None] * 23}, dtype=object),
+            SchemaError,
+            "every row has a missing covariate; nothing left to fit",
+        ),
+    ],
+)
+def test_cox_bad_covariates(covariates: object, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        cox_ph(AML_TIME, AML_STATUS, covariates)  # type: ignore[arg-type]
+
+
+def test_cox_repr_html() -> None:
+    fit = cox_ph(AML_TIME, AML_STATUS, AML[["x"]])
+    html = fit._repr_html_()
+    assert html.startswith(f"<p>{fit!r}</p><table")
+    assert "x[Nonmaintained]" in html
+
+
+def test_cox_fit_failure_is_a_schema_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from statsmodels.duration.hazard_regression import PHReg
+
+    def fail(self: object, *args: object, **kwargs: object) -> object:
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(PHReg, "fit", fail)
+    with pytest.raises(SchemaError, match="the Cox model could not be fitted: Singular matrix"):
+        cox_ph(AML_TIME, AML_STATUS, AML[["x"]])
+
+
+def test_cox_singular_covariance_gives_nan_wald_and_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    from statsmodels.duration.hazard_regression import PHReg
+
+    original = PHReg.fit
+
+    def singular(self: object, *args: object, **kwargs: object) -> object:
+        result = original(self, *args, **kwargs)  # type: ignore[arg-type]
+        result.cov_params = lambda: np.zeros((1, 1))  # type: ignore[method-assign]
+        return result
+
+    monkeypatch.setattr(PHReg, "fit", singular)
+    fit = cox_ph(AML_TIME, AML_STATUS, AML[["x"]])
+    assert math.isnan(fit.tests.loc["wald", "statistic"])
+    assert math.isnan(fit.tests.loc["score", "statistic"])
+    assert fit.tests.loc["likelihood_ratio", "statistic"] == pytest.approx(3.384, abs=1e-3)

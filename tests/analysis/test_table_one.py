@@ -467,3 +467,89 @@ def test_matches_python_tableone_package() -> None:
     ):
         assert wide.loc[ours_row, "p"] == ref.loc[ref_row, "P-Value"]
         assert wide.loc[ours_row, "Missing"] == str(ref.loc[ref_row, "Missing"])
+
+
+# --- branches not reached above: odd group columns and tests that cannot be run ----------
+
+
+def six(**columns: object) -> ssc.Cohort:
+    patients = pd.DataFrame(
+        {
+            "patient_id": list("abcdef"),
+            "age_at_index": [40.0, 41.0, 42.0, 43.0, 44.0, 45.0],
+            **columns,
+        }
+    )
+    visits = pd.DataFrame({"patient_id": list("abcdef"), "day": [0] * 6, "mrss": [10] * 6})
+    return ssc.Cohort.from_frames(visits=visits, patients=patients)
+
+
+def test_nonnormal_may_be_one_name() -> None:
+    age = cell(table_one(small(), nonnormal="age_at_index"), "age_at_index")
+    assert age["statistic"] == "median [IQR]"
+    assert age["text"] == "45.0 [37.5, 52.5]"
+
+
+def test_groups_of_mixed_types_are_sorted_as_text() -> None:
+    t1 = table_one(six(arm=[1, "x", 1, "x", 1, "x"]), by="arm")
+    assert t1.groups == ("1", "x")
+    assert cell(t1, "age_at_index", "1")["mean"] == pytest.approx(42.0)
+
+
+def test_categorical_groups_keep_their_order_and_drop_unused() -> None:
+    arm = pd.Categorical(["b", "a"] * 3, categories=["z", "b", "a"])
+    t1 = table_one(six(arm=arm), by="arm")
+    assert t1.groups == ("b", "a")
+    assert cell(t1, "n", "b")["count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("arm", "match"),
+    [
+        ([True, "yes"] * 3, r"by = 'arm': distinct values True, 'yes' print the same \('yes'\)"),
+        (["Overall", "b"] * 3, "by = 'arm': a group may not be named 'Overall'"),
+    ],
+)
+def test_group_labels_must_be_distinct_and_not_overall(arm: list[object], match: str) -> None:
+    with pytest.raises(SchemaError, match=match):
+        table_one(six(arm=arm), by="arm")
+
+
+def test_category_without_any_value_lists_the_schema_categories() -> None:
+    t1 = table_one(six(sex=[None] * 6))
+    rows = t1.frame[t1.frame["variable"] == "sex"]
+    assert rows["level"].tolist() == ["female", "male"]
+    assert rows["count"].tolist() == [0, 0]
+    assert rows["missing"].tolist() == [6, 6]
+
+
+def test_tests_not_run_say_why() -> None:
+    one_group = table_one(six(arm=["a"] * 6, sex=["female"] * 6), by="arm", pvalues=True)
+    assert cell(one_group, "age_at_index")["test"] == "not tested: fewer than 2 groups"
+    assert cell(one_group, "sex", level="female")["test"] == "not tested: fewer than 2 groups"
+
+    no_variation = table_one(six(arm=["a", "b"] * 3), by="arm", pvalues=True)
+    mrss = cell(no_variation, "mrss")
+    assert mrss["test"] == "not tested: the test is undefined for these values (no variation?)"
+    assert math.isnan(mrss["p"])
+
+    singletons = table_one(six(arm=list("abcdef")), by="arm", pvalues=True)
+    assert cell(singletons, "age_at_index")["test"] == "not tested: too few values for an ANOVA"
+
+    kruskal = table_one(six(arm=list("abcabc")), by="arm", pvalues=True, nonnormal=["mrss"])
+    assert (
+        cell(kruskal, "mrss")["test"]
+        == "not tested: the test is undefined for these values (no variation?)"
+    )
+
+
+def test_a_test_that_raises_is_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # scipy < 1.15 raises for Kruskal-Wallis on identical values (later versions return nan)
+    def identical(*groups: object) -> object:
+        raise ValueError("All numbers are identical in kruskal")
+
+    monkeypatch.setattr(stats, "kruskal", identical)
+    t1 = table_one(six(arm=list("abcabc")), by="arm", pvalues=True, nonnormal=["mrss"])
+    mrss = cell(t1, "mrss")
+    assert mrss["test"] == "not tested: the test is undefined for these values (no variation?)"
+    assert math.isnan(mrss["p"])

@@ -140,7 +140,7 @@ def _time_years(visits: pd.DataFrame, time: Any) -> FloatArray:
     if bad.any():
         raise SchemaError(
             f"time column {source!r} has {int(bad.sum())} missing or non-numeric values, "
-            f"e.g. {visits[source].to_numpy()[bad][0]!r}"
+            f"e.g. {visits[source].to_numpy()[bad].tolist()[0]!r}"
         )
     return values / DAYS_PER_YEAR if time == "years" else values
 
@@ -152,8 +152,12 @@ def _group_column(visits: pd.DataFrame, patients: pd.DataFrame | None, by: str) 
         raise SchemaError(
             f"by = {by!r} is neither a column of the visits frame nor of the patients frame"
         )
-    if patients["patient_id"].duplicated().any():
-        raise SchemaError("the patients frame has repeated patient_id values")
+    repeated = patients["patient_id"].duplicated()
+    if repeated.any():
+        raise SchemaError(
+            f"the patients frame has repeated patient_id values, e.g. "
+            f"{patients['patient_id'][repeated].iloc[0]!r}; each patient must appear once"
+        )
     lookup = patients.set_index("patient_id")[by]
     return pd.Series(visits["patient_id"].map(lookup).to_numpy(), index=visits.index)
 
@@ -347,7 +351,7 @@ def annual_rate(
     n_dropped = int((~keep).sum())
     levels = _group_levels(group_col[keep])
     ids = visits["patient_id"].to_numpy(dtype=object)[keep]
-    codes = pd.Categorical(group_col[keep], categories=levels).codes.astype(np.int64)
+    codes = pd.Categorical(group_col[keep].astype(object), categories=levels).codes.astype(np.int64)
     order = np.lexsort((t_all[keep], pd.factorize(ids)[0]))
     y, t, ids, codes = y_all[keep][order], t_all[keep][order], ids[order], codes[order]
 

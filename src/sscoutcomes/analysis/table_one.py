@@ -658,7 +658,12 @@ def _groups(column: pd.Series[Any], by: str) -> tuple[tuple[str, ...], npt.NDArr
         distinct = _order(list(pd.unique(raw[~missing])), by)
     labels = [_value_text(v) for v in distinct]
     if len(set(labels)) < len(labels):
-        raise SchemaError(f"by = {by!r}: distinct values print the same: {labels}")
+        clash = [v for v, lab in zip(distinct, labels, strict=True) if labels.count(lab) > 1]
+        raise SchemaError(
+            f"by = {by!r}: distinct values {', '.join(map(repr, clash))} print the same "
+            f"({', '.join(sorted({repr(_value_text(v)) for v in clash}))}); "
+            "give each group one spelling"
+        )
     if OVERALL in labels:
         raise SchemaError(f"by = {by!r}: a group may not be named {OVERALL!r}")
     position = {v: i for i, v in enumerate(distinct)}
