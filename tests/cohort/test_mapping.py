@@ -651,3 +651,14 @@ def test_blank_serials_never_reach_pandas_as_nan(monkeypatch: pytest.MonkeyPatch
     Cohort.from_frames(visits=visits, patients=patients, mapping=SERIAL)
     assert seen
     assert all(np.isfinite(a).all() for a in seen)
+
+
+def test_from_toml_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "export.toml"
+    path.write_bytes(b'\xff\xfe[columns]\n"ID" = "patient_id"\n')
+    with pytest.raises(
+        SchemaError,
+        match=r"^cannot read the column mapping 'export.toml' as TOML: it is not UTF-8 text "
+        r"\(byte 0: invalid start byte\); save it as UTF-8$",
+    ):
+        ColumnMapping.from_toml(path)
