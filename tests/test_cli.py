@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -649,3 +651,366 @@ def test_adam_via_subprocess(tmp_path: Path) -> None:
     out = run("adam", "--demo", "-o", str(tmp_path / "adam"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "adam" / "adsl.csv").is_file()
+
+
+# ------------------------------------------------------------------ bad options and files
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["report", "--demo", "--timepoints", "0,one year"],
+            "--timepoints '0,one year': 'one year' is not a number with an optional m or y "
+            "suffix (e.g. 0,6m,1y,3y,5y)",
+        ),
+        (
+            ["report", "--demo", "--timepoints", "0,3y,1y"],
+            "--timepoints '0,3y,1y': the timepoints must be distinct and increasing "
+            "(e.g. 0,6m,1y,3y,5y)",
+        ),
+        (
+            ["report", "--demo", "--timepoints", "0,12m,1y"],
+            "--timepoints '0,12m,1y': the timepoints must be distinct and increasing "
+            "(e.g. 0,6m,1y,3y,5y)",
+        ),
+        (
+            ["report", "--demo", "--timepoints", "1y,3y"],
+            "--timepoints '1y,3y': the first timepoint must be the baseline, 0 "
+            "(e.g. 0,6m,1y,3y,5y)",
+        ),
+        (
+            ["report", "--demo", "--timepoints", "0,0.01m"],
+            "--timepoints '0,0.01m': timepoints must be in increasing order of target_day: "
+            "'baseline' (day 0) comes before '0.01 months' (day 0)",
+        ),
+        (
+            ["report", "--demo", "--timepoints", "0,1y", "--window", "-5"],
+            "--window -5 is negative: give the half-width of each window in days, 0 or more",
+        ),
+        (
+            ["adam", "--demo", "--window", "-1", "-o", "unused"],
+            "--window -1 is negative: give the half-width of each window in days, 0 or more",
+        ),
+    ],
+)
+def test_bad_timepoints_and_window_name_the_option(
+    capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    code, out, err = cli(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err == f"sscoutcomes {args[0]}: {expected}\n"
+
+
+def test_parse_timepoints_refuses_a_schedule_without_baseline() -> None:
+    from sscoutcomes.cli import _UsageError
+
+    with pytest.raises(_UsageError, match=r"^--timepoints '6m,1y': the first timepoint must"):
+        parse_timepoints("6m,1y")
+
+
+def test_missing_files_and_conflicting_inputs_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss\n007,0,20\n")
+    missing = str(tmp_path / "nowhere.csv")
+    cases = [
+        (["report", "--demo", visits], "give either --demo or a visits CSV file, not both"),
+        (["report"], "give a visits CSV file (or --demo for the bundled demo cohort)"),
+        (
+            ["adam", "-o", str(tmp_path / "adam")],
+            "give a visits CSV file (or --demo for the bundled demo cohort)",
+        ),
+        (["validate", visits, "--patients", missing], f"no such file: {missing}"),
+        (
+            ["score", visits, "--map", str(tmp_path / "m.toml")],
+            f"no such mapping file: {tmp_path / 'm.toml'}",
+        ),
+        (["init-map", visits, missing], f"no such file: {missing}"),
+    ]
+    for args, expected in cases:
+        code, out, err = cli(capsys, *args)
+        assert (code, out) == (2, ""), args
+        assert err == f"sscoutcomes {args[0]}: {expected}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "{path} is empty: a CSV file needs a header line of column names"),
+        (b"\n\n", "{path} is empty: a CSV file needs a header line of column names"),
+        (b" \n", "{path} is not readable as CSV: No columns to parse from file"),
+        (
+            b"patient_id,day\n\xff\xfe,0\n",
+            "{path} is not a UTF-8 text file (byte 15: invalid start byte); save it as UTF-8 CSV",
+        ),
+        (
+            b"patient_id,day,note\n007,0," + b"x" * 200_000 + b"\n",
+            "{path}, line 2: not readable as CSV: field larger than field limit (131072)",
+        ),
+        (
+            b'patient_id,day,note\n007,0,"a\nb"\n007,365,"unclosed\n008,0,x\n',
+            "{path}, line 4: a quoted value is never closed (an unclosed quote?)",
+        ),
+    ],
+    ids=["empty", "blank lines", "blank header", "not utf-8", "huge field", "unclosed quote"],
+)
+def test_unreadable_csv_files_are_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    path = tmp_path / "v.csv"
+    path.write_bytes(content)
+    code, out, err = cli(capsys, "validate", str(path))
+    assert (code, out) == (2, "")
+    assert err == f"sscoutcomes validate: {expected.format(path=path)}\n"
+
+
+def test_a_mapping_file_that_is_not_utf8_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "ID,Day\nA,0\n")
+    mapping = tmp_path / "export.toml"
+    mapping.write_bytes(b'\xff\xfe[columns]\n"ID" = "patient_id"\n')
+    code, out, err = cli(capsys, "validate", visits, "--map", str(mapping))
+    assert (code, out) == (2, "")
+    assert err == (
+        "sscoutcomes validate: cannot read the column mapping 'export.toml' as TOML: it is "
+        "not UTF-8 text (byte 0: invalid start byte); save it as UTF-8\n"
+    )
+
+
+def test_a_file_that_cannot_be_opened_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sscoutcomes.cli
+
+    visits = write(tmp_path / "v.csv", "patient_id,day\n007,0\n")
+
+    def unreadable(path: str, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(sscoutcomes.cli, "read_csv_file", unreadable)
+    code, out, err = cli(capsys, "validate", visits)
+    assert (code, out) == (2, "")
+    assert err == f"sscoutcomes validate: [Errno 13] Permission denied: '{visits}'\n"
+
+
+def test_a_patients_file_without_patient_id_cannot_be_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss\n007,0,20\n")
+    patients = write(tmp_path / "p.csv", "sex\nfemale\n")
+    for extra in ([], ["--drop-invalid"]):
+        code, out, err = cli(capsys, "validate", visits, "--patients", patients, *extra)
+        assert (code, out) == (2, "")
+        assert problems(err) == [
+            f"1 problem(s) in the patients file {patients}:",
+            "  the patients frame has no 'patient_id' column",
+        ]
+
+
+def test_drop_invalid_blanks_the_patients_file_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss\n007,0,20\n")
+    patients = write(tmp_path / "p.csv", "patient_id,sex\n007,X\n008,female\n")
+    code, out, err = cli(capsys, "validate", visits, "--patients", patients)
+    assert code == 2
+    code, out, err = cli(capsys, "validate", visits, "--patients", patients, "--drop-invalid")
+    assert code == 0, err
+    assert out == f"{visits}: 1 visits of 2 patients, valid after blanking 1 cell(s)\n"
+    assert problems(err) == [
+        f"--drop-invalid blanked 1 invalid cell(s) of the patients file {patients}:",
+        "  line 2, patient '007': sex = 'X' is not one of female, male (or f, m, u)",
+    ]
+
+
+def test_a_visit_without_day_is_named_by_its_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(
+        tmp_path / "v.csv",
+        "patient_id,day,date,mrss\n007,,2020-01-01,60\n007,,,20\n007,5,,99\n",
+    )
+    code, out, err = cli(capsys, "validate", visits)
+    assert (code, out) == (2, "")
+    assert problems(err) == [
+        f"4 problem(s) in the visits file {visits}:",
+        "  line 2, patient '007', date '2020-01-01': mrss = 60 is outside 0..51",
+        "  line 4, patient '007', day 5: mrss = 99 is outside 0..51",
+        "  line 2, patient '007', date '2020-01-01': day = (empty) is missing and the patient "
+        "has no index_date to derive it from the date",
+        "  line 3, patient '007': day = (empty) is missing and the visit has no date",
+    ]
+
+
+def test_a_group_of_three_identical_problems_lists_every_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss\nA,0,60\nA,1,60\nA,2,70\nA,3,1\n")
+    code, out, err = cli(capsys, "validate", visits)
+    assert (code, out) == (2, "")
+    assert problems(err) == [
+        f"3 problem(s) in the visits file {visits}:",
+        "  mrss: 3 rows, values 60, 70: is outside 0..51 (lines 2, 3, 4)",
+    ]
+
+
+def test_problems_without_a_file_are_listed_by_row() -> None:
+    import argparse
+
+    from sscoutcomes.cli import _problem_lines, _report_problems, _show
+    from sscoutcomes.errors import SchemaError
+
+    assert _show(np.float64(3.0)) == "3"
+    assert _show(np.int64(7)) == "7"
+    assert _show(pd.Timestamp("2021-03-04 10:00")) == "2021-03-04"
+    assert _show(pd.NaT) == "(empty)"
+    cases = pd.DataFrame(
+        {
+            "row": [4, 5, 9],
+            "patient_id": ["a", "a", "b"],
+            "day": [0.0, 365.0, 0.0],
+            "column": ["mrss"] * 3,
+            "value": [60.0, 60.0, 52.0],
+            "reason": ["is outside 0..51"] * 3,
+        }
+    )
+    error = SchemaError("3 problem(s) in the visits frame:", failure_cases=cases)
+    assert _problem_lines(error, None, show_all=False) == [
+        "mrss: 3 rows, values 60, 52: is outside 0..51 (rows 4, 5, 9)"
+    ]
+    assert _problem_lines(SchemaError("no rows"), None, show_all=False) == ["no rows"]
+    err = io.StringIO()
+    args = argparse.Namespace(command="report", all=True, errors=None)
+    with contextlib.redirect_stderr(err):
+        _report_problems(args, error, None, None)
+    assert err.getvalue().splitlines() == [
+        "sscoutcomes report: 3 problem(s) in the visits frame:",
+        "  row 4, patient 'a', day 0: mrss = 60 is outside 0..51",
+        "  row 5, patient 'a', day 365: mrss = 60 is outside 0..51",
+        "  row 9, patient 'b', day 0: mrss = 52 is outside 0..51",
+    ]
+
+
+def test_output_into_a_missing_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits, _ = demo_paths()
+    target = tmp_path / "no" / "scored.csv"
+    code, out, err = cli(capsys, "score", str(visits), "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"sscoutcomes score: cannot write {target}: No such file or directory\n"
+    assert not (tmp_path / "no").exists()
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visits, _ = demo_paths()
+    target = tmp_path / "scored.csv"
+    real_to_csv = pd.DataFrame.to_csv
+
+    def interrupted(self: pd.DataFrame, path: object = None, **kwargs: object) -> object:
+        real_to_csv(self.head(3), path, **kwargs)  # type: ignore[call-overload]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(["score", str(visits), "-o", str(target)])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_markdown_and_html_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "report", "--demo", "--format", "markdown")
+    assert code == 0, err
+    assert out.startswith("# Follow-up report")
+    code, out, err = cli(capsys, "report", "--demo", "--format", "html", "--no-figures")
+    assert code == 0, err
+    assert "<table" in out
+    assert "<img" not in out
+
+
+def test_adam_output_that_is_a_file_or_under_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "adam.csv"
+    target.write_text("not a folder\n")
+    code, out, err = cli(capsys, "adam", "--demo", "-o", str(target))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"sscoutcomes adam: -o {target} is a file: give a folder to write the datasets into\n"
+    )
+    under = target / "adam"
+    code, out, err = cli(capsys, "adam", "--demo", "-o", str(under))
+    assert (code, out) == (2, "")
+    assert err == f"sscoutcomes adam: cannot write {under}: Not a directory\n"
+    assert target.read_text() == "not a folder\n"
+
+
+def test_score_lists_an_instrument_problem_and_drops_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sites = [f"mrss_{site}" for site in ssc.SKIN_SITES]
+    ones = ",".join(["1"] * len(sites))
+    visits = write(
+        tmp_path / "v.csv",
+        f"patient_id,day,mrss,{','.join(sites)}\n007,0,20,{ones}\n007,365,17,{ones}\n",
+    )
+    code, out, err = cli(capsys, "score", visits)
+    assert (code, out) == (2, "")
+    assert problems(err) == [
+        f"1 problem(s) in the visits file {visits}:",
+        "  line 2, patient '007', day 0: mrss = 20 disagrees with the sum of the 17 site grades",
+    ]
+    code, out, err = cli(capsys, "score", visits, "--drop-invalid")
+    assert code == 0, err
+    assert pd.read_csv(io.StringIO(out))["mrss"].tolist() == [17, 17]
+    assert problems(err) == [
+        f"--drop-invalid blanked 1 invalid cell(s) of the visits file {visits}:",
+        "  line 2, patient '007', day 0: mrss = 20 disagrees with the sum of the 17 site grades",
+    ]
+
+
+def test_init_map_notes_the_columns_already_canonical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,Sex,mrss\n007,f,2\n")
+    code, out, err = cli(capsys, "init-map", visits)
+    assert code == 0, err
+    assert '# "patient_id" is already canonical' in out.splitlines()
+    assert '"Sex" = "sex"' in out.splitlines()
+    assert '# "mrss" is already canonical' in out.splitlines()
+
+
+def test_drop_invalid_removes_a_repeated_patient_and_their_visits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss\nA,0,20\nB,0,12\n")
+    patients = write(tmp_path / "p.csv", "patient_id,sex\nA,female\nA,male\nB,female\n")
+    code, out, err = cli(capsys, "validate", visits, "--patients", patients, "--drop-invalid")
+    assert code == 0, err
+    assert out == f"{visits}: 1 visits of 1 patients, valid after blanking 3 cell(s)\n"
+    assert problems(err) == [
+        f"--drop-invalid blanked 2 invalid cell(s) of the patients file {patients} and removed "
+        "2 patient(s) whose patient_id failed:",
+        "  line 2, patient 'A': patient_id = 'A' appears in more than one row",
+        "  line 3, patient 'A': patient_id = 'A' appears in more than one row",
+        f"--drop-invalid blanked 1 invalid cell(s) of the visits file {visits} and removed "
+        "1 visit(s) whose patient, day or date failed:",
+        "  line 2, patient 'A', day 0: patient_id = 'A' is not in the patients frame",
+    ]
+
+
+def test_a_misspelled_column_alone_cannot_be_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = write(tmp_path / "v.csv", "patient_id,day,mrss_fcae\nA,0,1\n")
+    for extra in ([], ["--drop-invalid"]):
+        code, out, err = cli(capsys, "validate", visits, *extra)
+        assert (code, out) == (2, "")
+        assert problems(err) == [
+            f"1 problem(s) in the visits file {visits}:",
+            "  unknown column(s) in the visits frame: 'mrss_fcae' (did you mean 'mrss_face'?); "
+            "columns starting with 'mrss_' must be one of the canonical names",
+        ]

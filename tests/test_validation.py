@@ -154,3 +154,77 @@ def test_haq_recorded_index_clash_in_a_later_row_is_listed() -> None:
     with pytest.raises(SchemaError, match="disagrees with the HAQ-DI") as err:
         score_haq(frame)
     assert err.value.failure_cases["row"].tolist() == [7]
+
+
+def test_as_pandas_without_pyarrow_says_what_to_pass() -> None:
+    from sscoutcomes._validation import as_pandas
+
+    class DataFrame:  # what polars' DataFrame looks like to as_pandas
+        __module__ = "polars.dataframe.frame"
+
+        def to_pandas(self) -> pd.DataFrame:
+            raise ImportError("No module named 'pyarrow'")
+
+    with pytest.raises(
+        SchemaError,
+        match=r"^a DataFrame is converted with its to_pandas\(\), which needs pyarrow "
+        r"\(No module named 'pyarrow'\): install sscoutcomes\[parquet\], or pass a pandas "
+        r"DataFrame$",
+    ):
+        as_pandas(DataFrame())
+
+    class Table:  # a to_pandas() that gives no pandas frame: returned as it is
+        __module__ = "pyarrow.lib"
+
+        def to_pandas(self) -> list[int]:
+            return [1]
+
+    table = Table()
+    assert as_pandas(table) is table
+
+
+def test_failing_cells_with_one_open_bound() -> None:
+    from sscoutcomes._validation import failing_cells
+
+    values = np.array([[-1.0, 0.5], [np.nan, 7.0]])
+    outside, fractional = failing_cells(values, None, 5.0)
+    assert outside is not None
+    assert outside.tolist() == [[False, False], [False, True]]
+    assert fractional is None
+    outside, fractional = failing_cells(values, 0.0, None, integer=True)
+    assert outside is not None
+    assert fractional is not None
+    assert outside.tolist() == [[True, False], [False, False]]
+    assert fractional.tolist() == [[False, True], [False, False]]
+
+
+def test_a_repeated_column_name_is_refused_by_the_column_readers() -> None:
+    from sscoutcomes._validation import FailureCollector, bool_column
+    from sscoutcomes.cohort.schema import column_spec
+
+    spec = column_spec("raynauds")
+    frame = pd.DataFrame([[1, 0]], columns=["raynauds", "raynauds"])
+    with pytest.raises(
+        SchemaError, match=r"^the visits frame has 2 columns named 'raynauds'; keep one$"
+    ):
+        bool_column(frame, spec, FailureCollector(frame))
+
+
+def test_a_yes_no_column_of_numbers_other_than_0_and_1_is_refused() -> None:
+    frame = pd.DataFrame({"patient_id": ["a", "a", "a"], "day": [0, 1, 2], "raynauds": [1, 2, 0.5]})
+    with pytest.raises(OutOfRangeError, match=r"^2 problem\(s\) in the visits frame:") as err:
+        ssc.validate_visits(frame)
+    cases = err.value.failure_cases
+    assert cases["row"].tolist() == [1, 2]
+    assert cases["column"].tolist() == ["raynauds", "raynauds"]
+    assert set(cases["reason"]) == {"is not a yes/no value (0/1, true/false)"}
+
+
+def test_mapping_get_names_the_missing_input_and_what_was_given() -> None:
+    from sscoutcomes._validation import mapping_get
+
+    assert mapping_get({"mrss": 3}, "mrss") == 3
+    with pytest.raises(SchemaError, match=r"^missing input 'haq_di'; got fvc, mrss$"):
+        mapping_get({"mrss": 3, "fvc": 80}, "haq_di")
+    with pytest.raises(SchemaError, match=r"^missing input 'haq_di'; got nothing$"):
+        mapping_get({}, "haq_di")

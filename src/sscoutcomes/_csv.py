@@ -170,6 +170,14 @@ def read_csv_file(path: str | os.PathLike[str], *, id_column: str = "patient_id"
     try:
         frame = pd.read_csv(file, dtype={id_column: "string"}, encoding=_ENCODING)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        if "EOF inside string" in str(exc):
+            # pandas' "row N" counts rows, not file lines; the csv module read the open
+            # quote up to the end of the file, so the quote is in the last row _scan found
+            line = int(lines[-1]) if len(lines) else 1
+            raise SchemaError(
+                f"{os.fspath(file)}, line {line}: a quoted value is never closed (an "
+                "unclosed quote?)"
+            ) from None
         raise SchemaError(f"{os.fspath(file)} is not readable as CSV: {exc}") from None
     if len(frame) != len(lines):  # pragma: no cover - the scan and pandas agree on rows
         raise SchemaError(

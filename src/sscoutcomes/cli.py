@@ -83,15 +83,21 @@ def parse_timepoints(text: str) -> list[float]:
         match = _TIMEPOINT.match(part)
         if not match:
             raise _UsageError(
-                f"timepoint {part.strip()!r} is not a number with an optional m or y suffix "
-                f"(e.g. 0,6m,1y,3y,5y)"
+                f"--timepoints {text!r}: {part.strip()!r} is not a number with an optional m "
+                f"or y suffix (e.g. 0,6m,1y,3y,5y)"
             )
         value, unit = float(match.group(1)), match.group(2)
         months.append(value if unit == "m" else 12.0 * value)
     if len(set(months)) != len(months) or months != sorted(months):
-        raise _UsageError(f"timepoints {text!r} must be distinct and increasing")
+        raise _UsageError(
+            f"--timepoints {text!r}: the timepoints must be distinct and increasing "
+            f"(e.g. 0,6m,1y,3y,5y)"
+        )
     if months[0] != 0:
-        raise _UsageError("the first timepoint must be the baseline, 0")
+        raise _UsageError(
+            f"--timepoints {text!r}: the first timepoint must be the baseline, 0 "
+            f"(e.g. 0,6m,1y,3y,5y)"
+        )
     return months
 
 
@@ -99,7 +105,7 @@ def _schedule(text: str, window_days: int) -> Schedule:
     try:
         return Schedule.months(*parse_timepoints(text), window_days=window_days)
     except SSCOutcomesError as exc:
-        raise _UsageError(str(exc).splitlines()[0]) from None
+        raise _UsageError(f"--timepoints {text!r}: {str(exc).splitlines()[0]}") from None
 
 
 class _FileProblems(Exception):
@@ -485,10 +491,12 @@ def _print_dropped(args: argparse.Namespace, loaded: _Loaded) -> None:
     from .cohort.schema import UNPLACED_COLUMNS
 
     for source, what, cases in loaded.dropped:
-        removed = 0
         if what.startswith("visits"):
             removed = cases.loc[cases["column"].isin(UNPLACED_COLUMNS), "row"].nunique()
-        also = f" and removed {removed} visit(s) whose patient, day or date failed"
+            also = f" and removed {removed} visit(s) whose patient, day or date failed"
+        else:  # a patient whose patient_id failed is removed (blank, it would fail again)
+            removed = cases.loc[cases["column"].eq("patient_id"), "row"].nunique()
+            also = f" and removed {removed} patient(s) whose patient_id failed"
         print(
             f"sscoutcomes {args.command}: --drop-invalid blanked {len(cases)} invalid "
             f"cell(s) of the {what}{also if removed else ''}:",
@@ -578,6 +586,11 @@ def _finish(args: argparse.Namespace, loaded: _Loaded) -> None:
 
 def _report_schedule(args: argparse.Namespace) -> Schedule:
     """The schedule of ``--timepoints`` and ``--window`` (default 0, 1, 3 and 5 years)."""
+    if args.window < 0:
+        raise _UsageError(
+            f"--window {args.window} is negative: give the half-width of each window in "
+            "days, 0 or more"
+        )
     return (
         _schedule(args.timepoints, args.window)
         if args.timepoints
@@ -608,6 +621,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_adam(args: argparse.Namespace) -> int:
     from .adam import to_adam, write_adam
 
+    if os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise _UsageError(f"-o {args.output} is a file: give a folder to write the datasets into")
     schedule = _report_schedule(args)
     loaded = _load(args)
     adam = to_adam(loaded.cohort, schedule, studyid=args.studyid)

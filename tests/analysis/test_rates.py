@@ -293,3 +293,42 @@ def test_rates_agree_with_change_from_baseline(visits: pd.DataFrame, name: str) 
         else:
             assert math.isnan(row.proportion)
         assert row.n_patients == visits["patient_id"].nunique(), tp
+
+
+def test_a_definition_refuses_inputs_it_cannot_read() -> None:
+    from sscoutcomes._response import Response
+
+    rule = ResponderDefinition(
+        name="test_lung_decline",
+        measures=("fvc_pct_predicted", "dlco_pct_predicted"),
+        reference="test rule",
+        description="FVC -10 and DLCO -15 points",
+        rule=_both_drop,
+    )
+    with pytest.raises(
+        SchemaError,
+        match=r"^follow_up lacks 'dlco_pct_predicted'; this definition needs "
+        r"'fvc_pct_predicted', 'dlco_pct_predicted'$",
+    ):
+        rule.codes({"fvc_pct_predicted": 80, "dlco_pct_predicted": 60}, {"fvc_pct_predicted": 70})
+    with pytest.raises(
+        SchemaError,
+        match=r"^baseline must be a mapping with keys 'fvc_pct_predicted', "
+        r"'dlco_pct_predicted' for a definition on several measures$",
+    ):
+        rule.codes(80, {"fvc_pct_predicted": 70, "dlco_pct_predicted": 45})
+    one = RESPONDER_DEFINITIONS["mrss_improvement_5pt"]
+    with pytest.raises(
+        SchemaError,
+        match=r"^evaluate\(\) takes one patient; got 2 values \(use codes\(\) or "
+        r"evaluate_many\(\) for arrays\)$",
+    ):
+        one.evaluate([20, 20], [14, 18])
+    assert one.evaluate(20, 14) is Response.RESPONDER
+    with pytest.raises(SchemaError, match=r"^measures is empty: a definition reads at least one"):
+        ResponderDefinition(
+            name="empty", measures=(), reference="r", description="d", rule=_both_drop
+        )
+    assert Response.from_code(-1) is Response.NOT_EVALUABLE
+    with pytest.raises(ValueError, match=r"^response code 2 is not one of 1, 0, -1$"):
+        Response.from_code(2)

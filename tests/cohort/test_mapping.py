@@ -865,3 +865,14 @@ def test_a_mapping_holding_an_unhashable_value_still_hashes() -> None:
     second = ColumnMapping.from_dict({"values": {"onset_date": {"x": ["2020-01-01"]}}})
     assert first == second
     assert hash(first) == hash(second)
+
+
+def test_from_toml_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "export.toml"
+    path.write_bytes(b'\xff\xfe[columns]\n"ID" = "patient_id"\n')
+    with pytest.raises(
+        SchemaError,
+        match=r"^cannot read the column mapping 'export.toml' as TOML: it is not UTF-8 text "
+        r"\(byte 0: invalid start byte\); save it as UTF-8$",
+    ):
+        ColumnMapping.from_toml(path)

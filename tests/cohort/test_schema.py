@@ -623,3 +623,71 @@ def test_mrss_total_suggests_mrss() -> None:
     frame = pd.DataFrame({"patient_id": ["a"], "day": [0], "mrss_total": [3]})
     with pytest.raises(SchemaError, match=r"'mrss_total' \(did you mean 'mrss'\?\)"):
         validate_visits(frame)
+
+
+def test_a_day_column_of_booleans_is_refused() -> None:
+    frame = pd.DataFrame({"patient_id": ["a", "a"], "day": [True, False]})
+    with pytest.raises(SchemaError, match=r"^2 problem\(s\) in the visits frame:") as err:
+        validate_visits(frame)
+    cases = err.value.failure_cases
+    assert cases["column"].tolist() == ["day", "day"]
+    assert set(cases["reason"]) == {"is not a number"}
+
+
+def test_patient_ids_stored_as_whole_floats_read_as_text() -> None:
+    visits = pd.DataFrame({"patient_id": [7.0, 7.0, 12.0, np.nan], "day": [0, 365, 0, 0]})
+    assert validate_visits(visits.iloc[[0]].assign(patient_id=7.5))["patient_id"].tolist() == [
+        "7.5"
+    ]
+    out = validate_visits(visits.iloc[:3])
+    assert out["patient_id"].tolist() == ["7", "7", "12"]
+    with pytest.raises(SchemaError, match="patient_id"):
+        validate_visits(visits)
+
+
+def test_validate_patients_without_patient_id_names_it() -> None:
+    with pytest.raises(SchemaError, match="the patients frame has no 'patient_id' column"):
+        validate_patients(pd.DataFrame({"sex": ["female"]}))
+
+
+def test_blank_failing_cells_refuses_what_it_cannot_blank() -> None:
+    from sscoutcomes.cohort.schema import blank_failing_cells
+
+    cases = pd.DataFrame({"row": [0], "column": ["mrss"]})
+    with pytest.raises(
+        SchemaError, match=r"^the visits frame must be a pandas DataFrame; got list$"
+    ):
+        blank_failing_cells([1, 2], cases)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match=r"^failure_cases must be a pandas DataFrame; got list$"):
+        blank_failing_cells(pd.DataFrame({"mrss": [3]}), [0])  # type: ignore[arg-type]
+    twice = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 1], "mrss": [3, 60]}, index=[0, 0])
+    with pytest.raises(
+        SchemaError,
+        match=r"^the visits frame has repeated index labels, so a failure case's row is "
+        r"ambiguous; reset the index first$",
+    ):
+        blank_failing_cells(twice, cases)
+    blanked = blank_failing_cells(
+        twice.reset_index(drop=True), pd.DataFrame({"row": [1], "column": ["mrss"]})
+    )
+    assert blanked["mrss"].isna().tolist() == [False, True]
+
+
+def test_repeated_patients_columns_are_refused_before_reading_them() -> None:
+    frame = pd.DataFrame([["a", "female", "male"]], columns=["patient_id", "sex", "sex"])
+    with pytest.raises(
+        SchemaError,
+        match=r"^1 problem\(s\) in the patients frame:\n  repeated column names: 'sex'; "
+        r"keep one of each",
+    ):
+        validate_patients(frame)
+
+
+def test_drop_invalid_removes_a_patient_whose_id_failed() -> None:
+    patients = pd.DataFrame({"patient_id": ["a", "a", "b"], "sex": ["female", "male", "X"]})
+    with pytest.raises(SchemaError) as err:
+        validate_patients(patients)
+    cases = err.value.failure_cases
+    out = drop_invalid(patients, cases, frame="patients")
+    assert out["patient_id"].tolist() == ["b"]
+    assert out["sex"].isna().tolist() == [True]

@@ -394,6 +394,11 @@ class ColumnMapping:
                 data = tomllib.load(handle)
             except tomllib.TOMLDecodeError as exc:
                 raise SchemaError(f"cannot read the {name} as TOML: {exc}") from exc
+            except UnicodeDecodeError as exc:  # TOML is UTF-8 text
+                raise SchemaError(
+                    f"cannot read the {name} as TOML: it is not UTF-8 text (byte "
+                    f"{exc.start}: {exc.reason}); save it as UTF-8"
+                ) from None
         return cls.from_dict(data, source=name)
 
     @classmethod

@@ -1078,7 +1078,8 @@ def drop_invalid(
     :class:`~sscoutcomes.cohort.cohort.Cohort` raised): ``row`` is the index label, ``column``
     the column. A visit whose ``patient_id``, ``day`` or ``date`` failed (an unknown patient,
     no such date, a visit after death, a duplicate visit) cannot be placed and is removed as
-    a whole; every other cell, row and column is kept as it is. The result is validated
+    a whole, and so is a patient whose ``patient_id`` failed (a repeated or missing id); every
+    other cell, row and column is kept as it is. The result is validated
     again, so problems that blanking a cell cannot remove (a missing ``patient_id`` column, a
     misspelled column) still raise. For frames read through a column mapping, and to keep
     a record of what was dropped, use ``drop_invalid=True`` on
@@ -1156,7 +1157,8 @@ def blank_failing_cells(
 
     In a visits frame a failing ``patient_id``, ``day`` or ``date`` (:data:`UNPLACED_COLUMNS`)
     removes the visit as a whole: a visit without a patient or a time cannot be used, and a
-    blank there would only fail again. With ``source_columns`` the cells are those of the
+    blank there would only fail again; in a patients frame a failing ``patient_id`` removes the
+    patient's row for the same reason. With ``source_columns`` the cells are those of the
     ``source_column`` of ``failure_cases`` (the frame's own names, before a column mapping
     renamed them); see :func:`drop_invalid` for the checks on ``failure_cases``.
     """
@@ -1187,7 +1189,7 @@ def blank_failing_cells(
     unplaced = (
         canonical.isin(UNPLACED_COLUMNS).to_numpy(dtype=bool)
         if frame == "visits"
-        else np.zeros(len(failure_cases), dtype=bool)
+        else canonical.eq("patient_id").to_numpy(dtype=bool)
     )
     out = frame_data.copy()
     for column, rows_of in failure_cases["row"][~unplaced].groupby(
