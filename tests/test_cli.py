@@ -18,7 +18,7 @@ import sscoutcomes
 import sscoutcomes as ssc
 from sscoutcomes.cli import main, parse_timepoints
 from sscoutcomes.datasets import demo_paths
-from sscoutcomes.errors import FAILURE_CASE_COLUMNS
+from sscoutcomes.errors import FAILURE_CASE_COLUMNS, SchemaError
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -701,11 +701,19 @@ def test_bad_timepoints_and_window_name_the_option(
     assert err == f"sscoutcomes {args[0]}: {expected}\n"
 
 
-def test_parse_timepoints_refuses_a_schedule_without_baseline() -> None:
-    from sscoutcomes.cli import _UsageError
-
-    with pytest.raises(_UsageError, match=r"^--timepoints '6m,1y': the first timepoint must"):
-        parse_timepoints("6m,1y")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("6m,1y", r"^--timepoints '6m,1y': the first timepoint must be the baseline, 0 "),
+        ("0,1w", r"^--timepoints '0,1w': '1w' is not a number with an optional m or y suffix"),
+        ("0,1y,6m", r"^--timepoints '0,1y,6m': the timepoints must be distinct and increasing"),
+    ],
+)
+def test_parse_timepoints_raises_the_library_error(text: str, message: str) -> None:
+    # a library function: its error is the library's ValueError, whoever calls it
+    with pytest.raises(SchemaError, match=message) as info:
+        parse_timepoints(text)
+    assert isinstance(info.value, ValueError)
 
 
 def test_missing_files_and_conflicting_inputs_are_named(

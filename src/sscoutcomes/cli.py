@@ -42,7 +42,7 @@ from . import __version__
 from ._csv import CsvFile, read_csv_file
 from ._validation import FailureCollector
 from .analysis.schedule import Schedule
-from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SSCOutcomesError
+from .errors import FAILURE_CASE_COLUMNS, OutOfRangeError, SchemaError, SSCOutcomesError
 
 if TYPE_CHECKING:
     from .cohort.cohort import Cohort
@@ -77,24 +77,30 @@ def parse_timepoints(text: str) -> list[float]:
     >>> from sscoutcomes.cli import parse_timepoints
     >>> parse_timepoints("0,6m,1y,5")
     [0.0, 6.0, 12.0, 60.0]
+
+    Raises
+    ------
+    SchemaError
+        A part that is not a number with an optional suffix, timepoints that are not
+        distinct and increasing, or a first timepoint that is not 0.
     """
     months: list[float] = []
     for part in text.split(","):
         match = _TIMEPOINT.match(part)
         if not match:
-            raise _UsageError(
+            raise SchemaError(
                 f"--timepoints {text!r}: {part.strip()!r} is not a number with an optional m "
                 f"or y suffix (e.g. 0,6m,1y,3y,5y)"
             )
         value, unit = float(match.group(1)), match.group(2)
         months.append(value if unit == "m" else 12.0 * value)
     if len(set(months)) != len(months) or months != sorted(months):
-        raise _UsageError(
+        raise SchemaError(
             f"--timepoints {text!r}: the timepoints must be distinct and increasing "
             f"(e.g. 0,6m,1y,3y,5y)"
         )
     if months[0] != 0:
-        raise _UsageError(
+        raise SchemaError(
             f"--timepoints {text!r}: the first timepoint must be the baseline, 0 "
             f"(e.g. 0,6m,1y,3y,5y)"
         )
@@ -103,7 +109,11 @@ def parse_timepoints(text: str) -> list[float]:
 
 def _schedule(text: str, window_days: int) -> Schedule:
     try:
-        return Schedule.months(*parse_timepoints(text), window_days=window_days)
+        months = parse_timepoints(text)
+    except SchemaError as exc:
+        raise _UsageError(str(exc)) from None
+    try:
+        return Schedule.months(*months, window_days=window_days)
     except SSCOutcomesError as exc:
         raise _UsageError(f"--timepoints {text!r}: {str(exc).splitlines()[0]}") from None
 
