@@ -543,14 +543,18 @@ def _date_column(
         number = np.zeros(len(series), dtype=bool)
     else:
         parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+        is_text = np.zeros(len(series), dtype=bool)
         if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
             series.dtype
         ):
             number = ~missing
-        else:
-            number = ~missing & np.array([_is_number(x) for x in raw], dtype=bool)
-        is_text = ~missing & np.array([isinstance(x, str) for x in raw], dtype=bool)
-        other = ~missing & ~number & ~is_text  # datetime objects (from a spreadsheet)
+        else:  # cell by cell: text, numbers and dates (a spreadsheet's column)
+            is_text = ~missing & np.array([isinstance(x, str) for x in raw], dtype=bool)
+            number = np.zeros(len(series), dtype=bool)
+            rest = ~missing & ~is_text
+            if rest.any():
+                number[rest] = [_is_number(x) for x in raw[rest]]
+        other = ~missing & ~number & ~is_text  # date and datetime objects
         if origin is not None and number.any():
             parsed[number] = _serial_dates(raw[number], origin)
         for mask, fmt in ((is_text, date_format or "ISO8601"), (other, "ISO8601")):
