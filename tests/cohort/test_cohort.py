@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sscoutcomes.cohort.cohort import Cohort
 from sscoutcomes.cohort.patient import Patient, Visit
-from sscoutcomes.errors import OutOfRangeError, SchemaError
+from sscoutcomes.errors import OutOfRangeError, SchemaError, SSCOutcomesWarning
 from sscoutcomes.measures.skin import SKIN_SITES, CutaneousSubset, SkinScore
 
 # --------------------------------------------------------------------------------------
@@ -590,4 +590,23 @@ def test_read_excel_reads_a_named_sheet(tmp_path: Path) -> None:
     cohort = Cohort.read_excel(path, visits_sheet="Visits")
     assert cohort.visits[["patient_id", "day"]].to_dict("records") == [
         {"patient_id": "a", "day": 0}
+    ]
+
+
+def test_drop_invalid_removes_a_repeated_patient_and_says_so() -> None:
+    patients = pd.DataFrame({"patient_id": ["A", "A", "B"], "sex": ["female", "male", "female"]})
+    visits = pd.DataFrame({"patient_id": ["A", "B"], "day": [0, 0], "mrss": [10, 12]})
+    with pytest.warns(
+        SSCOutcomesWarning,
+        match=r"^drop_invalid: blanked 0 invalid cell\(s\) and removed 1 visit\(s\) without a "
+        r"valid patient or time, 2 patient\(s\) without a valid patient_id; ",
+    ):
+        cohort = Cohort.from_frames(visits=visits, patients=patients, drop_invalid=True)
+    assert cohort.patients_frame["patient_id"].tolist() == ["B"]
+    assert cohort.visits["patient_id"].tolist() == ["B"]
+    dropped = cohort.dropped
+    assert list(zip(dropped["frame"], dropped["row"], dropped["action"], strict=True)) == [
+        ("patients", 0, "removed the patient"),
+        ("patients", 1, "removed the patient"),
+        ("visits", 0, "removed the visit"),
     ]

@@ -222,22 +222,33 @@ class Cohort:
                     visits = blank_failing_cells(
                         visits, cases, frame="visits", source_columns=source_columns
                     )
-                removed = (kind == "visits") & cases["column"].isin(UNPLACED_COLUMNS)
+                # what blank_failing_cells removes as a whole row rather than blanks
+                if kind == "visits":
+                    removed, row = cases["column"].isin(UNPLACED_COLUMNS), "the visit"
+                else:
+                    removed, row = cases["column"].eq("patient_id"), "the patient"
                 dropped.append(
                     cases.assign(
                         frame=kind,
-                        action=np.where(removed, "removed the visit", "blanked the cell"),
+                        action=np.where(removed, f"removed {row}", "blanked the cell"),
                     )
                 )
                 continue
             break
         table = pd.concat(dropped, ignore_index=True) if dropped else _NOTHING_DROPPED
         if dropped:
-            removed_visits = table.loc[table["action"] == "removed the visit", "row"].nunique()
+            action = table["action"]
+            removed_visits = table.loc[action == "removed the visit", "row"].nunique()
+            removed_patients = table.loc[action == "removed the patient", "row"].nunique()
+            patients_text = (
+                f", {removed_patients} patient(s) without a valid patient_id"
+                if removed_patients
+                else ""
+            )
             warnings.warn(
-                f"drop_invalid: blanked {int((table['action'] == 'blanked the cell').sum())} "
-                f"invalid cell(s) and removed {removed_visits} visit(s) without a valid "
-                "patient or time; Cohort.dropped lists them row by row",
+                f"drop_invalid: blanked {int((action == 'blanked the cell').sum())} invalid "
+                f"cell(s) and removed {removed_visits} visit(s) without a valid patient or "
+                f"time{patients_text}; Cohort.dropped lists them row by row",
                 SSCOutcomesWarning,
                 stacklevel=4,
             )
@@ -429,8 +440,9 @@ class Cohort:
         :attr:`~sscoutcomes.errors.SSCOutcomesError.failure_cases` (``row`` is the row of the
         frame as given, ``column`` the canonical name, ``source_column`` the name a mapping
         renamed), ``frame`` (``"visits"`` or ``"patients"``) and ``action`` (``"blanked the
-        cell"``, or ``"removed the visit"`` when its ``patient_id``, ``day`` or ``date``
-        failed). Empty when nothing was dropped.
+        cell"``; ``"removed the visit"`` when its ``patient_id``, ``day`` or ``date``
+        failed; ``"removed the patient"`` when a patient's ``patient_id`` failed, e.g. a
+        repeated id). Empty when nothing was dropped.
 
         Examples
         --------
