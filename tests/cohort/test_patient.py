@@ -325,7 +325,7 @@ def test_change_is_follow_up_minus_baseline(
 # dates, days of death and last contact, and extra (branches the coverage run found)
 # --------------------------------------------------------------------------------------
 def test_a_not_a_time_date_is_missing() -> None:
-    visit = Visit.from_record({"patient_id": "P1", "day": 0, "date": np.datetime64("NaT")})
+    visit = Visit.from_record({"patient_id": "P1", "day": 0, "date": np.datetime64("NaT", "D")})
     assert visit.date is None
     assert visit.day == 0
 
