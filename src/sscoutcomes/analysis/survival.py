@@ -102,9 +102,9 @@ def _inputs(
     time: npt.ArrayLike,
     event: npt.ArrayLike,
     group: npt.ArrayLike | None = None,
-    *,
-    drop_missing_group: bool = False,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[Any] | None]:
+    """Checked ``(time, event, group)``; rows with a missing group are kept here (the
+    callers leave them out and count them as ``dropped``)."""
     t_raw = np.asarray(time, dtype=object).ravel()
     t_text = np.fromiter((isinstance(v, str) for v in t_raw), dtype=bool, count=t_raw.size)
     t = np.where(  # "3" is text, not a time
@@ -136,9 +136,6 @@ def _inputs(
             e_raw,
             "is not 0/1 (1 = died, 0 = censored)",
         )
-    if g is not None and not drop_missing_group:
-        missing = pd.isna(pd.Series(g)).to_numpy()
-        collector.add(missing, "group", g, "is missing")
     collector.raise_if_failed("survival data")
     if t.size == 0:
         raise SchemaError("survival data is empty")
@@ -565,7 +562,7 @@ def kaplan_meier(
             f"argument is group; pass conf_type={group!r} by name"
         )
     z = _z(conf_level)
-    t, e, g = _inputs(time, event, group, drop_missing_group=True)
+    t, e, g = _inputs(time, event, group)
     if g is None:
         return KaplanMeier(
             table=_km_table(t, e, conf_type, z), conf_type=conf_type, conf_level=conf_level
@@ -719,7 +716,7 @@ def logrank(
         raise OutOfRangeError(f"rho = {raw_rho!r} is not a number; expected a finite rho >= 0")
     if not math.isfinite(rho) or rho < 0:
         raise OutOfRangeError(f"rho = {rho!r} is outside 0..inf (the G-rho weight exponent)")
-    t, e, g = _inputs(time, event, group, drop_missing_group=True)
+    t, e, g = _inputs(time, event, group)
     assert g is not None  # noqa: S101  (group was given)
     t, e, g, n_dropped = _drop_missing_groups(t, e, g)
     labels, codes = _group_codes(g)
