@@ -553,9 +553,6 @@ def _adeff(
     long = long.sort_values(
         ["USUBJID", "_order", "_day", "_avisitn_sort"], kind="stable"
     ).reset_index(drop=True)
-    for c in columns:
-        if c not in long.columns:
-            long[c] = ""
     return long[columns]
 
 
