@@ -241,14 +241,19 @@ def _both_drop(
     return response_codes((fvc <= -10) & (dlco <= -15), evaluable)
 
 
-def test_definition_on_two_measures_picks_each_measure_separately() -> None:
-    rule = ResponderDefinition(
+def _lung_decline() -> ResponderDefinition:
+    """A rule on two measures: FVC down 10 and DLCO down 15 points."""
+    return ResponderDefinition(
         name="test_lung_decline",
         measures=("fvc_pct_predicted", "dlco_pct_predicted"),
         reference="test rule",
         description="FVC -10 and DLCO -15 points",
         rule=_both_drop,
     )
+
+
+def test_definition_on_two_measures_picks_each_measure_separately() -> None:
+    rule = _lung_decline()
     visits = pd.DataFrame(
         {
             "patient_id": ["a", "a", "a"],
@@ -298,13 +303,7 @@ def test_rates_agree_with_change_from_baseline(visits: pd.DataFrame, name: str) 
 def test_a_definition_refuses_inputs_it_cannot_read() -> None:
     from sscoutcomes._response import Response
 
-    rule = ResponderDefinition(
-        name="test_lung_decline",
-        measures=("fvc_pct_predicted", "dlco_pct_predicted"),
-        reference="test rule",
-        description="FVC -10 and DLCO -15 points",
-        rule=_both_drop,
-    )
+    rule = _lung_decline()
     with pytest.raises(
         SchemaError,
         match=r"^follow_up lacks 'dlco_pct_predicted'; this definition needs "
