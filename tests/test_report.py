@@ -742,3 +742,306 @@ def test_two_groups_give_the_hierarchical_composite_win_ratio(
         rel=1e-12,
     )
     assert "doi:10.1002/sim.3923" in row["source"]
+
+
+# ------------------------------------------------------------------ branch coverage
+def test_one_responder_name_is_taken_as_a_tuple_of_one(demo: ssc.Cohort) -> None:
+    report = FollowUpReport(demo, ssc.Schedule.years(0, 1), responders="criss")
+    assert report.responders == ("criss",)
+    assert set(report.to_frame().query("section == 'responders'")["outcome"]) == {"criss"}
+
+
+@pytest.mark.parametrize(
+    ("responders", "message"),
+    [
+        (5, "responders must be names or ResponderDefinitions; got int"),
+        ({"criss": 1}, "responders must be names or ResponderDefinitions; got dict"),
+        (["criss", 3], "responders: 3 is not a definition name or a ResponderDefinition"),
+    ],
+)
+def test_responders_that_are_not_definitions_are_a_schema_error(
+    demo: ssc.Cohort, responders: object, message: str
+) -> None:
+    with pytest.raises(ssc.SchemaError, match=f"^{message}$"):
+        FollowUpReport(demo, ssc.Schedule.years(0, 1), responders=responders)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("level", [0, 1.0])
+def test_a_confidence_level_of_0_or_1_is_out_of_range(demo: ssc.Cohort, level: float) -> None:
+    with pytest.raises(
+        ssc.OutOfRangeError, match=rf"^conf_level = {level!r} is outside 0\.\.1 \(exclusive\)$"
+    ):
+        FollowUpReport(demo, ssc.Schedule.years(0, 1), conf_level=level)
+
+
+def test_a_schedule_without_a_baseline_is_a_schema_error(demo: ssc.Cohort) -> None:
+    with pytest.raises(
+        ssc.SchemaError, match=r"^the schedule needs a baseline timepoint \(day 0\)$"
+    ):
+        FollowUpReport(demo, ssc.Schedule.years(1, 3))
+
+
+def test_by_that_is_not_a_column_name_is_a_schema_error(demo: ssc.Cohort) -> None:
+    with pytest.raises(ssc.SchemaError, match=r"^by = 1 must be the name of a patients column$"):
+        FollowUpReport(demo, ssc.Schedule.years(0, 1), by=1)  # type: ignore[arg-type]
+
+
+def test_three_groups_are_each_compared_with_the_first_and_give_no_composite(
+    demo: ssc.Cohort,
+) -> None:
+    patients = demo.patients_frame
+    site = [("x", "y", "z")[i % 3] for i in range(len(patients))]
+    cohort = ssc.Cohort.from_frames(visits=demo.visits, patients=patients.assign(site=site))
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="site").to_frame()
+    assert set(table["group"]) == {"all", "x", "y", "z", "y vs x", "z vs x"}
+    # the win ratio is a two-arm comparison: none with three groups
+    assert "comparison: composite" not in set(table["section"])
+    assert set(table.loc[table["section"] == "comparison: survival", "group"]) == {
+        "y vs x",
+        "z vs x",
+    }
+
+
+def test_by_without_fvc_gives_no_annual_rate_and_says_what_the_composite_lacks(
+    demo: ssc.Cohort,
+) -> None:
+    cohort = ssc.Cohort.from_frames(
+        visits=demo.visits.drop(columns=["fvc_pct_predicted"]), patients=demo.patients_frame
+    )
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="subset").to_frame()
+    assert not (table["outcome"] == "FVC % predicted annual rate of change").any()
+    text = table.loc[table["section"] == "comparison: composite", "text"].iloc[0]
+    # event-free survival reads the FVC decline: not evaluable, and its pairs unordered
+    assert text.endswith(
+        "changes at 1 year (event-free survival not evaluable (the visits have no column "
+        "'fvc_pct_predicted', which events = ('renal_crisis', 'fvc_decline', 'lvef_below', "
+        "'pah_new_rhc') read; record it or leave that event out); no fvc_pct_predicted)"
+    )
+
+
+def _two_arms(**patients: list[object]) -> ssc.Cohort:
+    """Four patients in arms A and B with mRSS and FVC at baseline and 1 year."""
+    return _cohort(
+        {
+            "patient_id": list("aabbccdd"),
+            "day": [0, 365] * 4,
+            "mrss": [20, 15, 18, 17, 25, 20, 30, 28],
+            "fvc_pct_predicted": [80, 78, 70, 71, 90, 85, 60, 61],
+        },
+        {"patient_id": list("abcd"), "arm": ["A", "A", "B", "B"], **patients},
+    )
+
+
+def test_an_annual_rate_that_cannot_be_fitted_is_not_evaluable_with_the_reason() -> None:
+    cohort = _cohort(
+        {
+            "patient_id": list("aabbcc"),
+            "day": [0, 365] * 3,
+            "fvc_pct_predicted": [80, 78, None, None, 70, 71],
+        },
+        {"patient_id": list("abc"), "arm": ["A", "B", "B"]},
+    )
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="arm").to_frame()
+    rows = table[table["outcome"] == "FVC % predicted annual rate of change"]
+    assert rows[["group", "n", "statistic", "text"]].values.tolist() == [
+        [
+            "",
+            0,
+            "slope per year; random intercept and slope model (REML), t CI",
+            "not evaluable: group 'A' needs at least 2 patients, one with values at 2 or more "
+            "times, to estimate a slope; it has 1 patients",
+        ]
+    ]
+    assert rows["value"].isna().all()
+
+
+def test_a_group_without_fvc_values_has_a_not_evaluable_annual_rate() -> None:
+    # fixed: group C (no FVC value) used to vanish from the annual rates without a word
+    cohort = _cohort(
+        {
+            "patient_id": list("aabbccddee"),
+            "day": [0, 365] * 5,
+            "fvc_pct_predicted": [80, 78, 70, 71, 90, 85, 60, 61, None, None],
+        },
+        {"patient_id": list("abcde"), "arm": ["A", "A", "B", "B", "C"]},
+    )
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="arm").to_frame()
+    rows = table[table["outcome"] == "FVC % predicted annual rate of change"].set_index("group")
+    assert list(rows.index) == ["A", "B", "B vs A", "C"]
+    assert rows.loc["C", "text"] == (
+        "not evaluable: no patient with arm = 'C' has a fvc_pct_predicted value"
+    )
+    assert rows.loc["C", "n"] == 0
+    assert math.isnan(rows.loc["C", "value"])
+    assert rows.loc["B", "value"] == pytest.approx(
+        ssc.annual_rate(cohort, "fvc_pct_predicted", by="arm")
+        .table.set_index("group")
+        .loc["B", "slope"],
+        rel=1e-9,
+    )
+
+
+def test_without_death_day_groups_get_no_survival_comparison_and_the_composite_no_death() -> None:
+    cohort = _two_arms(last_contact_day=[400] * 4)
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="arm").to_frame()
+    assert "comparison: survival" not in set(table["section"])
+    composite = table[table["section"] == "comparison: composite"].iloc[0]
+    # no death level; FVC changes a -2, b +1 (A), c -5, d +1 (B): c loses both pairs, d
+    # beats a on FVC and, tied with b, on its larger mRSS fall (-2 against -1)
+    assert composite["text"] == (
+        "win ratio 1.00 (95 % CI 0.02-50.40); net benefit 0.00; 2 wins, 2 losses, 0 ties "
+        "among 4 pairs; Finkelstein-Schoenfeld p = 1.000; changes at 1 year (event-free "
+        "survival not evaluable (the visits have no column 'lvef_pct', 'pah_new_rhc', "
+        "'renal_crisis', which events = ('renal_crisis', 'fvc_decline', 'lvef_below', "
+        "'pah_new_rhc') read; record it or leave that event out); no haq_di)"
+    )
+
+
+def test_the_survival_comparison_is_not_evaluable_when_a_group_has_no_known_time() -> None:
+    cohort = _two_arms(death_day=[None] * 4, last_contact_day=[400, 500, None, None])
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="arm").to_frame()
+    survival = table[table["section"] == "survival"].set_index("group")
+    assert survival.loc["B", "text"] == (
+        "not reported: no patient has a known death or last-contact day"
+    )
+    # fixed: the comparison used to vanish without a word
+    comparison = table[table["section"] == "comparison: survival"]
+    assert comparison[["group", "outcome", "n", "statistic", "text"]].values.tolist() == [
+        [
+            "B vs A",
+            "overall survival",
+            2,
+            "log-rank test",
+            "not evaluable: no patient with arm = 'B' has a known death or last-contact day",
+        ]
+    ]
+    assert comparison[["value", "lower", "upper", "p"]].isna().all(axis=None)
+
+
+def test_a_hazard_ratio_that_cannot_be_fitted_is_not_evaluable_with_the_reason() -> None:
+    # the only death (b, day 500) comes after every arm B patient is censored (day 400)
+    cohort = _two_arms(death_day=[None, 500, None, None], last_contact_day=[400, 500, 400, 400])
+    table = FollowUpReport(cohort, ssc.Schedule.years(0, 1), by="arm").to_frame()
+    row = table[table["outcome"] == "overall survival hazard ratio"].iloc[0]
+    assert (row["group"], row["n"]) == ("B vs A", 4)
+    assert row["text"] == "not evaluable: the Cox model could not be fitted: Singular matrix"
+    assert row[["value", "lower", "upper", "p"]].isna().all()
+
+
+def test_survival_from_diagnosis_needs_the_diagnosis_date() -> None:
+    cohort = ssc.Cohort.from_frames(
+        visits=pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 365], "mrss": [20, 15]}),
+        patients=pd.DataFrame(
+            {
+                "patient_id": ["a"],
+                "index_date": ["2020-01-01"],
+                "death_day": [None],
+                "last_contact_day": [400],
+            }
+        ),
+        mapping={"origin": "diagnosis"},
+    )
+    with pytest.raises(
+        ssc.SchemaError,
+        match=r"^survival from diagnosis needs the patients' index_date and diagnosis_date$",
+    ):
+        FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+
+
+def test_the_data_note_says_who_has_visits_only_before_the_baseline_window() -> None:
+    cohort = _cohort(
+        {"patient_id": ["a", "a", "b", "b"], "day": [-200, 365, 0, 365], "mrss": [20, 15, 18, 17]},
+        {"patient_id": ["a", "b"]},
+    )
+    with pytest.warns(
+        ssc.SSCOutcomesWarning,
+        match=r"^1 of 2 patients has no visit in the baseline window 'baseline' "
+        r"\(days -90\.\.0\): 1 has visits only before it\. Their baseline is missing",
+    ):
+        report = FollowUpReport(cohort, ssc.Schedule.years(0, 1))
+    note = report.to_frame().query("section == 'data'")
+    assert note[["timepoint", "n", "value"]].values.tolist() == [["baseline", 2, 1.0]]
+    assert _rows(report, "mrss").loc[("mRSS", "baseline"), "text"] == "18.00 (NA, 1)"
+
+
+def _pah_cohort(comparison: list[object]) -> ssc.Cohort:
+    """Two patients with PAH: recorded sPAP at baseline and 1 year, ``comparison`` read
+    at 3 years."""
+    return _cohort(
+        {
+            "patient_id": ["a", "a", "a", "b", "b", "b"],
+            "day": [0, 365, 1095] * 2,
+            "spap_mmhg": [60, 45, None, 50, 52, None],
+            "pah_comparison": comparison,
+        },
+        {"patient_id": ["a", "b"], "pah": [True, True]},
+    )
+
+
+def test_a_basis_that_differs_between_timepoints_is_given_per_timepoint() -> None:
+    report = FollowUpReport(
+        _pah_cohort([None, None, "stable", None, None, "worsened"]), ssc.Schedule.years(0, 1, 3)
+    )
+    pah = _rows(report, "pah")
+    assert set(pah.xs("1 year", level="timepoint")["basis"]) == {_RECORDED}
+    assert set(pah.xs("3 years", level="timepoint")["basis"]) == {"reader's comparison"}
+    assert f"Basis: 1 year: {_RECORDED}; 3 years: reader's comparison." in report.to_markdown()
+
+
+def test_the_text_says_a_last_timepoint_with_no_category_is_not_evaluable() -> None:
+    report = FollowUpReport(_pah_cohort([None] * 6), ssc.Schedule.years(0, 1, 3))
+    row = _rows(report, "pah").loc[("PAH improved or stable", "3 years")]
+    assert (row["n"], row["text"]) == (
+        0,
+        "not evaluable: no patient with a value at 3 years (of 2 patients in the group)",
+    )
+    assert math.isnan(row["value"])
+    assert report.to_text().startswith(
+        "PAH change at 3 years was not evaluable: no patient with a value at 3 years "
+        "(of 2 patients in the group). Not reported: "
+    )
+
+
+def test_html_figures_without_mrss_draw_only_the_change_categories() -> None:
+    pytest.importorskip("matplotlib")
+    report = FollowUpReport(_pah_cohort([None] * 6), ssc.Schedule.years(0, 1, 3))
+    html = report.to_html(figures=True)
+    assert html.count("data:image/png;base64,") == 1
+    assert "<figcaption>PAH change from baseline</figcaption>" in html
+
+
+def test_html_figures_say_matplotlib_is_needed_when_it_is_missing(
+    report: FollowUpReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    # matplotlib is installed here: a None entry in sys.modules makes its import fail as it
+    # would on an installation without the plot extra
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    html = report.to_html(figures=True)
+    assert "<p>(Figures need matplotlib: pip install 'sscoutcomes[plot]')</p>" in html
+    assert "data:image/png;base64," not in html
+
+
+def test_html_figures_by_group_draw_one_survival_curve_per_group(
+    by_subset: FollowUpReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    import sscoutcomes.plot
+
+    drawn: list[ssc.KaplanMeier] = []
+    original = sscoutcomes.plot.plot_kaplan_meier
+
+    def spy(km: ssc.KaplanMeier, **kwargs: object) -> object:
+        drawn.append(km)
+        return original(km, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sscoutcomes.plot, "plot_kaplan_meier", spy)
+    html = by_subset.to_html(figures=True)
+    assert html.count("data:image/png;base64,") == 4
+    assert [km.groups for km in drawn] == [("diffuse", "limited")]
+
+
+def test_repr_html_is_the_html_without_figures(report: FollowUpReport) -> None:
+    assert report._repr_html_() == report.to_html(figures=False)
+    assert report._repr_html_().startswith("<!DOCTYPE html>")

@@ -376,7 +376,15 @@ class FollowUpReport:
         table = fit.table.assign(group=fit.table["group"].astype(str)).set_index("group")
         level = f"{100 * self.conf_level:g} %"
         for group in groups:
-            if group not in table.index:
+            if group not in table.index:  # no FVC value in the group: say so, never drop it
+                rows.append(
+                    _row(
+                        "lung", outcome, "", None, 0, statistic, None, None, None, None,
+                        f"not evaluable: no patient with {by} = {group!r} has a "
+                        "fvc_pct_predicted value",
+                        group=group,
+                    )
+                )  # fmt: skip
                 continue
             r = {str(k): v for k, v in table.loc[group].to_dict().items()}
             rows.append(
@@ -491,8 +499,18 @@ class FollowUpReport:
         time, event = data
         in_group = label[pair].to_numpy(dtype=object)
         which = in_group[self._survival_known(patients[pair])]
-        if len(set(which)) < 2:
-            return []
+        if len(set(which)) < 2:  # a group without a known time: say so, never drop it
+            lacking = next(g for g in (group, reference) if g not in set(which))
+            origin = "" if self._origin == "index" else f" and {self._origin}_date"
+            return [
+                _row(
+                    "comparison: survival", "overall survival", "", None, len(time),
+                    "log-rank test", None, None, None, None,
+                    f"not evaluable: no patient with {self.by} = {lacking!r} has a known death "
+                    f"or last-contact day{origin}",
+                    group=name,
+                )
+            ]  # fmt: skip
         from .analysis.survival import logrank
 
         test = logrank(time, event, which)
