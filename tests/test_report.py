@@ -925,6 +925,12 @@ def test_a_hazard_ratio_that_cannot_be_fitted_is_not_evaluable_with_the_reason()
     row = table[table["outcome"] == "overall survival hazard ratio"].iloc[0]
     assert (row["group"], row["n"]) == ("B vs A", 4)
     assert row["text"] == "not evaluable: the Cox model could not be fitted: Singular matrix"
+    # nor is there a log-rank test: no death while both arms were at risk
+    logrank = table[table["statistic"] == "log-rank test"].iloc[0]
+    assert logrank["text"] == (
+        "not evaluable: no death the groups can be compared on (log-rank df 0)"
+    )
+    assert np.isnan(logrank["p"])
     assert row[["value", "lower", "upper", "p"]].isna().all()
 
 

@@ -514,7 +514,10 @@ class FollowUpReport:
         from .analysis.survival import logrank
 
         test = logrank(time, event, which)
-        text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.p)}"
+        if test.df == 0:  # a chi-square of 0 here would read as "no difference"
+            text = "not evaluable: no death the groups can be compared on (log-rank df 0)"
+        else:
+            text = f"log-rank chi-square {test.statistic:.2f} (df {test.df}), {_p(test.p)}"
         rows = [
             _row(
                 "comparison: survival", "overall survival", "", None, len(time), "log-rank test",
