@@ -156,3 +156,58 @@ def test_cumulative_incidence_win_ratio_and_annual_rate_figures(tmp_path: Path) 
     slopes = fit.table.set_index("group")["slope"]
     assert labels == [f"{g}: fitted slope {slopes[g]:.2f} per year" for g in slopes.index]
     save(ax, tmp_path / "rate.png")
+
+
+def test_plot_errors_name_what_is_missing() -> None:
+    from sscoutcomes.plot import plot_annual_rate, plot_cumulative_incidence, plot_win_ratio
+
+    km = ssc.kaplan_meier([100, 400, 800], [1, 0, 1])
+    with pytest.raises(ssc.SchemaError, match=r"^label = 3 must be text$"):
+        plot_kaplan_meier(km, label=3)  # type: ignore[arg-type]
+    with pytest.raises(ssc.SchemaError, match=r"^plot_cumulative_incidence needs a result with a"):
+        plot_cumulative_incidence(object())
+    with pytest.raises(ssc.SchemaError, match=r"^plot_win_ratio needs a win-ratio result with a"):
+        plot_win_ratio(object())
+    visits = pd.DataFrame({"patient_id": ["a", "a"], "day": [0, 365], "mrss": [20.0, 15.0]})
+    with pytest.raises(ssc.SchemaError, match=r"^plot_annual_rate needs a visits DataFrame or a"):
+        plot_annual_rate([1, 2], "mrss", object())
+    with pytest.raises(ssc.SchemaError, match=r"^plot_annual_rate needs an annual_rate result"):
+        plot_annual_rate(visits, "mrss", object())
+
+
+def test_kaplan_meier_without_bands_ticks_or_at_risk_row() -> None:
+    km = ssc.kaplan_meier([100, 400, 800, 900], [1, 0, 1, 0])
+    ax = plot_kaplan_meier(km, ci=False, censor_ticks=False, at_risk=False)
+    assert len(ax.collections) == 0  # no confidence band
+    assert [line for line in ax.lines if line.get_marker() == "|"] == []
+    assert [t for t in ax.texts if str(t.get_gid()).startswith("sscoutcomes-at-risk")] == []
+    steps = [line for line in ax.get_lines() if line.get_drawstyle() == "steps-post"]
+    assert len(steps) == 1
+    full = plot_kaplan_meier(km)
+    assert len(full.collections) == 1
+    mpl.pyplot.close("all")
+
+
+def test_waterfall_without_threshold_and_counts_not_percent() -> None:
+    ax = plot_waterfall([3.0, -5.0, np.nan, 0.0])
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert dashed == []
+    assert [p.get_height() for p in ax.patches] == [3.0, 0.0, -5.0]
+    with_threshold = plot_waterfall([3.0, -5.0], threshold=5)
+    assert len([ln for ln in with_threshold.lines if ln.get_linestyle() == "--"]) == 2
+    counts = pd.DataFrame({"improved": [5], "stable": [12], "worsened": [8]}, index=["1 year"])
+    ax = plot_change_categories(counts, percent=False)
+    assert [p.get_height() for p in ax.patches] == [5.0, 12.0, 8.0]
+    assert ax.get_ylabel() != "Patients (%)"
+    mpl.pyplot.close("all")
+
+
+def test_cumulative_incidence_without_bands() -> None:
+    from sscoutcomes.plot import plot_cumulative_incidence
+
+    cif = ssc.cumulative_incidence([100, 200, 300, 400, 500, 600], [1, 2, 0, 1, 2, 1])
+    ax = plot_cumulative_incidence(cif, ci=False)
+    assert [line.get_label() for line in ax.get_lines()] == ["cause 1", "cause 2"]
+    assert len(ax.collections) == 0
+    assert len(plot_cumulative_incidence(cif).collections) == 2
+    mpl.pyplot.close("all")

@@ -256,3 +256,26 @@ def test_a_score_the_frame_lacks_is_computed_from_its_items() -> None:
     pd.testing.assert_frame_equal(from_items, from_scores)
     rates = ssc.responder_rates(cohort.visits, "mrss_progression_eustar", schedule)
     assert rates.table["n_evaluable"].sum() > 0
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_pah_change_from_the_readers_comparison_alone() -> None:
+    from sscoutcomes.analysis.change import pah_change_from_baseline
+
+    visits = pd.DataFrame(
+        {
+            "patient_id": ["a", "a", "b", "b"],
+            "day": [0, 365, 0, 365],
+            "pah_comparison": [None, "worsened", None, None],
+        }
+    )
+    out = pah_change_from_baseline(visits, Schedule.years(0, 1))
+    assert out["change"].iloc[0] == "worsened"
+    assert out["source"].iloc[0] == "reader"
+    assert pd.isna(out["change"].iloc[1])  # nothing recorded: missing, never "stable"
+    assert out["source"].iloc[1] == "not evaluable"
+    with pytest.raises(
+        SchemaError,
+        match=r"^the visits frame has neither 'pah_comparison' nor 'spap_mmhg': nothing to compare",
+    ):
+        pah_change_from_baseline(visits[["patient_id", "day"]], Schedule.years(0, 1))

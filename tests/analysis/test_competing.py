@@ -118,3 +118,44 @@ def test_row_order_does_not_matter() -> None:
     a = gray_test(SIM3["time"], SIM3["event"], SIM3["arm"]).table
     b = gray_test(d["time"], d["event"], d["arm"]).table
     np.testing.assert_allclose(a["statistic"], b["statistic"])
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_empty_data_raises() -> None:
+    with pytest.raises(SchemaError, match=r"^competing risks data is empty$"):
+        cumulative_incidence([], [])
+
+
+def test_cif_at_checks_the_group_against_the_curves() -> None:
+    grouped = cumulative_incidence([1, 2, 3, 4], [1, 2, 1, 0], ["a", "a", "b", "b"])
+    with pytest.raises(SchemaError, match=r"^group is required: one of \['a', 'b'\]$"):
+        grouped.cif_at([1.0])
+    plain = cumulative_incidence([1, 2, 3, 4], [1, 2, 1, 0])
+    with pytest.raises(SchemaError, match=r"^group was given but the curves are not grouped$"):
+        plain.cif_at([1.0], group="a")
+
+
+def test_no_events_give_an_empty_table_with_every_column() -> None:
+    ci = cumulative_incidence([1, 2, 3], [0, 0, 0])
+    assert ci.table.empty
+    assert list(ci.table.columns) == [
+        "cause", "time", "n_risk", "n_event", "estimate", "variance", "std_err", "lower", "upper",
+    ]  # fmt: skip
+    assert ci.causes == ()
+    grouped = cumulative_incidence([1, 2, 3], [0, 0, 0], ["a", "a", "b"])
+    assert grouped.table.columns[0] == "group"
+    assert grouped.table.empty
+
+
+def test_gray_test_needs_groups() -> None:
+    with pytest.raises(SchemaError, match=r"^group is required for Gray's test$"):
+        gray_test([1, 2, 3], [1, 0, 1], None)  # type: ignore[arg-type]
+
+
+def test_gray_test_without_variance_is_not_evaluable() -> None:
+    # every patient has the event of interest: the score has no variance, so no statistic
+    # (missing, never p = 1)
+    res = gray_test([5, 6, 1, 2], [1, 1, 1, 1], ["a", "a", "b", "b"])
+    assert res.table["cause"].tolist() == [1]
+    assert np.isnan(res.table["statistic"].iloc[0])
+    assert np.isnan(res.table["p"].iloc[0])

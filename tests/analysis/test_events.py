@@ -190,3 +190,26 @@ def test_demo_cohort_runs_and_input_is_not_mutated() -> None:
     pd.testing.assert_frame_equal(c.visits, before)
     assert set(out["competing"]) <= {0, 1, 2}
     assert (out["time"] >= 0).all()
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_events_as_one_name_or_with_repeats_read_as_a_tuple() -> None:
+    c = _cohort(
+        {"patient_id": ["A"] * 3, "day": [0, 182, 365], "renal_crisis": ["no", "yes", "no"]}
+    )
+    expected = ssc.event_free_survival(c, events=("renal_crisis",))
+    one = ssc.event_free_survival(c, events="renal_crisis")  # type: ignore[arg-type]
+    twice = ssc.event_free_survival(c, events=("renal_crisis", "renal_crisis"))
+    pd.testing.assert_frame_equal(one, expected)
+    pd.testing.assert_frame_equal(twice, expected)
+
+
+@pytest.mark.parametrize(
+    ("events", "shown"),
+    [((), r"\(\)"), ([], r"\[\]"), ({"renal_crisis"}, r"\{'renal_crisis'\}"), (5, "5")],
+)
+def test_events_must_be_a_non_empty_tuple(events: Any, shown: str) -> None:
+    c = _cohort({"patient_id": ["A"], "day": [0], "renal_crisis": ["no"]})
+    message = rf"^events = {shown} must be a non-empty tuple of event kinds from 'renal_crisis', "
+    with pytest.raises(SchemaError, match=message):
+        ssc.event_free_survival(c, events=events)

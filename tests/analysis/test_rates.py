@@ -331,3 +331,15 @@ def test_a_definition_refuses_inputs_it_cannot_read() -> None:
     assert Response.from_code(-1) is Response.NOT_EVALUABLE
     with pytest.raises(ValueError, match=r"^response code 2 is not one of 1, 0, -1$"):
         Response.from_code(2)
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_a_schedule_without_follow_up_raises() -> None:
+    with pytest.raises(SchemaError, match=r"^the schedule has no follow-up timepoint$"):
+        responder_rates(COHORT, MCID, Schedule.years(0))
+
+
+def test_registry_repr_lists_every_definition() -> None:
+    text = repr(RESPONDER_DEFINITIONS)
+    assert text == f"RESPONDER_DEFINITIONS({', '.join(RESPONDER_DEFINITIONS)})"
+    assert "mrss_improvement_5pt" in text

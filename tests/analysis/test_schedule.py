@@ -518,3 +518,44 @@ def test_patients_not_yet_due_at_the_cutoff_are_not_lost_to_follow_up() -> None:
     assert later.set_index(["patient_id", "timepoint"])["status"][("b", "1 year")] == (
         "lost to follow-up"
     )
+
+
+# --------------------------------------------------------------------------------------
+# rare input errors
+# --------------------------------------------------------------------------------------
+def test_schedule_entries_must_be_timepoints() -> None:
+    with pytest.raises(SchemaError, match=r"^schedule entry 'baseline' is not a Timepoint$"):
+        Schedule(timepoints=[YEARS["1 year"], "baseline"])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("maker", [Schedule.years, Schedule.months])
+def test_infinite_offsets_raise(maker: Any) -> None:
+    unit = maker.__name__
+    with pytest.raises(OutOfRangeError, match=rf"^schedule {unit} = inf is not a finite number$"):
+        maker(0, math.inf)
+
+
+def test_select_rejects_bad_patients_measures_ids_and_cutoffs() -> None:
+    visits = frame([("a", 0, 10.0), ("b", 0, 12.0)])
+    with pytest.raises(SchemaError, match=r"^patients must be a DataFrame; got list$"):
+        YEARS.select(visits, "mrss", patients=["a", "b"])  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match=r"^give at least one measure column$"):
+        YEARS.select(visits, [])
+    with pytest.raises(SchemaError, match=r"^measure 1 is not a column name$"):
+        YEARS.select(visits, ["mrss", 1])  # type: ignore[list-item]
+    with pytest.raises(SchemaError, match=r"^the patients frame lacks the 'patient_id' column$"):
+        YEARS.select(visits, "mrss", patients=pd.DataFrame({"id": ["a", "b"]}))
+    mixed = frame([(1, 0, 10.0), (pd.Timestamp("2020-01-01"), 0, 12.0)])  # no order
+    with pytest.raises(
+        SchemaError, match=r"^patient_id values cannot be ordered \(mixed types\?\)"
+    ):
+        YEARS.select(mixed, "mrss")
+    with pytest.raises(
+        SchemaError, match=r"^cutoff = 'soon' is not a date \(give e\.g\. '2024-06-30'\)$"
+    ):
+        YEARS.select(visits, "mrss", cutoff="soon")
+    with pytest.raises(SchemaError, match=r"^a data cut-off needs each patient's index_date"):
+        YEARS.select(visits, "mrss", cutoff="2024-06-30")
+    no_index = pd.DataFrame({"patient_id": ["a", "b"]})
+    with pytest.raises(SchemaError, match=r"^a data cut-off needs each patient's index_date"):
+        YEARS.select(visits, "mrss", patients=no_index, cutoff="2024-06-30")

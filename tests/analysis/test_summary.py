@@ -21,8 +21,10 @@ from sscoutcomes import (
     SchemaError,
     format_mean_sd,
     format_proportion,
+    mean_difference,
     paired_change,
     proportion_ci,
+    proportion_difference,
     summarize,
 )
 
@@ -174,3 +176,49 @@ def test_mean_difference_equals_welch_and_mann_whitney() -> None:
     assert d.upper == pytest.approx(ci.high, rel=1e-12)
     assert d.p == stats.mannwhitneyu(a[:-1], b, alternative="two-sided").pvalue
     assert math.isnan(mean_difference([1.0], [2.0, 3.0]).lower)  # one value: no interval
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_infinite_values_raise_naming_the_input() -> None:
+    with pytest.raises(OutOfRangeError, match=r"^values = inf is not a finite number$"):
+        mean_difference([1.0, math.inf], [1.0, 2.0])
+    with pytest.raises(OutOfRangeError, match=r"^reference = -inf is not a finite number$"):
+        mean_difference([1.0, 2.0], [-math.inf])
+
+
+def test_results_print_as_table_cells() -> None:
+    assert str(paired_change([1, 2, 3], [2, 4, 5])) == format_mean_sd(5 / 3, math.sqrt(1 / 3), 3)
+    assert str(proportion_ci(3, 10)) == "30.0 % (3 of 10)"
+
+
+@pytest.mark.parametrize("level", [0, 1, 0.0, 1.0])
+def test_conf_level_must_be_strictly_inside_0_1(level: float) -> None:
+    message = rf"^conf_level = {level!r} is outside 0\.\.1 \(exclusive\)$"
+    with pytest.raises(OutOfRangeError, match=message):
+        proportion_ci(3, 10, conf_level=level)
+    with pytest.raises(OutOfRangeError, match=message):
+        mean_difference([1, 2], [3, 4], conf_level=level)
+
+
+@pytest.mark.parametrize("level", ["0.95", None, math.nan, 95])
+def test_conf_level_that_is_not_a_probability_raises_a_library_error(level: object) -> None:
+    # was a bare TypeError ('<' between int and str) for text or None
+    with pytest.raises(OutOfRangeError, match=r"^conf_level = "):
+        proportion_ci(3, 10, conf_level=level)  # type: ignore[arg-type]
+
+
+def test_mean_difference_without_spread_or_data_has_no_interval() -> None:
+    d = mean_difference([1, 1, 1], [2, 2, 2])  # no spread: no t interval
+    assert d.estimate == -1.0
+    assert math.isnan(d.lower)
+    assert math.isnan(d.upper)
+    assert d.p == pytest.approx(stats.mannwhitneyu([1, 1, 1], [2, 2, 2]).pvalue)
+    empty = mean_difference([], [2.0, 3.0])
+    assert (empty.n, empty.n_reference) == (0, 2)
+    assert all(math.isnan(x) for x in (empty.estimate, empty.lower, empty.upper, empty.p))
+
+
+def test_proportion_difference_with_an_empty_group_is_missing() -> None:
+    d = proportion_difference(0, 0, 1, 2)
+    assert all(math.isnan(x) for x in (d.estimate, d.lower, d.upper, d.p))
+    assert (d.n, d.n_reference) == (0, 2)

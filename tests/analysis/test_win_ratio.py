@@ -330,3 +330,32 @@ def test_import_does_not_pull_scipy() -> None:
     assert "sscoutcomes.analysis.win_ratio" in sys.modules
     res = win_ratio(HAND, arm="arm", treatment="T", outcomes=[DEATH, FVC])
     assert 0 < res.p < 1
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_outcome_of_one_kind_rejects_the_other_kinds_columns() -> None:
+    with pytest.raises(
+        SchemaError, match=r"^column = 'fvc', higher_is_better = None: a time_to_event"
+    ):
+        Outcome(name="death", kind="time_to_event", time="days", event="died", column="fvc")
+    with pytest.raises(SchemaError, match=r"^time = 'days', event = None: a numeric outcome takes"):
+        Outcome(name="FVC", kind="numeric", column="fvc", higher_is_better=True, time="days")
+
+
+def test_a_single_outcome_is_a_list_of_one() -> None:
+    one = win_ratio(HAND, arm="arm", treatment="T", outcomes=FVC)  # type: ignore[arg-type]
+    listed = win_ratio(HAND, arm="arm", treatment="T", outcomes=[FVC])
+    assert (one.wins, one.losses, one.ties) == (listed.wins, listed.losses, listed.ties)
+
+
+def test_bad_columns_and_arm_raise_naming_them() -> None:
+    repeated = pd.concat([HAND, HAND[["fvc"]]], axis=1)
+    with pytest.raises(SchemaError, match=r"^column = 'fvc' is a repeated column name of frame$"):
+        win_ratio(repeated, arm="arm", treatment="T", outcomes=[FVC])
+    flags = HAND.assign(fvc=[True, False, True, False, True, False])
+    with pytest.raises(SchemaError, match=r"^column column 'fvc' holds booleans, not numbers$"):
+        win_ratio(flags, arm="arm", treatment="T", outcomes=[FVC])
+    with pytest.raises(
+        SchemaError, match=r"^arm = 1 is not allowed: give the name of the arm column$"
+    ):
+        win_ratio(HAND, arm=1, treatment="T", outcomes=[FVC])  # type: ignore[arg-type]

@@ -73,3 +73,35 @@ def test_write_demo_rewrites_the_bundled_files(tmp_path: Path) -> None:
     for new, bundled in zip(written, demo_paths(), strict=True):
         assert new.name == bundled.name
         pd.testing.assert_frame_equal(pd.read_csv(new), pd.read_csv(bundled), check_dtype=False)
+
+
+@pytest.mark.parametrize(("years", "shown"), [(31, "31"), (-1, "-1"), (2.5, "2.5"), (True, "True")])
+def test_years_must_be_a_whole_number_in_0_30(years: object, shown: str) -> None:
+    # 2.5 is inside 0..30: the message says what is wrong (not a whole number)
+    with pytest.raises(
+        ssc.OutOfRangeError, match=rf"^years = {shown} is not a whole number in 0\.\.30$"
+    ):
+        simulate_frames(2, years=years)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "1"])
+def test_seed_must_be_a_whole_number(seed: object) -> None:
+    with pytest.raises(
+        ssc.OutOfRangeError, match=rf"^seed = {seed!r} is not a whole number >= 0 \(or None\)$"
+    ):
+        simulate_frames(2, years=1, seed=seed)  # type: ignore[arg-type]
+
+
+def test_measures_as_one_name_or_bad_types() -> None:
+    one = simulate_frames(3, years=1, seed=1, measures="skin")
+    listed = simulate_frames(3, years=1, seed=1, measures=["skin"])
+    pd.testing.assert_frame_equal(one[0], listed[0])
+    pd.testing.assert_frame_equal(one[1], listed[1])
+    with pytest.raises(ssc.SchemaError, match=r"^measures must be measure group names; got int$"):
+        simulate_frames(3, years=1, measures=5)  # type: ignore[arg-type]
+    with pytest.raises(ssc.SchemaError, match=r"^measures must be measure group names; got bytes$"):
+        simulate_frames(3, years=1, measures=b"skin")  # type: ignore[arg-type]
+    with pytest.raises(
+        ssc.SchemaError, match=r"^measures must be measure group names \(text\); got \('skin', 1\)$"
+    ):
+        simulate_frames(3, years=1, measures=["skin", 1])  # type: ignore[list-item]

@@ -464,3 +464,47 @@ def test_revised_criss_preset_or_options_not_both() -> None:
         revised_criss(BASE, BASE | NO_EVENTS, preset="criss30")  # type: ignore[arg-type]
     with pytest.raises(OutOfRangeError, match="worsening_cap"):
         revised_criss(BASE, BASE | NO_EVENTS, worsening_cap=7)
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_step1_of_arrays_is_a_nullable_boolean_array() -> None:
+    out = criss_step1(
+        renal_crisis=[False, False, np.nan],
+        lv_failure_new=False,
+        pah_new_rhc=False,
+        fvc_decline_confirmed=True,
+        hrct_ild=True,
+        fvc_baseline=[80, 80, 80],
+        fvc_follow_up=[60, 80, 80],
+    )
+    assert isinstance(out, pd.api.extensions.ExtensionArray)
+    assert [bool(out[0]), bool(out[1])] == [True, False]
+    assert out[2] is pd.NA  # a missing event is not "no event"
+
+
+def test_frame_reads_a_boolean_number_column_as_0_1_and_range_checks_it() -> None:
+    base = pd.DataFrame([BASE])
+    follow = pd.DataFrame([{**BASE, **NO_EVENTS}])
+    follow["fvc_pct_predicted"] = True
+    with pytest.raises(
+        OutOfRangeError, match=r"follow-up fvc_pct_predicted = 1 is outside 10\.\.200"
+    ):
+        criss_frame(base, follow)
+
+
+@pytest.mark.parametrize("threshold", [0, 1, 0.0, 1.0])
+def test_threshold_must_be_strictly_inside_0_1(threshold: float) -> None:
+    with pytest.raises(
+        OutOfRangeError, match=rf"^threshold = {threshold!r} is outside 0\.\.1 \(exclusive\)$"
+    ):
+        criss(BASE, {**BASE, **NO_EVENTS}, threshold=threshold)
+
+
+@pytest.mark.parametrize("cutoff", [0, 100])
+def test_revised_cutoff_must_be_strictly_inside_0_100(cutoff: float) -> None:
+    with pytest.raises(
+        OutOfRangeError, match=rf"^cutoff_pct = {cutoff!r} is outside 0\.\.100 \(exclusive\)$"
+    ):
+        revised_criss(BASE, {**BASE, **NO_EVENTS}, cutoff_pct=cutoff)
+    with pytest.raises(OutOfRangeError, match=r"items_required = 6 is outside 1\.\.5"):
+        revised_criss(BASE, {**BASE, **NO_EVENTS}, items_required=6)

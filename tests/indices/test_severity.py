@@ -137,3 +137,12 @@ def test_frame_not_mutated_and_aligned() -> None:
     pd.testing.assert_frame_equal(frame, before)
     assert list(out.index) == ["a", "b"]
     assert math.isnan(out.loc["b", "medsger_skin"])
+
+
+def test_to_record_that_is_not_a_mapping_raises_naming_the_type() -> None:
+    class Odd:
+        def to_record(self) -> list[int]:
+            return [1, 2]
+
+    with pytest.raises(SchemaError, match=r"canonical column -> value .* got Odd$"):
+        medsger_severity(Odd())

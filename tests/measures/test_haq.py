@@ -627,3 +627,45 @@ def test_record_round_trip_property(
             assert back == haq
         else:
             assert back is None
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_kernel_flag_arrays_of_the_wrong_width_name_the_input() -> None:
+    with pytest.raises(
+        SchemaError, match=r"HAQ aids need 13 values in the last axis; got shape \(12,\)"
+    ):
+        haq_disability_index([0] * 20, [0] * 12)
+    with pytest.raises(
+        SchemaError, match=r"HAQ help flags need 8 values in the last axis; got shape \(7,\)"
+    ):
+        haq_disability_index([0] * 20, None, [0] * 7)
+
+
+def test_flags_as_numbers_or_numpy_booleans_read_as_yes_no() -> None:
+    haq = HAQ(items=ZERO, aids={"cane": 1, "walker": 0.0}, help={"grip": np.bool_(True)})
+    assert haq.aids["cane"] is True
+    assert haq.aids["walker"] is False
+    assert haq.help["grip"] is True
+    assert haq.category_scores["walking"] == 2
+    assert haq.category_scores["grip"] == 2
+
+
+def test_flags_given_as_none_are_all_unanswered() -> None:
+    haq = HAQ(items=ZERO, aids=None, help=None)  # type: ignore[arg-type]
+    assert set(haq.aids.values()) == {None}
+    assert set(haq.help.values()) == {None}
+    assert haq.disability_index == 0.0
+
+
+def test_flag_names_that_are_not_text_raise() -> None:
+    with pytest.raises(SchemaError, match=r"HAQ aids given as names: 1 is not a name"):
+        HAQ(aids=[1])  # type: ignore[list-item]
+    with pytest.raises(SchemaError, match=r"HAQ help categorys given as names: None is not a name"):
+        HAQ(help=("grip", None))  # type: ignore[arg-type]
+
+
+def test_repr_shows_only_the_answered_entries_and_variant_names_the_index() -> None:
+    haq = HAQ(items={"dress": 1}, aids=["cane"])
+    text = repr(haq)
+    assert "items={'dress': 1}, aids={'cane': True}, help={}" in text
+    assert haq.variant == "with_aids_and_help"

@@ -298,3 +298,41 @@ def test_stated_no_signs_against_measured_signs_is_refused_on_both_faces() -> No
     assert EchoFinding(tr_velocity_m_s=2.5, other_signs=True).ph_probability is (
         PHProbability.INTERMEDIATE
     )
+
+
+# ----------------------------------------------------------------------------- rare branches
+DETECT_STEP1 = {
+    "fvc_pct_predicted": 90,
+    "dlco_pct_predicted": 50,
+    "telangiectasia": True,
+    "anticentromere": True,
+    "nt_probnp_pg_ml": 200,
+    "urate_mg_dl": 4.0,
+    "right_axis_deviation": False,
+}
+
+
+def test_detect_flags_must_be_yes_no() -> None:
+    with pytest.raises(OutOfRangeError, match=r"^telangiectasia = 1 is not True/False$"):
+        detect_pah(**{**DETECT_STEP1, "telangiectasia": 1})  # type: ignore[arg-type]
+    with pytest.raises(OutOfRangeError, match=r"^right_axis_deviation = None is not True/False$"):
+        detect_pah(**{**DETECT_STEP1, "right_axis_deviation": None})  # type: ignore[arg-type]
+
+
+def test_detect_step2_is_missing_without_both_step2_inputs() -> None:
+    full = detect_pah(**DETECT_STEP1, ra_area_cm2=15, tr_velocity_m_s=2.8)  # type: ignore[arg-type]
+    for extra in ({}, {"ra_area_cm2": 15}, {"tr_velocity_m_s": 2.8}):
+        r = detect_pah(**DETECT_STEP1, **extra)  # type: ignore[arg-type]
+        assert r.step2_linear_predictor is None
+        assert r.step1_linear_predictor == full.step1_linear_predictor
+    assert full.step2_linear_predictor is not None
+
+
+def test_echo_object_rejects_bad_flags_ivc_in_mm_and_unknown_comparison() -> None:
+    with pytest.raises(OutOfRangeError, match=r"^rvot_notching = 'yes' is not True/False$"):
+        EchoFinding(rvot_notching="yes")  # type: ignore[arg-type]
+    with pytest.raises(UnitError, match=r"ivc_diameter_cm = 18 looks like mm; give cm"):
+        EchoFinding(ivc_diameter_cm=18)
+    with pytest.raises(SchemaError, match=r"pah_comparison = 'better' is not one of "):
+        EchoFinding(pah_comparison="better")
+    assert EchoFinding(rvot_notching=np.bool_(True)).rvot_notching

@@ -143,3 +143,12 @@ def test_the_report_has_a_scleroid_row_when_present() -> None:
     assert rows["outcome"].tolist() == ["ScleroID", "ScleroID", "ScleroID change from baseline"]
     assert "doi:10.1136/annrheumdis-2021-220702" in rows["source"].iloc[0]
     assert "scleroid" not in set(plain["section"])  # absent data: no section
+
+
+def test_change_from_is_missing_when_either_score_is_missing() -> None:
+    full = ScleroID(**dict.fromkeys(SCLEROID_DIMENSIONS, 4))
+    part = ScleroID(raynaud=2)
+    assert part.score is None
+    assert full.change_from(part) is None
+    assert part.change_from(full) is None
+    assert full.change_from(full) == 0.0

@@ -130,3 +130,11 @@ def test_shaq_object_face_equals_frame_face(rows: list[dict[str, float | None]])
             v = out[f"shaq_{s}"].iloc[k]
             assert same(scores[s], v)
             assert math.isnan(v) or 0.0 <= v <= 3.0
+
+
+def test_marks_mm_lists_every_scale_in_order() -> None:
+    s = SHAQ(pain=30, gi=0)
+    assert list(s.marks_mm) == list(SHAQ_SCALES)
+    assert s.marks_mm["pain"] == 30
+    assert s.marks_mm["gi"] == 0
+    assert s.marks_mm["overall"] is None

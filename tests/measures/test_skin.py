@@ -464,3 +464,27 @@ def test_frame_names_the_bad_column_and_row(site: str, value: float, row: int) -
     # A cell can fail twice (-0.5 is out of range and not whole); it is the only cell.
     assert set(cases["column"]) == {f"mrss_{site}"}
     assert set(cases["row"]) == {row}
+
+
+# ----------------------------------------------------------------------------- rare branches
+def test_cutaneous_subset_of_an_array_of_visits_is_an_array_of_subsets() -> None:
+    sites = np.zeros((3, len(SKIN_SITES)))
+    sites[1, SKIN_SITES.index("upper_arms_right")] = 1
+    sites[2, :] = np.nan
+    out = cutaneous_subset(sites)
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (3,)
+    assert out[1] is CutaneousSubset.DIFFUSE
+    assert out[0] is cutaneous_subset(sites[0])
+    assert out[2] is CutaneousSubset.UNKNOWN  # all missing: never "limited"
+
+
+def test_mrss_change_definition_description_must_be_text() -> None:
+    with pytest.raises(SchemaError, match=r"^description = 5 must be text$"):
+        mrss_change_definition(
+            name="x",
+            direction="improvement",
+            min_points=5,
+            reference="user-defined",
+            description=5,  # type: ignore[arg-type]
+        )

@@ -337,7 +337,7 @@ def proportion_ci(
         raise OutOfRangeError(f"k = {kk} is outside 0..n (n = {nn})")
     if method not in PROPORTION_METHODS:
         raise SchemaError(f"method = {method!r} is not 'wilson' or 'exact'")
-    if not 0 < conf_level < 1:
+    if not 0 < check_number("conf_level", conf_level, 0, 1) < 1:
         raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
     if nn == 0:
         nan = math.nan

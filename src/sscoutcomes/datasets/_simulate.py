@@ -113,7 +113,7 @@ def simulate_frames(
     if n_patients < 1:
         raise OutOfRangeError(f"n_patients = {n_patients} is outside 1..inf")
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 0 <= years <= 30:
-        raise OutOfRangeError(f"years = {years!r} is outside 0..30")
+        raise OutOfRangeError(f"years = {years!r} is not a whole number in 0..30")
     check_number("unscheduled_rate", unscheduled_rate, 0, 12, unit="visits per patient-year")
     check_number("missing_rate", missing_rate, 0, 1)
     if seed is not None and (
