@@ -353,7 +353,7 @@ def test_bad_columns_and_arm_raise_naming_them() -> None:
     with pytest.raises(SchemaError, match=r"^column = 'fvc' is a repeated column name of frame$"):
         win_ratio(repeated, arm="arm", treatment="T", outcomes=[FVC])
     flags = HAND.assign(fvc=[True, False, True, False, True, False])
-    with pytest.raises(SchemaError, match=r"^column column 'fvc' holds booleans, not numbers$"):
+    with pytest.raises(SchemaError, match=r"^column = 'fvc' holds booleans, not numbers$"):
         win_ratio(flags, arm="arm", treatment="T", outcomes=[FVC])
     with pytest.raises(
         SchemaError, match=r"^arm = 1 is not allowed: give the name of the arm column$"

@@ -660,7 +660,9 @@ def test_flags_given_as_none_are_all_unanswered() -> None:
 def test_flag_names_that_are_not_text_raise() -> None:
     with pytest.raises(SchemaError, match=r"HAQ aids given as names: 1 is not a name"):
         HAQ(aids=[1])  # type: ignore[list-item]
-    with pytest.raises(SchemaError, match=r"HAQ help categorys given as names: None is not a name"):
+    with pytest.raises(
+        SchemaError, match=r"HAQ help categories given as names: None is not a name"
+    ):
         HAQ(help=("grip", None))  # type: ignore[arg-type]
 
 

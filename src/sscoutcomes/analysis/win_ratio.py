@@ -429,7 +429,7 @@ def _column(frame: pd.DataFrame, name: str, argument: str) -> pd.Series:
 def _numbers(frame: pd.DataFrame, name: str, argument: str, *, low: float) -> FloatArray:
     col = _column(frame, name, argument)
     if pd.api.types.is_bool_dtype(col.dtype) and argument != "event":
-        raise SchemaError(f"{argument} column {name!r} holds booleans, not numbers")
+        raise SchemaError(f"{argument} = {name!r} holds booleans, not numbers")
     as_object = col.astype(object)
     missing = pd.isna(as_object).to_numpy(dtype=bool)
     values = pd.to_numeric(

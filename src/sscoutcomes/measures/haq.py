@@ -583,6 +583,7 @@ def _convert_flags(
     unanswered: dict[str, Any],
     known: tuple[str, ...],
     what: str,
+    plural: str,
 ) -> Mapping[str, bool | None]:
     out: dict[str, Any] = unanswered.copy()  # in questionnaire order
     if values is None:
@@ -591,7 +592,7 @@ def _convert_flags(
         values = [values]
     if not isinstance(values, (Mapping, Iterable)) or isinstance(values, pd.DataFrame):
         raise SchemaError(
-            f"HAQ {what}s must be a mapping of name to yes/no, or the names ticked; got {values!r}"
+            f"HAQ {plural} must be a mapping of name to yes/no, or the names ticked; got {values!r}"
         )
     names_only = type(values) in _NAME_COLLECTIONS or (
         type(values) is not dict and not isinstance(values, Mapping)
@@ -601,7 +602,7 @@ def _convert_flags(
         bad = [v for v in values if not isinstance(v, str)]
         if bad:
             raise SchemaError(
-                f"HAQ {what}s given as names: {bad[0]!r} is not a name (give the names "
+                f"HAQ {plural} given as names: {bad[0]!r} is not a name (give the names "
                 "ticked, or a mapping of name to yes/no)"
             )
     given: Mapping[str, Any] = (
@@ -618,11 +619,13 @@ def _convert_flags(
 
 
 def _convert_aids(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
-    return _convert_flags(values, _UNANSWERED_AIDS, _AID_NAMES, "aid")
+    return _convert_flags(values, _UNANSWERED_AIDS, _AID_NAMES, "aid", "aids")
 
 
 def _convert_help(values: Mapping[str, Any] | Iterable[str] | None) -> Mapping[str, bool | None]:
-    return _convert_flags(values, _UNANSWERED_HELP, HAQ_CATEGORIES, "help category")
+    return _convert_flags(
+        values, _UNANSWERED_HELP, HAQ_CATEGORIES, "help category", "help categories"
+    )
 
 
 def _validate_unadjusted(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:

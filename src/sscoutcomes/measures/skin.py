@@ -302,10 +302,6 @@ def cutaneous_subset(sites: npt.ArrayLike) -> CutaneousSubset | npt.NDArray[np.o
 # --------------------------------------------------------------------------------------
 # object face
 # --------------------------------------------------------------------------------------
-def _site_field() -> Any:
-    return attrs.field(default=None)
-
-
 def _site_validators() -> dict[str, Any]:
     return {
         s: optional_in_range(0, SITE_MAX, integer=True, label=f"mrss site {s!r}")
