@@ -756,6 +756,26 @@ def read_numeric_columns(
     return out
 
 
+def check_open_unit(label: str, value: object) -> float:
+    """A level or threshold strictly between 0 and 1 (a confidence level, a probability cut-off)
+    as a float; :class:`OutOfRangeError` naming ``label`` and the value otherwise.
+
+    Examples
+    --------
+    >>> from sscoutcomes._validation import check_open_unit
+    >>> check_open_unit("conf_level", 0.95)
+    0.95
+    >>> check_open_unit("conf_level", 1)
+    Traceback (most recent call last):
+    ...
+    sscoutcomes.errors.OutOfRangeError: conf_level = 1 is outside 0..1 (exclusive)
+    """
+    x = check_number(label, value, 0, 1)
+    if not 0 < x < 1:
+        raise OutOfRangeError(f"{label} = {value!r} is outside 0..1 (exclusive)")
+    return x
+
+
 def did_you_mean(name: object, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the known name closest in spelling to ``name``, or ``""``
     when none is close (:func:`difflib.get_close_matches`, its default cutoff 0.6).

@@ -84,26 +84,21 @@ def parse_timepoints(text: str) -> list[float]:
         A part that is not a number with an optional suffix, timepoints that are not
         distinct and increasing, or a first timepoint that is not 0.
     """
+
+    def bad(problem: str) -> SchemaError:
+        return SchemaError(f"--timepoints {text!r}: {problem} (e.g. 0,6m,1y,3y,5y)")
+
     months: list[float] = []
     for part in text.split(","):
         match = _TIMEPOINT.match(part)
         if not match:
-            raise SchemaError(
-                f"--timepoints {text!r}: {part.strip()!r} is not a number with an optional m "
-                f"or y suffix (e.g. 0,6m,1y,3y,5y)"
-            )
+            raise bad(f"{part.strip()!r} is not a number with an optional m or y suffix")
         value, unit = float(match.group(1)), match.group(2)
         months.append(value if unit == "m" else 12.0 * value)
     if len(set(months)) != len(months) or months != sorted(months):
-        raise SchemaError(
-            f"--timepoints {text!r}: the timepoints must be distinct and increasing "
-            f"(e.g. 0,6m,1y,3y,5y)"
-        )
+        raise bad("the timepoints must be distinct and increasing")
     if months[0] != 0:
-        raise SchemaError(
-            f"--timepoints {text!r}: the first timepoint must be the baseline, 0 "
-            f"(e.g. 0,6m,1y,3y,5y)"
-        )
+        raise bad("the first timepoint must be the baseline, 0")
     return months
 
 
@@ -498,15 +493,16 @@ def _write_errors(args: argparse.Namespace, table: pd.DataFrame) -> None:
 
 def _print_dropped(args: argparse.Namespace, loaded: _Loaded) -> None:
     """What --drop-invalid dropped, row by row, on standard error."""
-    from .cohort.schema import UNPLACED_COLUMNS
+    from .cohort.schema import removes_row
 
     for source, what, cases in loaded.dropped:
-        if what.startswith("visits"):
-            removed = cases.loc[cases["column"].isin(UNPLACED_COLUMNS), "row"].nunique()
-            also = f" and removed {removed} visit(s) whose patient, day or date failed"
-        else:  # a patient whose patient_id failed is removed (blank, it would fail again)
-            removed = cases.loc[cases["column"].eq("patient_id"), "row"].nunique()
-            also = f" and removed {removed} patient(s) whose patient_id failed"
+        kind: Literal["visits", "patients"] = "visits" if what.startswith("visits") else "patients"
+        removed = cases.loc[removes_row(cases["column"], kind), "row"].nunique()
+        also = (
+            f" and removed {removed} visit(s) whose patient, day or date failed"
+            if kind == "visits"
+            else f" and removed {removed} patient(s) whose patient_id failed"
+        )
         print(
             f"sscoutcomes {args.command}: --drop-invalid blanked {len(cases)} invalid "
             f"cell(s) of the {what}{also if removed else ''}:",

@@ -30,7 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._response import ResponderDefinition
-from ._validation import check_choice, check_number
+from ._validation import check_choice, check_open_unit
 from .analysis.change import hrct_change_from_baseline, pah_change_from_baseline
 from .analysis.rates import responder_rates
 from .analysis.responders import RESPONDER_DEFINITIONS
@@ -45,7 +45,7 @@ from .analysis.summary import (
 )
 from .analysis.summary import summarize as summarize_values
 from .analysis.survival import CONF_TYPES, ConfType, kaplan_meier
-from .errors import OutOfRangeError, SchemaError, SSCOutcomesError, SSCOutcomesWarning
+from .errors import SchemaError, SSCOutcomesError, SSCOutcomesWarning
 from .measures.heart import PAH_CHANGE_DEFAULT_MMHG, score_echo
 from .measures.lung import HRCT_EXTENT_CHANGE_DEFAULT, HRCTChange
 from .scoring import score_available
@@ -214,9 +214,7 @@ class FollowUpReport:
         require_schedule(self.schedule)
         require_schedule(self.first_year, "first_year")
         check_choice("conf_type", self.conf_type, CONF_TYPES)
-        level = check_number("conf_level", self.conf_level, 0, 1)
-        if not 0 < level < 1:
-            raise OutOfRangeError(f"conf_level = {self.conf_level!r} is outside 0..1 (exclusive)")
+        check_open_unit("conf_level", self.conf_level)
         visits = getattr(self.cohort, "visits", None)
         patients = getattr(self.cohort, "patients_frame", None)
         if not isinstance(visits, pd.DataFrame) or not isinstance(patients, pd.DataFrame):
@@ -501,13 +499,12 @@ class FollowUpReport:
         which = in_group[self._survival_known(patients[pair])]
         if len(set(which)) < 2:  # a group without a known time: say so, never drop it
             lacking = next(g for g in (group, reference) if g not in set(which))
-            origin = "" if self._origin == "index" else f" and {self._origin}_date"
             return [
                 _row(
                     "comparison: survival", "overall survival", "", None, len(time),
                     "log-rank test", None, None, None, None,
-                    f"not evaluable: no patient with {self.by} = {lacking!r} has a known death "
-                    f"or last-contact day{origin}",
+                    f"not evaluable: no patient with {self.by} = {lacking!r} has "
+                    f"{self._known_time}",
                     group=name,
                 )
             ]  # fmt: skip
@@ -868,10 +865,15 @@ class FollowUpReport:
         time, event = times
         known = ~np.isnan(time)
         if not known.any():
-            return "no patient has a known death or last-contact day" + (
-                "" if self._origin == "index" else f" and {self._origin}_date"
-            )
+            return f"no patient has {self._known_time}"
         return time[known], event[known]
+
+    @property
+    def _known_time(self) -> str:
+        """What a survival time needs: "a known death or last-contact day", and the origin
+        date when survival counts from diagnosis or onset."""
+        origin = "" if self._origin == "index" else f" and {self._origin}_date"
+        return f"a known death or last-contact day{origin}"
 
     def _survival_known(self, patients: pd.DataFrame) -> npt.NDArray[np.bool_]:
         """Which patients have a known survival time (death or last contact, and the origin

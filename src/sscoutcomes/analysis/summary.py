@@ -43,7 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._result import ResultMixin, renamed
-from .._validation import as_float_array, check_number
+from .._validation import as_float_array, check_number, check_open_unit
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
@@ -337,8 +337,7 @@ def proportion_ci(
         raise OutOfRangeError(f"k = {kk} is outside 0..n (n = {nn})")
     if method not in PROPORTION_METHODS:
         raise SchemaError(f"method = {method!r} is not 'wilson' or 'exact'")
-    if not 0 < check_number("conf_level", conf_level, 0, 1) < 1:
-        raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
+    check_open_unit("conf_level", conf_level)
     if nn == 0:
         nan = math.nan
         return ProportionCI(
@@ -417,9 +416,7 @@ def mean_difference(
     a = _floats(values, "values")
     b = _floats(reference, "reference")
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-    level = check_number("conf_level", conf_level, 0, 1)
-    if not 0 < level < 1:
-        raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
+    level = check_open_unit("conf_level", conf_level)
     nan = math.nan
     estimate = float(a.mean() - b.mean()) if a.size and b.size else nan
     lower = upper = p = nan

@@ -77,7 +77,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._result import ResultMixin, renamed
-from .._validation import FailureCollector, as_float_array, check_number
+from .._validation import FailureCollector, as_float_array, check_open_unit
 from ..errors import OutOfRangeError, SchemaError
 
 __all__ = [
@@ -172,8 +172,7 @@ def _drop_missing_groups(
 
 
 def _z(conf_level: float) -> float:
-    if not 0 < check_number("conf_level", conf_level, 0, 1) < 1:
-        raise OutOfRangeError(f"conf_level = {conf_level!r} is outside 0..1 (exclusive)")
+    check_open_unit("conf_level", conf_level)
     # scipy.stats is imported where it is used: importing sscoutcomes must stay light
     from scipy import stats
 

@@ -39,13 +39,13 @@ from .mapping import ColumnMapping, MappingLike
 from .patient import Patient, Visit
 from .schema import (
     PATIENT_COLUMNS,
-    UNPLACED_COLUMNS,
     VISIT_COLUMNS,
     _assemble,
     _patient_checks,
     _text_column,
     _visit_checks,
     blank_failing_cells,
+    removes_row,
     validate_patients,
 )
 
@@ -222,15 +222,13 @@ class Cohort:
                     visits = blank_failing_cells(
                         visits, cases, frame="visits", source_columns=source_columns
                     )
-                # what blank_failing_cells removes as a whole row rather than blanks
-                if kind == "visits":
-                    removed, row = cases["column"].isin(UNPLACED_COLUMNS), "the visit"
-                else:
-                    removed, row = cases["column"].eq("patient_id"), "the patient"
+                row = "the visit" if kind == "visits" else "the patient"
                 dropped.append(
                     cases.assign(
                         frame=kind,
-                        action=np.where(removed, f"removed {row}", "blanked the cell"),
+                        action=np.where(
+                            removes_row(cases["column"], kind), f"removed {row}", "blanked the cell"
+                        ),
                     )
                 )
                 continue

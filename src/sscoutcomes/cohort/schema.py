@@ -1150,6 +1150,26 @@ def drop_invalid(
 UNPLACED_COLUMNS: Final = ("patient_id", "day", "date")
 
 
+def removes_row(
+    columns: pd.Series[Any], frame: Literal["visits", "patients"]
+) -> npt.NDArray[np.bool_]:
+    """Which failing cells, by canonical ``column``, remove their whole row when invalid
+    data is dropped instead of being blanked: in a visits frame a ``patient_id``, ``day``
+    or ``date`` (:data:`UNPLACED_COLUMNS`), in a patients frame a ``patient_id``. A blank
+    there would only fail again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sscoutcomes.cohort.schema import removes_row
+    >>> columns = pd.Series(["mrss", "day", "patient_id"])
+    >>> removes_row(columns, "visits").tolist(), removes_row(columns, "patients").tolist()
+    ([False, True, True], [False, False, True])
+    """
+    whole_row = UNPLACED_COLUMNS if frame == "visits" else ("patient_id",)
+    return np.asarray(columns.isin(whole_row).to_numpy(dtype=bool))
+
+
 def blank_failing_cells(
     frame_data: pd.DataFrame,
     failure_cases: pd.DataFrame,
@@ -1190,11 +1210,7 @@ def blank_failing_cells(
         names = failure_cases["source_column"].where(
             failure_cases["source_column"].notna(), canonical
         )
-    unplaced = (
-        canonical.isin(UNPLACED_COLUMNS).to_numpy(dtype=bool)
-        if frame == "visits"
-        else canonical.eq("patient_id").to_numpy(dtype=bool)
-    )
+    unplaced = removes_row(canonical, frame)
     out = frame_data.copy()
     for column, rows_of in failure_cases["row"][~unplaced].groupby(
         names[~unplaced], sort=False, dropna=False

@@ -69,6 +69,7 @@ from .._validation import (
     check_bool,
     check_choice,
     check_number,
+    check_open_unit,
     read_flags,
     unique_columns,
 )
@@ -420,8 +421,7 @@ def _step1_of(
 
 
 def _check_threshold(threshold: float) -> None:
-    if not 0 < check_number("threshold", threshold, 0, 1) < 1:
-        raise OutOfRangeError(f"threshold = {threshold!r} is outside 0..1 (exclusive)")
+    check_open_unit("threshold", threshold)
 
 
 def _criss_arrays(
